@@ -1,0 +1,16 @@
+//! Makes cargo rebuild the site when a day-file is edited, added or removed.
+//!
+//! The day-files themselves are read by `hotpapers_macros::archive!` in
+//! `src/main.rs`; this script only tells cargo which paths that depends on.
+
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed={}", hotpapers::SITE_FILE);
+    println!("cargo:rerun-if-env-changed=HOTPAPERS_MANIFEST_DIR");
+    // An unreadable hotpapers.toml is reported by the macro, with its location;
+    // here the default folder is watched until it is fixed.
+    let site = hotpapers::Site::load(Path::new(".")).unwrap_or_default();
+    // A folder makes cargo look at every file in it, so additions and removals count.
+    println!("cargo:rerun-if-changed={}", site.posts_dir);
+}

@@ -1,0 +1,54 @@
+//! `archive!`: read the site, check it, emit the archive.
+
+use std::path::PathBuf;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use syn::LitStr;
+
+use crate::fallback;
+
+pub(crate) fn archive(input: TokenStream) -> TokenStream {
+    let site_dir = if input.is_empty() {
+        String::new()
+    } else {
+        match syn::parse2::<LitStr>(input) {
+            Ok(path) => path.value(),
+            Err(error) => return error.to_compile_error(),
+        }
+    };
+    match load(&site_dir) {
+        Ok(bytes) => {
+            let bytes = Literal::byte_string(&bytes);
+            quote! { ::hotpapers::Archive::decode(#bytes) }
+        }
+        Err(messages) => fallback::errors(messages),
+    }
+}
+
+/// The crate root: where paths in the macro are relative to.
+fn manifest_dir() -> Result<PathBuf, String> {
+    std::env::var_os("HOTPAPERS_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+        .ok_or_else(|| "CARGO_MANIFEST_DIR is not set; build with cargo".to_owned())
+}
+
+/// Reads and checks the site in `site_dir`; every problem as one message each.
+fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
+    let root = manifest_dir().map_err(|e| vec![e])?.join(site_dir);
+    let shown_root = site_dir.trim_end_matches('/');
+    let shown = |path: &str| if shown_root.is_empty() { path.to_owned() } else { format!("{shown_root}/{path}") };
+    let site = hotpapers::Site::load(&root).map_err(|e| vec![format!("{}: {}", shown(&e.path), e.message)])?;
+    let posts = root.join(&site.posts_dir);
+    match hotpapers::load_dir_shown(&posts, &shown(&site.posts_dir)) {
+        Ok(loaded) => {
+            let warnings: Vec<String> = loaded.warnings.0.iter().map(|w| format!("warning: {w}")).collect();
+            Ok(hotpapers::Archive::encode(&site, &loaded.days, &warnings))
+        }
+        Err(hotpapers::LoadError::Invalid(diagnostics)) => {
+            Err(diagnostics.errors().map(ToString::to_string).collect())
+        }
+        Err(error) => Err(vec![error.to_string()]),
+    }
+}

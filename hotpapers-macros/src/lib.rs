@@ -1,0 +1,28 @@
+//! Compile-time loading of hotpapers day-files.
+//!
+//! [`archive!`] reads `hotpapers.toml` and every day-file of the site while the
+//! crate compiles, checks them with the same code as `hotpapers::load_dir`, and
+//! expands to a [`hotpapers::Archive`] built from one compact byte string. A bad
+//! day-file fails the build with `FILE:LINE:COL`, the line and a caret, for every
+//! problem in every file at once.
+//!
+//! ```ignore
+//! let archive = hotpapers_macros::archive!().expect("archive is well formed");
+//! ```
+
+mod expand;
+mod fallback;
+
+use proc_macro::TokenStream;
+
+/// Loads and checks the site's day-files at compile time.
+///
+/// `archive!()` reads the site at the crate root (`CARGO_MANIFEST_DIR`);
+/// `archive!("path")` reads the site in `path`, relative to the crate root. The
+/// expression has type `Result<hotpapers::Archive<'static>, hotpapers::ArchiveError>`.
+/// Tests that compile in another folder (trybuild) set `HOTPAPERS_MANIFEST_DIR`
+/// to the crate root.
+#[proc_macro]
+pub fn archive(input: TokenStream) -> TokenStream {
+    expand::archive(input.into()).into()
+}

@@ -1,0 +1,317 @@
+//! The checked day-files as one compact byte string, compiled into the binary.
+//!
+//! One literal per field makes rustc slow and hungry as the archive grows (24 s
+//! and 2.7 GB for ten years of days). So `hotpapers-macros` checks the day-files
+//! and emits a single byte string in this format instead, which rustc embeds as
+//! fast as it can copy it. Decoding borrows every string from those bytes: the
+//! typed [`Day`]s it yields hold `&'static str`s into the binary, no copies.
+//!
+//! Layout (integers little-endian, strings as `u32` length + UTF-8):
+//! magic `HPAR`, format version `u32`, the [`Site`] settings, a `u32` day count,
+//! then each day, its papers and their tweets in order.
+
+use std::borrow::Cow;
+
+use time::{Date, OffsetDateTime, UtcOffset};
+
+use crate::arxiv::ArxivId;
+use crate::category::Category;
+use crate::model::{Day, Dir, Paper, Tweet};
+use crate::site::{CommitSettings, Site};
+
+const MAGIC: &[u8; 4] = b"HPAR";
+const VERSION: u32 = 1;
+
+/// Site settings and days, as compiled into the binary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Archive<'a> {
+    /// The site settings the days were checked against.
+    pub site: Site,
+    /// The days, sorted by date.
+    pub days: Vec<Day<'a>>,
+    /// Warnings found while checking the day-files, rendered for display.
+    pub warnings: Vec<Cow<'a, str>>,
+}
+
+/// The embedded archive is not in this version's format.
+#[derive(Debug, thiserror::Error)]
+#[error("the compiled-in archive is damaged ({0}); run `cargo clean` and build again")]
+pub struct ArchiveError(&'static str);
+
+impl<'a> Archive<'a> {
+    /// Encodes settings, days and the warnings to show at run time.
+    pub fn encode(site: &Site, days: &[Day<'_>], warnings: &[impl AsRef<str>]) -> Vec<u8> {
+        let text: usize = days.iter().flat_map(|d| &d.papers).map(|p| p.abstract_.len() + 1024).sum();
+        let mut w = Writer(Vec::with_capacity(text + 4096));
+        w.0.extend_from_slice(MAGIC);
+        w.u32(VERSION);
+        w.site(site);
+        w.len(days.len());
+        for day in days {
+            w.day(day);
+        }
+        w.len(warnings.len());
+        for warning in warnings {
+            w.str(warning.as_ref());
+        }
+        w.0
+    }
+
+    /// Decodes what [`Archive::encode`] wrote, borrowing its strings.
+    pub fn decode(bytes: &'a [u8]) -> Result<Archive<'a>, ArchiveError> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(4)? != MAGIC || r.u32()? != VERSION {
+            return Err(ArchiveError("unknown format"));
+        }
+        let site = r.site()?;
+        let count = r.len()?;
+        let mut days = Vec::with_capacity(count.min(bytes.len()));
+        for _ in 0..count {
+            days.push(r.day()?);
+        }
+        let warnings = (0..r.len()?).map(|_| r.str().map(Cow::Borrowed)).collect::<Result<_, _>>()?;
+        if r.at != bytes.len() {
+            return Err(ArchiveError("trailing bytes"));
+        }
+        Ok(Archive { site, days, warnings })
+    }
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn len(&mut self, v: usize) {
+        self.u32(u32::try_from(v).expect("archive parts are far below 4 GiB"));
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn date(&mut self, d: Date) {
+        self.u32(d.to_julian_day() as u32);
+    }
+    fn date_time(&mut self, t: OffsetDateTime) {
+        self.u64(t.unix_timestamp() as u64);
+        self.u32(t.nanosecond());
+        self.u32(t.offset().whole_seconds() as u32);
+    }
+    fn site(&mut self, s: &Site) {
+        for field in [&s.posts_dir, &s.output_dir, &s.file_name, &s.title, &s.slug, &s.description, &s.template, &s.category, &s.social_image] {
+            self.str(field);
+        }
+        self.len(s.tags.len());
+        for tag in &s.tags {
+            self.str(tag);
+        }
+        self.u64(s.min_score);
+        self.str(&s.commit.message);
+        self.str(&s.commit.message_many);
+        match &s.commit.author {
+            Some(author) => {
+                self.u8(1);
+                self.str(author);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn day(&mut self, d: &Day<'_>) {
+        self.date(d.date);
+        self.date_time(d.published);
+        self.u8(u8::from(d.draft));
+        self.u64(d.source_hash);
+        self.len(d.papers.len());
+        for p in &d.papers {
+            self.str(p.arxiv.as_str());
+            self.str(&p.title);
+            self.len(p.authors.len());
+            for author in &p.authors {
+                self.str(author);
+            }
+            self.len(p.categories.len());
+            for category in &p.categories {
+                self.0.extend_from_slice(&category.index().to_le_bytes());
+            }
+            self.u32(p.retweets);
+            self.u32(p.favorites);
+            self.date_time(p.collected);
+            self.str(&p.abstract_);
+            self.len(p.tweets.len());
+            for t in &p.tweets {
+                self.str(&t.url);
+                self.str(&t.author);
+                self.date(t.date);
+                self.str(&t.lang);
+                self.u8(matches!(t.dir, Dir::Rtl).into());
+                self.str(&t.text);
+            }
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ArchiveError> {
+        let end = self.at.checked_add(n).filter(|&end| end <= self.bytes.len()).ok_or(ArchiveError("truncated"))?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ArchiveError> {
+        Ok(self.take(N)?.try_into().unwrap_or([0; N]))
+    }
+    fn u8(&mut self) -> Result<u8, ArchiveError> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u32(&mut self) -> Result<u32, ArchiveError> {
+        self.array().map(u32::from_le_bytes)
+    }
+    fn len(&mut self) -> Result<usize, ArchiveError> {
+        self.u32().map(|n| n as usize)
+    }
+    fn u64(&mut self) -> Result<u64, ArchiveError> {
+        self.array().map(u64::from_le_bytes)
+    }
+    fn str(&mut self) -> Result<&'a str, ArchiveError> {
+        let len = self.len()?;
+        std::str::from_utf8(self.take(len)?).map_err(|_| ArchiveError("invalid UTF-8"))
+    }
+    fn string(&mut self) -> Result<String, ArchiveError> {
+        self.str().map(str::to_owned)
+    }
+    fn date(&mut self) -> Result<Date, ArchiveError> {
+        Date::from_julian_day(self.u32()? as i32).map_err(|_| ArchiveError("bad date"))
+    }
+    fn date_time(&mut self) -> Result<OffsetDateTime, ArchiveError> {
+        let seconds = self.u64()? as i64;
+        let nanos = self.u32()?;
+        let offset = UtcOffset::from_whole_seconds(self.u32()? as i32).map_err(|_| ArchiveError("bad offset"))?;
+        let utc = OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| ArchiveError("bad time"))?;
+        let utc = utc.replace_nanosecond(nanos).map_err(|_| ArchiveError("bad time"))?;
+        Ok(utc.to_offset(offset))
+    }
+    fn site(&mut self) -> Result<Site, ArchiveError> {
+        let [posts_dir, output_dir, file_name, title, slug, description, template, category, social_image] =
+            [(); 9].map(|()| self.string());
+        let tags = (0..self.len()?).map(|_| self.string()).collect::<Result<_, _>>()?;
+        Ok(Site {
+            posts_dir: posts_dir?,
+            output_dir: output_dir?,
+            file_name: file_name?,
+            title: title?,
+            slug: slug?,
+            description: description?,
+            template: template?,
+            category: category?,
+            social_image: social_image?,
+            tags,
+            min_score: self.u64()?,
+            commit: CommitSettings {
+                message: self.string()?,
+                message_many: self.string()?,
+                author: if self.u8()? == 1 { Some(self.string()?) } else { None },
+            },
+        })
+    }
+    fn day(&mut self) -> Result<Day<'a>, ArchiveError> {
+        let date = self.date()?;
+        let published = self.date_time()?;
+        let draft = self.u8()? == 1;
+        let source_hash = self.u64()?;
+        let count = self.len()?;
+        let mut papers = Vec::with_capacity(count.min(1024));
+        for _ in 0..count {
+            papers.push(self.paper()?);
+        }
+        Ok(Day { date, published, draft, papers, source_hash })
+    }
+    fn paper(&mut self) -> Result<Paper<'a>, ArchiveError> {
+        let arxiv = ArxivId::parse(self.str()?).map_err(|_| ArchiveError("bad arXiv id"))?;
+        let title = Cow::Borrowed(self.str()?);
+        let authors = (0..self.len()?).map(|_| self.str().map(Cow::Borrowed)).collect::<Result<_, _>>()?;
+        let categories = (0..self.len()?)
+            .map(|_| {
+                let index = u16::from_le_bytes(self.array()?);
+                Category::from_index(index).ok_or(ArchiveError("unknown category"))
+            })
+            .collect::<Result<_, _>>()?;
+        let retweets = self.u32()?;
+        let favorites = self.u32()?;
+        let collected = self.date_time()?;
+        let abstract_ = Cow::Borrowed(self.str()?);
+        let tweets = (0..self.len()?).map(|_| self.tweet()).collect::<Result<_, _>>()?;
+        Ok(Paper { arxiv, title, authors, categories, retweets, favorites, collected, abstract_, tweets })
+    }
+    fn tweet(&mut self) -> Result<Tweet<'a>, ArchiveError> {
+        Ok(Tweet {
+            url: Cow::Borrowed(self.str()?),
+            author: Cow::Borrowed(self.str()?),
+            date: self.date()?,
+            lang: Cow::Borrowed(self.str()?),
+            dir: if self.u8()? == 1 { Dir::Rtl } else { Dir::Ltr },
+            text: Cow::Borrowed(self.str()?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: &str = r#"date = 2020-10-30
+published = 2020-10-31T11:40:17.5+02:00
+draft = true
+
+[[paper]]
+arxiv = "hep-th/9901001v2"
+title = "Émoji 😀 and \"quotes\" and 'single' and TeX $\\omega<2.37$ \\alpha {x}"
+authors = ["李", "عربي", "a\u202Eb"]
+categories = ["hep-th", "cs.SY"]
+retweets = 4294967295
+favorites = 0
+abstract = "two\nlines"
+
+[[paper.tweet]]
+url = "https://x.com/a_b/status/1"
+author = "A &amp; B"
+date = 2020-10-29
+lang = "ar"
+dir = "rtl"
+text = "مرحبا <br>"
+"#;
+
+    #[test]
+    fn round_trips_every_field() {
+        let (day, diagnostics) = crate::parse::parse_day("posts/2020-10-30.toml", DAY);
+        let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let site = Site { min_score: 7, commit: CommitSettings { author: Some("B <b@c>".into()), ..CommitSettings::default() }, ..Site::default() };
+        let bytes = Archive::encode(&site, std::slice::from_ref(&day), &["a warning"]);
+        let archive = Archive::decode(&bytes).unwrap();
+        assert_eq!(archive.site, site);
+        assert_eq!(archive.days, [day]);
+        assert_eq!(archive.warnings, ["a warning"]);
+    }
+
+    #[test]
+    fn rejects_damaged_bytes() {
+        let bytes = Archive::encode(&Site::default(), &[], &[] as &[&str]);
+        assert!(Archive::decode(&bytes).is_ok());
+        assert!(Archive::decode(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Archive::decode(b"HPAR\x02\0\0\0").is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Archive::decode(&longer).is_err());
+    }
+}

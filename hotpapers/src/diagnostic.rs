@@ -1,0 +1,235 @@
+//! Problems found in a day-file, located by file, line and column.
+
+use std::fmt;
+use std::ops::Range;
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The day-file is wrong; the build fails.
+    Error,
+    /// Worth a look, but the day still builds (legacy posts have these).
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem in one file, with everything needed to show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file as the user names it, such as `posts/2020-10-30.toml`.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What was found, such as ``unknown category `cs.LGG` ``.
+    pub message: String,
+    /// What was expected, shown under the caret.
+    pub expected: String,
+    /// A likely fix, such as ``did you mean `cs.LG`?``.
+    pub hint: Option<String>,
+    /// The offending line, for display.
+    pub source_line: String,
+    /// Columns the caret covers, at least 1.
+    pub width: usize,
+}
+
+/// A day-file's text and the name to show for it.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'s> {
+    /// The file as the user names it.
+    pub path: &'s str,
+    /// The whole text.
+    pub text: &'s str,
+}
+
+impl Source<'_> {
+    /// A diagnostic for the bytes `span` of this file.
+    pub fn diagnostic(
+        &self,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Diagnostic {
+        let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let line = self.text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = self.text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(self.text, span.end.clamp(start, line_end));
+        let width = self.text[start..end].chars().count().max(1);
+        Diagnostic {
+            severity,
+            path: self.path.to_owned(),
+            line,
+            column,
+            message: message.into(),
+            expected: expected.into(),
+            hint: None,
+            source_line: self.text[line_start..line_end].trim_end_matches('\r').to_owned(),
+            width,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+impl Diagnostic {
+    /// Adds a hint, shown after the message.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Whether this is an error (and fails the build).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The one-line summary: ``posts/x.toml:3:5: unknown key `x`; did you mean `y`?``.
+    pub fn headline(&self) -> String {
+        let mut line = format!("{}:{}:{}: {}", self.path, self.line, self.column, self.message);
+        if let Some(hint) = &self.hint {
+            line.push_str("; ");
+            line.push_str(hint);
+        }
+        line
+    }
+}
+
+/// Longest stretch of a source line shown; longer lines are cut around the caret.
+const WINDOW: usize = 100;
+
+impl fmt::Display for Diagnostic {
+    /// The headline, then the line with a caret under the value, as rustc shows code.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let chars: Vec<char> = self.source_line.chars().collect();
+        let caret_at = self.column - 1;
+        let (from, to) = if chars.len() <= WINDOW {
+            (0, chars.len())
+        } else {
+            let from = caret_at.saturating_sub(WINDOW / 3);
+            (from, (from + WINDOW).min(chars.len()))
+        };
+        let lead = if from > 0 { "..." } else { "" };
+        let tail = if to < chars.len() { "..." } else { "" };
+        let shown: String = chars[from..to].iter().collect();
+        let pad: String = lead
+            .chars()
+            .chain(chars[from..caret_at.min(to)].iter().copied())
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = self.width.min(to.saturating_sub(caret_at)).max(1);
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        writeln!(f, "{}", self.headline())?;
+        writeln!(f, "{gutter} |")?;
+        writeln!(f, "{number} | {lead}{shown}{tail}")?;
+        write!(f, "{gutter} | {pad}{} expected {}", "^".repeat(width), self.expected)
+    }
+}
+
+/// Every problem found in a set of day-files, ordered by file and line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// The errors only.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    /// The warnings only.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    /// Sorts by file, then position, errors before warnings at one place.
+    pub fn sort(&mut self) {
+        self.0
+            .sort_by(|a, b| (&a.path, a.line, a.column, a.severity).cmp(&(&b.path, b.line, b.column, b.severity)));
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "{}: {diagnostic}", diagnostic.severity.as_str())?;
+        }
+        let errors = self.errors().count();
+        let warnings = self.0.len() - errors;
+        write!(f, "{errors} error(s), {warnings} warning(s)")
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "date = 2020-10-30\ncategories = ['cs.LGG']\n";
+
+    #[test]
+    fn locates_line_and_column() {
+        let source = Source { path: "posts/2020-10-30.toml", text: TEXT };
+        let at = TEXT.find("'cs.LGG'").unwrap();
+        let d = source.diagnostic(Severity::Error, at..at + 8, "unknown category `cs.LGG`", "expected a category");
+        assert_eq!((d.line, d.column, d.width), (2, 15, 8));
+        assert_eq!(
+            d.to_string(),
+            "posts/2020-10-30.toml:2:15: unknown category `cs.LGG`\n  |\n2 | categories = ['cs.LGG']\n  |               ^^^^^^^^ expected a category"
+        );
+    }
+
+    #[test]
+    fn counts_columns_in_characters() {
+        let text = "title = 'Rémi'\nx = 1";
+        let source = Source { path: "p.toml", text };
+        let at = text.find("x =").unwrap();
+        assert_eq!(source.diagnostic(Severity::Error, at..at + 1, "m", "e").line, 2);
+        let at = text.find('i').unwrap();
+        let d = source.diagnostic(Severity::Error, at..at + 1, "m", "e");
+        assert_eq!((d.line, d.column), (1, 2));
+        let at = text.rfind('i').unwrap();
+        assert_eq!(source.diagnostic(Severity::Error, at..at + 1, "m", "e").column, 13);
+    }
+
+    #[test]
+    fn cuts_long_lines_around_the_caret() {
+        let text = format!("abstract = '{}BAD{}'", "a".repeat(300), "b".repeat(300));
+        let source = Source { path: "p.toml", text: &text };
+        let at = text.find("BAD").unwrap();
+        let shown = source.diagnostic(Severity::Error, at..at + 3, "m", "e").to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[2].starts_with("1 | ...") && lines[2].ends_with("..."), "{shown}");
+        assert_eq!(lines[3].find('^'), lines[2].find("BAD"));
+    }
+}

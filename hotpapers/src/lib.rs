@@ -1,0 +1,44 @@
+//! Curated TOML day-files to daily "Hot Papers" blog posts.
+//!
+//! A day-file (`posts/YYYY-MM-DD.toml`) lists the papers of one arXiv day with
+//! their tweets. This crate parses and checks day-files ([`load_dir`],
+//! [`parse_day`]), holds them as typed data ([`Day`], [`Paper`], [`Tweet`],
+//! [`ArxivId`], [`Category`]), packs them into the compact [`Archive`] that
+//! `hotpapers-macros` compiles into a binary, renders each day into the legacy
+//! blog's Markdown ([`render`]) and, with the `git` feature, commits the posts.
+//!
+//! ```
+//! let text = "date = 2020-12-07\npublished = 2020-12-08T13:04:41Z\n";
+//! let (day, diagnostics) = hotpapers::parse_day("posts/2020-12-07.toml", text);
+//! assert!(diagnostics.is_empty());
+//! let post = hotpapers::render(&day.unwrap(), &hotpapers::Site::default());
+//! assert!(post.starts_with("---\ntitle: Hot Papers 2020-12-07\ndate: 2020-12-08T13:04:41.Z\n"));
+//! ```
+
+mod archive;
+mod arxiv;
+mod category;
+mod diagnostic;
+mod hint;
+mod html;
+mod load;
+mod model;
+mod parse;
+#[cfg(feature = "git")]
+mod publish;
+mod render;
+mod site;
+mod validate;
+
+pub use archive::{Archive, ArchiveError};
+pub use arxiv::{ArxivId, ArxivIdError};
+pub use category::{taxonomy, Category, CategoryInfo};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity, Source};
+pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
+pub use model::{source_hash, Day, Dir, Paper, Tweet};
+pub use parse::{parse_day, MAX_DAY_FILE_BYTES};
+#[cfg(feature = "git")]
+pub use publish::{publish, Change, FileChange, Options as PublishOptions, PublishError, Report};
+pub use render::{ranked, render, render_into};
+pub use site::{CommitSettings, Site, SiteError, SITE_FILE};
+pub use validate::tweet_handle;

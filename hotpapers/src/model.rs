@@ -1,0 +1,132 @@
+//! The typed data of a day-file: days, papers and tweets.
+
+use std::borrow::Cow;
+
+use time::{Date, OffsetDateTime};
+
+use crate::arxiv::ArxivId;
+use crate::category::Category;
+
+/// One arXiv day: the content of `posts/YYYY-MM-DD.toml`.
+///
+/// Text borrows from wherever the day came from: the archive compiled into the
+/// binary (`Day<'static>` borrowing static data) or a day-file read at run time
+/// (owned strings).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Day<'a> {
+    /// The arXiv day the post covers; equals the file name's stem.
+    pub date: Date,
+    /// When the post is published (front matter `date:`).
+    pub published: OffsetDateTime,
+    /// Front matter `draft:`.
+    pub draft: bool,
+    /// The papers, in file order.
+    pub papers: Vec<Paper<'a>>,
+    /// A fingerprint of the day-file's bytes, to tell whether the file on disk is
+    /// the one this day was read from.
+    pub source_hash: u64,
+}
+
+/// A paper and the tweets that discussed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paper<'a> {
+    /// The arXiv identifier.
+    pub arxiv: ArxivId<'a>,
+    /// The title, byte for byte as arXiv gives it.
+    pub title: Cow<'a, str>,
+    /// The authors, in order.
+    pub authors: Vec<Cow<'a, str>>,
+    /// The categories, primary first.
+    pub categories: Vec<Category>,
+    /// Total retweets across the paper's tweets.
+    pub retweets: u32,
+    /// Total favorites across the paper's tweets.
+    pub favorites: u32,
+    /// When the counts were taken.
+    pub collected: OffsetDateTime,
+    /// The abstract, one paragraph (may hold newlines, rendered as spaces).
+    pub abstract_: Cow<'a, str>,
+    /// The tweets embedded under the paper, in order.
+    pub tweets: Vec<Tweet<'a>>,
+}
+
+impl Paper<'_> {
+    /// The ranking score: retweets plus favorites.
+    pub fn score(&self) -> u64 {
+        u64::from(self.retweets) + u64::from(self.favorites)
+    }
+}
+
+/// A tweet as its embed shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tweet<'a> {
+    /// `https://twitter.com/HANDLE/status/ID` (or on `x.com`).
+    pub url: Cow<'a, str>,
+    /// The display name, as embed HTML (may hold entities).
+    pub author: Cow<'a, str>,
+    /// The tweet's date.
+    pub date: Date,
+    /// The tweet's language tag.
+    pub lang: Cow<'a, str>,
+    /// The text direction.
+    pub dir: Dir,
+    /// The body as embed HTML.
+    pub text: Cow<'a, str>,
+}
+
+impl Tweet<'_> {
+    /// The author's handle, taken from the status URL.
+    pub fn handle(&self) -> &str {
+        crate::validate::tweet_handle(&self.url).unwrap_or_default()
+    }
+}
+
+/// Text direction of a tweet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Dir {
+    /// Left to right.
+    #[default]
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+impl Dir {
+    /// The HTML attribute value, `ltr` or `rtl`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Ltr => "ltr",
+            Dir::Rtl => "rtl",
+        }
+    }
+}
+
+/// A 64-bit FNV-1a fingerprint of a day-file's bytes.
+///
+/// Stable across builds and platforms, so the compiled archive and the file on
+/// disk can be compared without keeping the file's text.
+pub fn source_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_hash_is_fnv1a() {
+        assert_eq!(source_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(source_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn dir_names_match_html() {
+        assert_eq!(Dir::Ltr.as_str(), "ltr");
+        assert_eq!(Dir::Rtl.as_str(), "rtl");
+    }
+}

@@ -1,0 +1,523 @@
+//! Writing the posts and committing them with git2, touching nothing else.
+//!
+//! The commit is built from `HEAD`'s tree, not from the index, so whatever the
+//! user has staged stays staged and out of the commit. It holds the posts that
+//! were added, changed or removed and the day-files they came from, and then
+//! only those paths' index entries are brought up to date.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, RepositoryState, Signature};
+use time::Date;
+
+use crate::archive::Archive;
+use crate::model::{source_hash, Day};
+use crate::render::render;
+use crate::site::{format_date, Site};
+
+/// How to publish.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Say what would change; write and commit nothing.
+    pub dry_run: bool,
+    /// Write the posts but do not commit.
+    pub no_commit: bool,
+    /// The commit author, `Name <email>`; overrides every other source.
+    pub author: Option<String>,
+    /// Environment to read `GIT_AUTHOR_*` and `GIT_COMMITTER_*` from; the
+    /// process environment when `None`.
+    pub env: Option<BTreeMap<String, String>>,
+}
+
+/// What happened to one day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// A new post.
+    Added,
+    /// The post or its day-file changed.
+    Updated,
+    /// The day-file was deleted, and its post with it.
+    Removed,
+}
+
+impl Change {
+    /// `add`, `update` or `remove`, as in commit messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Change::Added => "add",
+            Change::Updated => "update",
+            Change::Removed => "remove",
+        }
+    }
+}
+
+/// What a run did, or with `dry_run` would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Days that changed, by date.
+    pub changes: Vec<(Date, Change)>,
+    /// Days whose post and day-file were already committed as they are.
+    pub unchanged: usize,
+    /// Files written, added to or removed from the commit, relative to the repository.
+    pub files: Vec<FileChange>,
+    /// The new commit, if one was made.
+    pub commit: Option<Oid>,
+    /// The commit message, if there were changes.
+    pub message: Option<String>,
+}
+
+impl Report {
+    /// How many days had a given change.
+    pub fn count(&self, change: Change) -> usize {
+        self.changes.iter().filter(|(_, c)| *c == change).count()
+    }
+}
+
+/// One path in the commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path relative to the repository's work tree, with `/`.
+    pub path: String,
+    /// Added, updated or removed.
+    pub change: Change,
+}
+
+/// Why nothing was published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// No repository at or above the site.
+    #[error("`{}` is not inside a git repository; run `git init` first", .0.display())]
+    NotARepository(PathBuf),
+    /// A bare repository has no work tree to write posts into.
+    #[error("the repository is bare; run hotpapers in a clone with a work tree")]
+    Bare,
+    /// A merge, rebase, cherry-pick or revert is in progress.
+    #[error("a {0} is in progress; finish or abort it, then run again")]
+    Busy(&'static str),
+    /// Another run holds the lock.
+    #[error("another hotpapers run is publishing (lock `{}`); wait for it, or delete the file if no run is active", .0.display())]
+    Locked(PathBuf),
+    /// The binary was built from other day-files than those on disk.
+    #[error("{0} changed since this binary was built; run `cargo run` to rebuild and publish")]
+    Stale(String),
+    /// A generated post was edited by hand and would be overwritten.
+    #[error("`{0}` has changes that are not in git and would be overwritten; generated posts are rewritten from their day-file, so move the edit there, or discard it with `git checkout -- {0}`")]
+    LocalEdits(String),
+    /// The site folder is outside the repository's work tree.
+    #[error("the site `{}` is outside the repository's work tree `{}`", .site.display(), .workdir.display())]
+    Outside {
+        /// The site root.
+        site: PathBuf,
+        /// The work tree.
+        workdir: PathBuf,
+    },
+    /// No commit author could be found.
+    #[error("no commit author: pass `--author \"Name <email>\"`, set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, set `[commit] author` in hotpapers.toml, or run `git config user.name` and `git config user.email`")]
+    NoIdentity,
+    /// An author that is not `Name <email>`.
+    #[error("author `{0}` is not of the form `Name <email>`")]
+    BadIdentity(String),
+    /// A file could not be read or written.
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        /// read, write, remove...
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// git refused.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// Renders every day of `archive` into the site at `site_root` and commits the
+/// posts that changed, with their day-files.
+pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
+    let repo = open(site_root)?;
+    let workdir = repo.workdir().ok_or(PublishError::Bare)?.to_owned();
+    let _lock = Lock::take(&repo, options.dry_run)?;
+    let site = &archive.site;
+    let prefix = site_prefix(site_root, &workdir)?;
+    check_fresh(&workdir, &prefix, site, &archive.days)?;
+
+    let head = head_commit(&repo)?;
+    let base_tree = match &head {
+        Some(commit) => commit.tree()?,
+        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+    };
+    let plan = plan(&repo, &workdir, &prefix, site, &archive.days, &base_tree)?;
+    let mut report = Report { unchanged: plan.unchanged, ..Report::default() };
+    report.changes = plan.days.iter().map(|(d, c)| (*d, *c)).collect();
+    report.files = plan.files.iter().map(|f| FileChange { path: f.path.clone(), change: f.change }).collect();
+    if plan.files.is_empty() && plan.writes.is_empty() {
+        return Ok(report);
+    }
+    let message = commit_message(site, &plan);
+    report.message = Some(message.clone());
+    if options.dry_run {
+        return Ok(report);
+    }
+    let signatures = if options.no_commit { None } else { Some(signatures(&repo, site, options)?) };
+
+    for write in &plan.writes {
+        match &write.content {
+            Some(content) => write_atomically(&workdir.join(&write.path), content.as_bytes())?,
+            None => remove_file(&workdir.join(&write.path))?,
+        }
+    }
+    let Some((author, committer)) = signatures else {
+        return Ok(report);
+    };
+    if plan.files.is_empty() {
+        return Ok(report);
+    }
+
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for file in &plan.files {
+        match &file.blob {
+            Some(bytes) => {
+                let oid = repo.blob(bytes)?;
+                update.upsert(file.path.as_str(), oid, FileMode::Blob);
+            }
+            None => {
+                update.remove(file.path.as_str());
+            }
+        }
+    }
+    let tree = repo.find_tree(update.create_updated(&repo, &base_tree)?)?;
+    let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
+    let oid = repo.commit(Some("HEAD"), &author, &committer, &message, &tree, &parents)?;
+    report.commit = Some(oid);
+
+    let mut index = repo.index()?;
+    for file in &plan.files {
+        match file.blob {
+            Some(_) => index.add_path(Path::new(&file.path))?,
+            None => match index.remove_path(Path::new(&file.path)) {
+                Err(e) if e.code() != ErrorCode::NotFound => return Err(e.into()),
+                _ => {}
+            },
+        }
+    }
+    index.write()?;
+    Ok(report)
+}
+
+fn open(site_root: &Path) -> Result<Repository, PublishError> {
+    let repo = Repository::discover(site_root).map_err(|e| match e.code() {
+        ErrorCode::NotFound => PublishError::NotARepository(site_root.to_owned()),
+        _ => PublishError::Git(e),
+    })?;
+    if repo.is_bare() {
+        return Err(PublishError::Bare);
+    }
+    let busy = match repo.state() {
+        RepositoryState::Clean => return Ok(repo),
+        RepositoryState::Merge => "merge",
+        RepositoryState::Revert | RepositoryState::RevertSequence => "revert",
+        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => "cherry-pick",
+        RepositoryState::Bisect => "bisect",
+        RepositoryState::Rebase | RepositoryState::RebaseInteractive | RepositoryState::RebaseMerge => "rebase",
+        RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => "`git am`",
+    };
+    Err(PublishError::Busy(busy))
+}
+
+fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, PublishError> {
+    match repo.head() {
+        Ok(head) => Ok(Some(head.peel_to_commit()?)),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The site's path inside the work tree, `""` or `"site/"`.
+fn site_prefix(site_root: &Path, workdir: &Path) -> Result<String, PublishError> {
+    let canonical = |p: &Path| {
+        p.canonicalize().map_err(|source| PublishError::Io { action: "read", path: p.to_owned(), source })
+    };
+    let (site, workdir) = (canonical(site_root)?, canonical(workdir)?);
+    let relative = site
+        .strip_prefix(&workdir)
+        .map_err(|_| PublishError::Outside { site: site.clone(), workdir: workdir.clone() })?;
+    let mut prefix = String::new();
+    for part in relative.components() {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    Ok(prefix)
+}
+
+fn join(prefix: &str, dir: &str, name: &str) -> String {
+    format!("{prefix}{}/{name}", dir.trim_end_matches('/'))
+}
+
+fn day_file_name(date: Date) -> String {
+    format!("{}.toml", format_date(date))
+}
+
+/// Refuses to publish posts rendered from other day-files than those on disk.
+fn check_fresh(workdir: &Path, prefix: &str, site: &Site, days: &[Day<'_>]) -> Result<(), PublishError> {
+    let dir = workdir.join(prefix).join(&site.posts_dir);
+    let on_disk = match crate::load::day_files(&dir) {
+        Ok(files) => files,
+        Err(_) if days.is_empty() && !dir.exists() => Vec::new(),
+        Err(crate::load::LoadError::Io { path, source }) => return Err(PublishError::Io { action: "read", path, source }),
+        Err(crate::load::LoadError::Invalid(_)) => unreachable!("listing files does not check them"),
+    };
+    let compiled: Vec<String> = days.iter().map(|d| day_file_name(d.date)).collect();
+    for file in &on_disk {
+        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        match compiled.iter().position(|c| *c == name) {
+            None => return Err(PublishError::Stale(format!("`{}` is new", join(prefix, &site.posts_dir, &name)))),
+            Some(i) => {
+                let bytes = fs::read(file).map_err(|source| PublishError::Io { action: "read", path: file.clone(), source })?;
+                if source_hash(&bytes) != days[i].source_hash {
+                    return Err(PublishError::Stale(format!("`{}`", join(prefix, &site.posts_dir, &name))));
+                }
+            }
+        }
+    }
+    if let Some(missing) = compiled.iter().find(|c| !on_disk.iter().any(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **c))) {
+        return Err(PublishError::Stale(format!("`{}` was deleted", join(prefix, &site.posts_dir, missing))));
+    }
+    Ok(())
+}
+
+struct Plan {
+    days: Vec<(Date, Change)>,
+    unchanged: usize,
+    /// Paths of the commit: new content, or `None` to remove.
+    files: Vec<PlannedFile>,
+    /// Work-tree files to write (`Some`) or delete (`None`).
+    writes: Vec<PlannedWrite>,
+}
+
+struct PlannedFile {
+    path: String,
+    change: Change,
+    blob: Option<Vec<u8>>,
+}
+
+struct PlannedWrite {
+    path: String,
+    content: Option<String>,
+}
+
+/// The blob at `path` in `tree`, if any.
+fn blob_at(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Result<Option<Vec<u8>>, PublishError> {
+    match tree.get_path(Path::new(path)) {
+        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(repo.find_blob(entry.id())?.content().to_vec())),
+        Ok(_) => Ok(None),
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, PublishError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(PublishError::Io { action: "read", path: path.to_owned(), source }),
+    }
+}
+
+fn plan(
+    repo: &Repository,
+    workdir: &Path,
+    prefix: &str,
+    site: &Site,
+    days: &[Day<'_>],
+    base: &git2::Tree<'_>,
+) -> Result<Plan, PublishError> {
+    let mut plan = Plan { days: Vec::new(), unchanged: 0, files: Vec::new(), writes: Vec::new() };
+    for day in days {
+        let post_path = join(prefix, &site.output_dir, &site.post_file_name(day.date));
+        let source_path = join(prefix, &site.posts_dir, &day_file_name(day.date));
+        let post = render(day, site);
+        let committed_post = blob_at(repo, base, &post_path)?;
+        let on_disk = read_if_exists(&workdir.join(&post_path))?;
+        if on_disk.as_deref() != Some(post.as_bytes()) {
+            if on_disk.is_some() && on_disk != committed_post {
+                return Err(PublishError::LocalEdits(post_path));
+            }
+            plan.writes.push(PlannedWrite { path: post_path.clone(), content: Some(post.clone()) });
+        }
+        let mut change = None;
+        if committed_post.as_deref() != Some(post.as_bytes()) {
+            let kind = if committed_post.is_some() { Change::Updated } else { Change::Added };
+            change = Some(kind);
+            plan.files.push(PlannedFile { path: post_path, change: kind, blob: Some(post.into_bytes()) });
+        }
+        let source = fs::read(workdir.join(&source_path))
+            .map_err(|e| PublishError::Io { action: "read", path: workdir.join(&source_path), source: e })?;
+        let committed_source = blob_at(repo, base, &source_path)?;
+        if committed_source.as_deref() != Some(source.as_slice()) {
+            let kind = if committed_source.is_some() { Change::Updated } else { Change::Added };
+            change.get_or_insert(Change::Updated);
+            plan.files.push(PlannedFile { path: source_path, change: kind, blob: Some(source) });
+        }
+        match change {
+            Some(change) => plan.days.push((day.date, change)),
+            None => plan.unchanged += 1,
+        }
+    }
+    // Day-files committed earlier and deleted since: remove them and their posts.
+    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
+    if let Ok(entry) = base.get_path(Path::new(&posts_dir)) {
+        let tree = repo.find_tree(entry.id())?;
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            let Some(date) = name.strip_suffix(".toml").and_then(|stem| Date::parse(stem, DATE).ok()) else { continue };
+            if days.iter().any(|d| d.date == date) {
+                continue;
+            }
+            plan.files.push(PlannedFile { path: join(prefix, &site.posts_dir, name), change: Change::Removed, blob: None });
+            let post_path = join(prefix, &site.output_dir, &site.post_file_name(date));
+            if let Some(committed) = blob_at(repo, base, &post_path)? {
+                let on_disk = read_if_exists(&workdir.join(&post_path))?;
+                if on_disk.as_ref().is_some_and(|d| *d != committed) {
+                    return Err(PublishError::LocalEdits(post_path));
+                }
+                if on_disk.is_some() {
+                    plan.writes.push(PlannedWrite { path: post_path.clone(), content: None });
+                }
+                plan.files.push(PlannedFile { path: post_path, change: Change::Removed, blob: None });
+            }
+            plan.days.push((date, Change::Removed));
+        }
+    }
+    plan.days.sort();
+    Ok(plan)
+}
+
+const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// `Hot Papers 2020-10-30` for one day added or updated; otherwise a summary
+/// subject and a body that lists the files.
+fn commit_message(site: &Site, plan: &Plan) -> String {
+    if let [(date, Change::Added | Change::Updated)] = plan.days.as_slice() {
+        return crate::site::fill(&site.commit.message, *date);
+    }
+    let mut groups = Vec::new();
+    for change in [Change::Added, Change::Updated, Change::Removed] {
+        let dates: Vec<Date> = plan.days.iter().filter(|(_, c)| *c == change).map(|(d, _)| *d).collect();
+        let listed = match dates.as_slice() {
+            [] => continue,
+            [first, .., last] if dates.len() > 5 => {
+                format!("{} days ({} to {})", dates.len(), format_date(*first), format_date(*last))
+            }
+            _ => dates.iter().map(|d| format_date(*d)).collect::<Vec<_>>().join(", "),
+        };
+        groups.push(format!("{} {listed}", change.verb()));
+    }
+    let mut message = site.commit.message_many.replace("{summary}", &groups.join("; "));
+    if !plan.files.is_empty() {
+        message.push_str("\n\n");
+        for file in &plan.files {
+            message.push_str(&format!("{} {}\n", file.change.verb(), file.path));
+        }
+    }
+    message
+}
+
+/// Author and committer, first found wins: `--author`, `GIT_AUTHOR_*` /
+/// `GIT_COMMITTER_*`, `hotpapers.toml`, git config.
+fn signatures(repo: &Repository, site: &Site, options: &Options) -> Result<(Signature<'static>, Signature<'static>), PublishError> {
+    let env = |key: &str| match &options.env {
+        Some(env) => env.get(key).cloned(),
+        None => std::env::var(key).ok(),
+    }
+    .filter(|v| !v.is_empty());
+    let from_env = |who: &str| -> Result<Option<Signature<'static>>, PublishError> {
+        match (env(&format!("GIT_{who}_NAME")), env(&format!("GIT_{who}_EMAIL"))) {
+            (Some(name), Some(email)) => Ok(Some(Signature::now(&name, &email)?)),
+            _ => Ok(None),
+        }
+    };
+    let parsed = |text: &str| -> Result<Signature<'static>, PublishError> {
+        let bad = || PublishError::BadIdentity(text.to_owned());
+        let (name, rest) = text.split_once('<').ok_or_else(bad)?;
+        let email = rest.strip_suffix('>').ok_or_else(bad)?;
+        let name = name.trim();
+        if name.is_empty() || email.trim().is_empty() || email.contains(['<', '>']) {
+            return Err(bad());
+        }
+        Ok(Signature::now(name, email.trim())?)
+    };
+    let author = match &options.author {
+        Some(author) => parsed(author)?,
+        None => match from_env("AUTHOR")? {
+            Some(author) => author,
+            None => match &site.commit.author {
+                Some(author) => parsed(author)?,
+                None => repo.signature().map_err(|_| PublishError::NoIdentity)?,
+            },
+        },
+    };
+    let committer = match from_env("COMMITTER")? {
+        Some(committer) => committer,
+        None => author.clone(),
+    };
+    Ok((author, committer))
+}
+
+fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
+    let io = |action, source| PublishError::Io { action, path: path.to_owned(), source };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| io("write", e))?;
+    file.write_all(content).map_err(|e| io("write", e))?;
+    file.as_file().sync_all().map_err(|e| io("write", e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        fs::set_permissions(file.path(), fs::Permissions::from_mode(mode)).map_err(|e| io("write", e))?;
+    }
+    file.persist(path).map_err(|e| io("write", e.error))?;
+    Ok(())
+}
+
+fn remove_file(path: &Path) -> Result<(), PublishError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(PublishError::Io { action: "remove", path: path.to_owned(), source: e })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A lock file in the repository's git folder, held for the length of a run.
+struct Lock(Option<PathBuf>);
+
+impl Lock {
+    fn take(repo: &Repository, dry_run: bool) -> Result<Lock, PublishError> {
+        let path = repo.commondir().join("hotpapers.lock");
+        if dry_run {
+            return if path.exists() { Err(PublishError::Locked(path)) } else { Ok(Lock(None)) };
+        }
+        match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                let _ = writeln!(file, "{}", std::process::id());
+                Ok(Lock(Some(path)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(PublishError::Locked(path)),
+            Err(source) => Err(PublishError::Io { action: "create", path, source }),
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = fs::remove_file(path);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! A day to its Markdown post, byte for byte in the legacy generator's format.
+
+use std::fmt::Write;
+
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::model::{Day, Paper, Tweet};
+use crate::site::{fill, Site};
+
+const WIDGETS: &str = "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n";
+
+/// Renders a day's post.
+pub fn render(day: &Day<'_>, site: &Site) -> String {
+    let mut out = String::with_capacity(estimate(day));
+    render_into(day, site, &mut out);
+    out
+}
+
+/// Renders a day's post at the end of `out`.
+pub fn render_into(day: &Day<'_>, site: &Site, out: &mut String) {
+    front_matter(day, site, out);
+    for (rank, paper) in ranked(day, site.min_score).into_iter().enumerate() {
+        paper_block(rank + 1, paper, out);
+    }
+}
+
+/// The papers that make the post, highest score first, ties in file order.
+pub fn ranked<'d, 'a>(day: &'d Day<'a>, min_score: u64) -> Vec<&'d Paper<'a>> {
+    let mut papers: Vec<&Paper<'a>> = day.papers.iter().filter(|p| p.score() >= min_score).collect();
+    papers.sort_by_key(|p| std::cmp::Reverse(p.score()));
+    papers
+}
+
+fn estimate(day: &Day<'_>) -> usize {
+    let text: usize = day
+        .papers
+        .iter()
+        .map(|p| p.title.len() + p.abstract_.len() + 400 + p.tweets.iter().map(|t| t.text.len() + 350).sum::<usize>())
+        .sum();
+    text + 400
+}
+
+fn front_matter(day: &Day<'_>, site: &Site, out: &mut String) {
+    let date = day.date;
+    let published = day.published.to_offset(UtcOffset::UTC);
+    out.push_str("---\ntitle: ");
+    out.push_str(&fill(&site.title, date));
+    let _ = write!(
+        out,
+        "\ndate: {:04}-{:02}-{:02}T{:02}:{:02}:{:02}.Z\n",
+        published.year(),
+        u8::from(published.month()),
+        published.day(),
+        published.hour(),
+        published.minute(),
+        published.second()
+    );
+    let _ = write!(out, "template: \"{}\"\ndraft: {}\n", site.template, day.draft);
+    let _ = write!(out, "slug: \"{}\"\ncategory: \"{}\"\ntags:\n", fill(&site.slug, date), site.category);
+    for tag in &site.tags {
+        let _ = writeln!(out, "  - \"{tag}\"");
+    }
+    let _ = write!(
+        out,
+        "description: \"{}\"\nsocialImage: \"{}\"\n\n---\n",
+        fill(&site.description, date),
+        site.social_image
+    );
+}
+
+fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
+    let _ = write!(out, "\n# {rank}. ");
+    out.push_str(&paper.title);
+    out.push_str("\n\n");
+    for (i, author) in paper.authors.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(author);
+    }
+    let _ = write!(out, "\n\n- retweets: {}, favorites: {} (", paper.retweets, paper.favorites);
+    collected(paper.collected, out);
+    let id = paper.arxiv.as_str();
+    let _ = write!(out, ")\n\n- links: [abs](https://arxiv.org/abs/{id}) | [pdf](https://arxiv.org/pdf/{id})\n- ");
+    for (i, category) in paper.categories.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        let _ = write!(out, "[{category}](https://arxiv.org/list/{category}/recent)");
+    }
+    out.push_str("\n\n");
+    abstract_text(&paper.abstract_, out);
+    out.push_str("\n\n");
+    for tweet in &paper.tweets {
+        tweet_block(tweet, out);
+    }
+    out.push_str("\n\n");
+}
+
+/// `MM/DD/YYYY HH:MM:SS`, in UTC.
+fn collected(at: OffsetDateTime, out: &mut String) {
+    let at = at.to_offset(UtcOffset::UTC);
+    let _ = write!(
+        out,
+        "{:02}/{:02}/{:04} {:02}:{:02}:{:02}",
+        u8::from(at.month()),
+        at.day(),
+        at.year(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+}
+
+/// The abstract as one paragraph: each line break becomes a space.
+fn abstract_text(text: &str, out: &mut String) {
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        out.push_str(first.strip_suffix('\r').unwrap_or(first));
+    }
+    for line in lines {
+        out.push(' ');
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+    }
+}
+
+fn tweet_block(tweet: &Tweet<'_>, out: &mut String) {
+    let _ = write!(
+        out,
+        "<blockquote class=\"twitter-tweet\"><p lang=\"{}\" dir=\"{}\">",
+        tweet.lang,
+        tweet.dir.as_str()
+    );
+    out.push_str(&tweet.text);
+    out.push_str("</p>&mdash; ");
+    out.push_str(&tweet.author);
+    let _ = write!(
+        out,
+        " (@{}) <a href=\"{}?ref_src=twsrc%5Etfw\">{} {}, {}</a></blockquote>\n",
+        tweet.handle(),
+        tweet.url,
+        tweet.date.month(),
+        tweet.date.day(),
+        tweet.date.year()
+    );
+    out.push_str(WIDGETS);
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use time::macros::{date, datetime};
+
+    use super::*;
+    use crate::arxiv::ArxivId;
+    use crate::category::Category;
+    use crate::model::Dir;
+
+    fn paper(id: &str, retweets: u32, favorites: u32, tweets: Vec<Tweet<'static>>) -> Paper<'static> {
+        Paper {
+            arxiv: ArxivId::parse(id.to_owned()).unwrap(),
+            title: Cow::Owned(format!("Paper {id}")),
+            authors: vec![Cow::Borrowed("A. Author"), Cow::Borrowed("B. Author")],
+            categories: vec![Category::from_id("cs.LG").unwrap(), Category::from_id("stat.ML").unwrap()],
+            retweets,
+            favorites,
+            collected: datetime!(2020-10-31 09:40:18 UTC),
+            abstract_: Cow::Borrowed("line one\nline two\r\nline three"),
+            tweets,
+        }
+    }
+
+    fn tweet() -> Tweet<'static> {
+        Tweet {
+            url: Cow::Borrowed("https://twitter.com/someone/status/42"),
+            author: Cow::Borrowed("Some One"),
+            date: date!(2020 - 10 - 30),
+            lang: Cow::Borrowed("ja"),
+            dir: Dir::Rtl,
+            text: Cow::Borrowed("hello<br>world"),
+        }
+    }
+
+    fn day(papers: Vec<Paper<'static>>) -> Day<'static> {
+        Day {
+            date: date!(2020 - 10 - 30),
+            published: datetime!(2020-10-31 09:40:17 UTC),
+            draft: false,
+            papers,
+            source_hash: 0,
+        }
+    }
+
+    #[test]
+    fn renders_a_day_with_no_papers_as_front_matter_alone() {
+        let post = render(&day(vec![]), &Site::default());
+        assert!(post.starts_with("---\ntitle: Hot Papers 2020-10-30\ndate: 2020-10-31T09:40:17.Z\n"));
+        assert!(post.ends_with("socialImage: \"/media/flying-marine.jpg\"\n\n---\n"));
+    }
+
+    #[test]
+    fn renders_paper_without_tweets() {
+        let post = render(&day(vec![paper("2010.00001", 50, 0, vec![])]), &Site::default());
+        let body = post.split_once("\n---\n").unwrap().1;
+        assert_eq!(
+            body,
+            "\n# 1. Paper 2010.00001\n\nA. Author, B. Author\n\n- retweets: 50, favorites: 0 (10/31/2020 09:40:18)\n\n\
+             - links: [abs](https://arxiv.org/abs/2010.00001) | [pdf](https://arxiv.org/pdf/2010.00001)\n\
+             - [cs.LG](https://arxiv.org/list/cs.LG/recent) | [stat.ML](https://arxiv.org/list/stat.ML/recent)\n\n\
+             line one line two line three\n\n\n\n"
+        );
+    }
+
+    #[test]
+    fn renders_tweets_with_language_and_direction() {
+        let post = render(&day(vec![paper("2010.00001", 60, 0, vec![tweet()])]), &Site::default());
+        assert!(post.contains(
+            "<blockquote class=\"twitter-tweet\"><p lang=\"ja\" dir=\"rtl\">hello<br>world</p>&mdash; Some One (@someone) \
+             <a href=\"https://twitter.com/someone/status/42?ref_src=twsrc%5Etfw\">October 30, 2020</a></blockquote>\n\
+             <script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n\n\n\n"
+        ));
+    }
+
+    #[test]
+    fn orders_by_score_and_keeps_file_order_on_ties() {
+        let papers = vec![
+            paper("2010.00001", 10, 50, vec![]),
+            paper("2010.00002", 100, 0, vec![]),
+            paper("2010.00003", 49, 0, vec![]),
+            paper("2010.00004", 30, 30, vec![]),
+            paper("2010.00005", 50, 0, vec![]),
+        ];
+        let post = render(&day(papers), &Site::default());
+        let headings: Vec<&str> = post.lines().filter(|l| l.starts_with("# ")).collect();
+        assert_eq!(
+            headings,
+            ["# 1. Paper 2010.00002", "# 2. Paper 2010.00001", "# 3. Paper 2010.00004", "# 4. Paper 2010.00005"]
+        );
+    }
+
+    #[test]
+    fn uses_site_settings() {
+        let site = Site { min_score: 0, title: "Daily {date}".into(), tags: vec![], ..Site::default() };
+        let post = render(&day(vec![paper("2010.00003", 1, 0, vec![])]), &site);
+        assert!(post.starts_with("---\ntitle: Daily 2020-10-30\n"));
+        assert!(post.contains("tags:\ndescription:"));
+        assert!(post.contains("# 1. Paper 2010.00003"));
+    }
+
+    #[test]
+    fn renders_published_in_utc() {
+        let mut d = day(vec![]);
+        d.published = datetime!(2020-10-31 11:40:17 +02:00);
+        assert!(render(&d, &Site::default()).contains("\ndate: 2020-10-31T09:40:17.Z\n"));
+    }
+}

@@ -1,0 +1,209 @@
+//! Site-wide settings, from an optional `hotpapers.toml` at the repository root.
+//!
+//! Every default is the legacy blog's, so a repository without the file renders
+//! exactly the legacy posts.
+
+use serde::Deserialize;
+use time::Date;
+
+/// The name of the settings file at the repository root.
+pub const SITE_FILE: &str = "hotpapers.toml";
+
+/// Site-wide settings.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Site {
+    /// Where the day-files live, relative to the repository root.
+    pub posts_dir: String,
+    /// Where the posts are written, relative to the repository root.
+    pub output_dir: String,
+    /// The post's file name; `{date}` is the day.
+    pub file_name: String,
+    /// Front matter `title:`.
+    pub title: String,
+    /// Front matter `slug:`.
+    pub slug: String,
+    /// Front matter `description:`.
+    pub description: String,
+    /// Front matter `template:`.
+    pub template: String,
+    /// Front matter `category:`.
+    pub category: String,
+    /// Front matter `tags:`.
+    pub tags: Vec<String>,
+    /// Front matter `socialImage:`.
+    pub social_image: String,
+    /// Papers scoring less than this (retweets + favorites) are left out.
+    pub min_score: u64,
+    /// How commits are made.
+    pub commit: CommitSettings,
+}
+
+/// The `[commit]` table of `hotpapers.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CommitSettings {
+    /// Subject of a commit that adds or updates one day; `{date}` is the day.
+    pub message: String,
+    /// Subject of a commit that touches several days; `{summary}` is, for
+    /// example, `add 2020-10-30, 2020-10-31; update 2020-10-29`.
+    pub message_many: String,
+    /// The commit author, `Name <email>`; git's own settings are used without it.
+    pub author: Option<String>,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site {
+            posts_dir: "posts".into(),
+            output_dir: "content/posts".into(),
+            file_name: "{date}---Hot-Papers.md".into(),
+            title: "Hot Papers {date}".into(),
+            slug: "hot-papers-{date}".into(),
+            description: "Hot papers {date}".into(),
+            template: "post".into(),
+            category: "arXiv".into(),
+            tags: ["arXiv", "Twitter", "Machine Learning", "Computer Science"].map(String::from).to_vec(),
+            social_image: "/media/flying-marine.jpg".into(),
+            min_score: 50,
+            commit: CommitSettings::default(),
+        }
+    }
+}
+
+impl Default for CommitSettings {
+    fn default() -> Self {
+        CommitSettings {
+            message: "Hot Papers {date}".into(),
+            message_many: "Hot Papers: {summary}".into(),
+            author: None,
+        }
+    }
+}
+
+/// A `hotpapers.toml` that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct SiteError {
+    /// The settings file.
+    pub path: String,
+    /// What is wrong, with line and column where known.
+    pub message: String,
+}
+
+impl Site {
+    /// Reads settings from the text of `hotpapers.toml`; `path` names it in errors.
+    pub fn from_toml(path: &str, text: &str) -> Result<Site, SiteError> {
+        let site: Site = toml::from_str(text).map_err(|error| {
+            let location = error.span().map(|span| {
+                let line = text[..span.start].matches('\n').count() + 1;
+                let column = text[..span.start].rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                format!("{line}:{column}: ")
+            });
+            SiteError {
+                path: path.to_owned(),
+                message: format!("{}{}", location.unwrap_or_default(), error.message().trim()),
+            }
+        })?;
+        site.check().map_err(|message| SiteError { path: path.to_owned(), message })?;
+        Ok(site)
+    }
+
+    /// Reads `hotpapers.toml` from `root`, or the defaults when there is none.
+    pub fn load(root: &std::path::Path) -> Result<Site, SiteError> {
+        let path = root.join(SITE_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Site::from_toml(SITE_FILE, &text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Site::default()),
+            Err(error) => Err(SiteError { path: SITE_FILE.into(), message: format!("cannot read: {error}") }),
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !self.file_name.contains("{date}") || self.file_name.contains(['/', '\\']) {
+            return Err(format!("`file-name = \"{}\"` must contain `{{date}}` and no `/`", self.file_name));
+        }
+        for (key, value) in [("posts-dir", &self.posts_dir), ("output-dir", &self.output_dir)] {
+            let path = std::path::Path::new(value);
+            if value.is_empty() || path.is_absolute() || path.components().any(|c| c == std::path::Component::ParentDir) {
+                return Err(format!("`{key} = \"{value}\"` must be a relative path inside the repository"));
+            }
+        }
+        let quoted = [
+            ("title", &self.title),
+            ("slug", &self.slug),
+            ("description", &self.description),
+            ("template", &self.template),
+            ("category", &self.category),
+            ("social-image", &self.social_image),
+        ];
+        for (key, value) in quoted.into_iter().chain(self.tags.iter().map(|t| ("tags", t))) {
+            if value.contains(['"', '\\']) || value.chars().any(char::is_control) {
+                return Err(format!("`{key}` holds `\"`, `\\` or a control character, which would break the front matter"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The post's file name for a day, such as `2020-10-30---Hot-Papers.md`.
+    pub fn post_file_name(&self, date: Date) -> String {
+        fill(&self.file_name, date)
+    }
+
+    /// The day a post file name stands for, if it follows [`Site::file_name`].
+    pub fn post_date(&self, file_name: &str) -> Option<Date> {
+        let (before, after) = self.file_name.split_once("{date}")?;
+        let stem = file_name.strip_prefix(before)?.strip_suffix(after)?;
+        Date::parse(stem, DATE_FORMAT).ok()
+    }
+}
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// A pattern with `{date}` replaced by the day.
+pub(crate) fn fill(pattern: &str, date: Date) -> String {
+    pattern.replace("{date}", &format_date(date))
+}
+
+/// `YYYY-MM-DD`.
+pub(crate) fn format_date(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn defaults_are_the_legacy_blog() {
+        let site = Site::from_toml(SITE_FILE, "").unwrap();
+        assert_eq!(site, Site::default());
+        assert_eq!(site.post_file_name(date!(2020 - 10 - 30)), "2020-10-30---Hot-Papers.md");
+        assert_eq!(site.post_date("2020-10-30---Hot-Papers.md"), Some(date!(2020 - 10 - 30)));
+        assert_eq!(site.post_date("notes.md"), None);
+    }
+
+    #[test]
+    fn reads_settings() {
+        let site = Site::from_toml(SITE_FILE, "min-score = 10\ntags = ['a']\n[commit]\nauthor = 'Bot <bot@example.com>'\n").unwrap();
+        assert_eq!(site.min_score, 10);
+        assert_eq!(site.tags, ["a"]);
+        assert_eq!(site.commit.author.as_deref(), Some("Bot <bot@example.com>"));
+        assert_eq!(site.output_dir, "content/posts");
+    }
+
+    #[test]
+    fn rejects_unknown_settings_with_a_location() {
+        let error = Site::from_toml(SITE_FILE, "min-score = 10\nmin-scor = 3\n").unwrap_err();
+        assert!(error.to_string().starts_with("hotpapers.toml: 2:1: unknown field `min-scor`"), "{error}");
+    }
+
+    #[test]
+    fn rejects_settings_that_break_the_output() {
+        assert!(Site::from_toml(SITE_FILE, "title = 'a\"b'").is_err());
+        assert!(Site::from_toml(SITE_FILE, "file-name = 'post.md'").is_err());
+        assert!(Site::from_toml(SITE_FILE, "output-dir = '../elsewhere'").is_err());
+    }
+}

@@ -1,0 +1,157 @@
+//! The rules a value must follow, beyond its TOML type.
+//!
+//! Each check returns a [`Problem`] that says what was found and what was
+//! expected; [`crate::parse`] places it at the value's line and column.
+
+use crate::arxiv::ArxivId;
+use crate::category::Category;
+use crate::html::{self, Allowed};
+use crate::model::Dir;
+
+/// What is wrong with a value, before it is placed in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What was found.
+    pub message: String,
+    /// What was expected.
+    pub expected: String,
+    /// A likely fix.
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(message: impl Into<String>, expected: impl Into<String>) -> Self {
+        Problem { message: message.into(), expected: expected.into(), hint: None }
+    }
+
+    pub(crate) fn hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+}
+
+/// A field that is shown on one line of the post.
+pub(crate) fn one_line(field: &str, value: &str) -> Result<(), Problem> {
+    if value.trim().is_empty() {
+        return Err(Problem::new(format!("empty {field}"), format!("a non-empty {field}")));
+    }
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        let what = if c == '\n' || c == '\r' { "a line break".to_owned() } else { format!("control character U+{:04X}", u32::from(c)) };
+        return Err(Problem::new(
+            format!("{field} holds {what}"),
+            format!("the {field} on one line, without control characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A field whose text goes into the post as Markdown with raw HTML.
+pub(crate) fn safe_html(field: &str, value: &str, allowed: Allowed) -> Result<(), Problem> {
+    html::check(value, allowed).map_err(|why| {
+        Problem::new(format!("unsafe HTML in {field}: {why}"), "text that cannot run code in a reader's browser")
+    })
+}
+
+/// An arXiv identifier.
+pub(crate) fn arxiv_id(value: &str) -> Result<ArxivId<'static>, Problem> {
+    ArxivId::parse(value.to_owned())
+        .map_err(|why| Problem::new(format!("`{value}` is not an arXiv id"), why.to_string()))
+}
+
+/// A category of the arXiv taxonomy.
+pub(crate) fn category(value: &str) -> Result<Category, Problem> {
+    Category::from_id(value).ok_or_else(|| {
+        Problem::new(format!("unknown category `{value}`"), "a category of the arXiv taxonomy, such as `cs.LG`")
+            .hint(Category::suggest(value).map(|id| format!("did you mean `{id}`?")))
+    })
+}
+
+/// A tweet status URL on twitter.com or x.com.
+pub(crate) fn tweet_url(value: &str) -> Result<(), Problem> {
+    tweet_handle(value).map(drop).ok_or_else(|| {
+        Problem::new(
+            format!("`{value}` is not a tweet URL"),
+            "`https://twitter.com/HANDLE/status/ID` (or on `x.com`)",
+        )
+    })
+}
+
+/// The HANDLE of `https://twitter.com/HANDLE/status/ID`, if `url` has that shape.
+pub fn tweet_handle(url: &str) -> Option<&str> {
+    let path = url
+        .strip_prefix("https://twitter.com/")
+        .or_else(|| url.strip_prefix("https://x.com/"))?;
+    let (handle, id) = path.split_once("/status/")?;
+    let handle_ok = (1..=15).contains(&handle.len())
+        && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let id_ok = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
+    (handle_ok && id_ok).then_some(handle)
+}
+
+/// A language tag such as `en`, `ja`, `pt-BR` or `und`.
+pub(crate) fn lang(value: &str) -> Result<(), Problem> {
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(Problem::new(format!("`{value}` is not a language tag"), "a language tag such as `en`, `ja`, `pt-BR` or `und`"))
+    }
+}
+
+/// A text direction.
+pub(crate) fn dir(value: &str) -> Result<Dir, Problem> {
+    match value {
+        "ltr" => Ok(Dir::Ltr),
+        "rtl" => Ok(Dir::Rtl),
+        _ => Err(Problem::new(format!("`{value}` is not a text direction"), "`ltr` or `rtl`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tweet_handles() {
+        assert_eq!(tweet_handle("https://twitter.com/Abebab/status/1322229024387727360"), Some("Abebab"));
+        assert_eq!(tweet_handle("https://x.com/_vaishnavh/status/1"), Some("_vaishnavh"));
+        for bad in [
+            "https://twitter.com/Abebab",
+            "http://twitter.com/a/status/1",
+            "https://twitter.com/a/status/1?s=20",
+            "https://twitter.com/a-b/status/1",
+            "https://twitter.com/sixteen_chars_xx/status/1",
+            "https://evil.com/a/status/1",
+        ] {
+            assert_eq!(tweet_handle(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn checks_language_tags() {
+        for ok in ["en", "ja", "pt-BR", "und", "zh-Hant-TW", "qme"] {
+            assert_eq!(lang(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "e", "english", "en_US", "en-", "1a"] {
+            assert!(lang(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rejects_line_breaks_and_control_characters() {
+        assert!(one_line("title", "a\nb").is_err());
+        assert!(one_line("title", "a\u{7}b").is_err());
+        assert!(one_line("title", "  ").is_err());
+        assert_eq!(one_line("title", "Ünïcödé 😀 \u{202E}rtl"), Ok(()));
+    }
+
+    #[test]
+    fn suggests_categories() {
+        let problem = category("cs.LGG").unwrap_err();
+        assert_eq!(problem.message, "unknown category `cs.LGG`");
+        assert_eq!(problem.hint.as_deref(), Some("did you mean `cs.LG`?"));
+    }
+}

@@ -1,0 +1,120 @@
+//! The Hot Papers site: `cargo run` renders every day-file in `posts/` and
+//! commits the posts that changed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use hotpapers::{Archive, Change, PublishOptions, Report};
+
+/// Render the day-files compiled into this binary into Markdown posts and commit them.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Print what would be written and committed; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the posts but do not commit them.
+    #[arg(long)]
+    no_commit: bool,
+    /// Print a JSON summary for CI steps instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Commit author, "Name <email>" (default: GIT_AUTHOR_*, hotpapers.toml, git config).
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    author: Option<String>,
+    /// The site folder (default: the folder this binary was built from).
+    #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"))]
+    root: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    let archive: Archive<'static> = hotpapers_macros::archive!()?;
+    if !cli.json {
+        for warning in &archive.warnings {
+            eprintln!("{warning}\n");
+        }
+    }
+    let options = PublishOptions {
+        dry_run: cli.dry_run,
+        no_commit: cli.no_commit,
+        author: cli.author.clone(),
+        env: None,
+    };
+    let report = hotpapers::publish(&cli.root, &archive, &options)
+        .with_context(|| format!("cannot publish the site in `{}`", cli.root.display()))?;
+    if cli.json {
+        println!("{}", json(&report, cli));
+    } else {
+        print_summary(&report, cli);
+    }
+    Ok(())
+}
+
+fn print_summary(report: &Report, cli: &Cli) {
+    let (added, updated, removed) =
+        (report.count(Change::Added), report.count(Change::Updated), report.count(Change::Removed));
+    if report.files.is_empty() {
+        println!("nothing to publish: {} post(s) up to date", report.unchanged);
+        return;
+    }
+    let would = if cli.dry_run { "would publish" } else { "published" };
+    println!("{would}: {added} added, {updated} updated, {removed} removed, {} unchanged", report.unchanged);
+    if cli.dry_run {
+        for file in &report.files {
+            println!("  {} {}", file.change.verb(), file.path);
+        }
+        if let Some(message) = &report.message {
+            println!("commit message:\n{}", indent(message));
+        }
+    }
+    match (report.commit, &report.message) {
+        (Some(commit), Some(message)) => {
+            println!("commit {} {}", &commit.to_string()[..12], message.lines().next().unwrap_or_default());
+        }
+        _ if cli.no_commit => println!("posts written; not committed (--no-commit)"),
+        _ => {}
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+}
+
+fn json(report: &Report, cli: &Cli) -> serde_json::Value {
+    let dates = |change: Change| -> Vec<String> {
+        report.changes.iter().filter(|(_, c)| *c == change).map(|(d, _)| d.to_string()).collect()
+    };
+    let files = |change: Change| -> Vec<&str> {
+        report.files.iter().filter(|f| f.change == change).map(|f| f.path.as_str()).collect()
+    };
+    serde_json::json!({
+        "changes_detected": !report.files.is_empty(),
+        "dry_run": cli.dry_run,
+        "commit": report.commit.map(|c| c.to_string()),
+        "message": report.message,
+        "days": {
+            "added": dates(Change::Added),
+            "updated": dates(Change::Updated),
+            "removed": dates(Change::Removed),
+            "unchanged": report.unchanged,
+        },
+        "files": {
+            "added": files(Change::Added),
+            "updated": files(Change::Updated),
+            "removed": files(Change::Removed),
+        },
+    })
+}
