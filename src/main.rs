@@ -21,11 +21,11 @@ struct Cli {
     /// Print a JSON summary for CI steps instead of text.
     #[arg(long)]
     json: bool,
-    /// Commit author, "Name <email>" (default: GIT_AUTHOR_*, hotpapers.toml, git config).
+    /// Commit author, `Name <email>` (default: GIT_AUTHOR_*, hotpapers.toml, git config).
     #[arg(long, value_name = "NAME <EMAIL>")]
     author: Option<String>,
     /// The site folder (default: the folder this binary was built from).
-    #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"))]
+    #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"), hide_default_value = true)]
     root: PathBuf,
 }
 
@@ -64,14 +64,20 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
 }
 
 fn print_summary(report: &Report, cli: &Cli) {
-    let (added, updated, removed) =
-        (report.count(Change::Added), report.count(Change::Updated), report.count(Change::Removed));
+    let (added, updated, removed) = (
+        report.count(Change::Added),
+        report.count(Change::Updated),
+        report.count(Change::Removed),
+    );
     if report.files.is_empty() {
         println!("nothing to publish: {} post(s) up to date", report.unchanged);
         return;
     }
     let would = if cli.dry_run { "would publish" } else { "published" };
-    println!("{would}: {added} added, {updated} updated, {removed} removed, {} unchanged", report.unchanged);
+    println!(
+        "{would}: {added} added, {updated} updated, {removed} removed, {} unchanged",
+        report.unchanged
+    );
     if cli.dry_run {
         for file in &report.files {
             println!("  {} {}", file.change.verb(), file.path);
@@ -82,7 +88,11 @@ fn print_summary(report: &Report, cli: &Cli) {
     }
     match (report.commit, &report.message) {
         (Some(commit), Some(message)) => {
-            println!("commit {} {}", &commit.to_string()[..12], message.lines().next().unwrap_or_default());
+            println!(
+                "commit {} {}",
+                &commit.to_string()[..12],
+                message.lines().next().unwrap_or_default()
+            );
         }
         _ if cli.no_commit => println!("posts written; not committed (--no-commit)"),
         _ => {}
@@ -90,15 +100,28 @@ fn print_summary(report: &Report, cli: &Cli) {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn json(report: &Report, cli: &Cli) -> serde_json::Value {
     let dates = |change: Change| -> Vec<String> {
-        report.changes.iter().filter(|(_, c)| *c == change).map(|(d, _)| d.to_string()).collect()
+        report
+            .changes
+            .iter()
+            .filter(|(_, c)| *c == change)
+            .map(|(d, _)| d.to_string())
+            .collect()
     };
     let files = |change: Change| -> Vec<&str> {
-        report.files.iter().filter(|f| f.change == change).map(|f| f.path.as_str()).collect()
+        report
+            .files
+            .iter()
+            .filter(|f| f.change == change)
+            .map(|f| f.path.as_str())
+            .collect()
     };
     serde_json::json!({
         "changes_detected": !report.files.is_empty(),

@@ -38,12 +38,26 @@ fn manifest_dir() -> Result<PathBuf, String> {
 fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
     let root = manifest_dir().map_err(|e| vec![e])?.join(site_dir);
     let shown_root = site_dir.trim_end_matches('/');
-    let shown = |path: &str| if shown_root.is_empty() { path.to_owned() } else { format!("{shown_root}/{path}") };
-    let site = hotpapers::Site::load(&root).map_err(|e| vec![format!("{}: {}", shown(&e.path), e.message)])?;
+    let shown = |path: &str| {
+        if shown_root.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{shown_root}/{path}")
+        }
+    };
+    let site = hotpapers::Site::load(&root).map_err(|mut e| {
+        e.path = shown(&e.path);
+        vec![e.to_string()]
+    })?;
     let posts = root.join(&site.posts_dir);
     match hotpapers::load_dir_shown(&posts, &shown(&site.posts_dir)) {
         Ok(loaded) => {
-            let warnings: Vec<String> = loaded.warnings.0.iter().map(|w| format!("warning: {w}")).collect();
+            let warnings: Vec<String> = loaded
+                .warnings
+                .0
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect();
             Ok(hotpapers::Archive::encode(&site, &loaded.days, &warnings))
         }
         Err(hotpapers::LoadError::Invalid(diagnostics)) => {

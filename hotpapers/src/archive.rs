@@ -41,7 +41,11 @@ pub struct ArchiveError(&'static str);
 impl<'a> Archive<'a> {
     /// Encodes settings, days and the warnings to show at run time.
     pub fn encode(site: &Site, days: &[Day<'_>], warnings: &[impl AsRef<str>]) -> Vec<u8> {
-        let text: usize = days.iter().flat_map(|d| &d.papers).map(|p| p.abstract_.len() + 1024).sum();
+        let text: usize = days
+            .iter()
+            .flat_map(|d| &d.papers)
+            .map(|p| p.abstract_.len() + 1024)
+            .sum();
         let mut w = Writer(Vec::with_capacity(text + 4096));
         w.0.extend_from_slice(MAGIC);
         w.u32(VERSION);
@@ -69,7 +73,9 @@ impl<'a> Archive<'a> {
         for _ in 0..count {
             days.push(r.day()?);
         }
-        let warnings = (0..r.len()?).map(|_| r.str().map(Cow::Borrowed)).collect::<Result<_, _>>()?;
+        let warnings = (0..r.len()?)
+            .map(|_| r.str().map(Cow::Borrowed))
+            .collect::<Result<_, _>>()?;
         if r.at != bytes.len() {
             return Err(ArchiveError("trailing bytes"));
         }
@@ -105,7 +111,17 @@ impl Writer {
         self.u32(t.offset().whole_seconds() as u32);
     }
     fn site(&mut self, s: &Site) {
-        for field in [&s.posts_dir, &s.output_dir, &s.file_name, &s.title, &s.slug, &s.description, &s.template, &s.category, &s.social_image] {
+        for field in [
+            &s.posts_dir,
+            &s.output_dir,
+            &s.file_name,
+            &s.title,
+            &s.slug,
+            &s.description,
+            &s.template,
+            &s.category,
+            &s.social_image,
+        ] {
             self.str(field);
         }
         self.len(s.tags.len());
@@ -164,7 +180,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ArchiveError> {
-        let end = self.at.checked_add(n).filter(|&end| end <= self.bytes.len()).ok_or(ArchiveError("truncated"))?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&end| end <= self.bytes.len())
+            .ok_or(ArchiveError("truncated"))?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
@@ -197,15 +217,20 @@ impl<'a> Reader<'a> {
     fn date_time(&mut self) -> Result<OffsetDateTime, ArchiveError> {
         let seconds = self.u64()? as i64;
         let nanos = self.u32()?;
-        let offset = UtcOffset::from_whole_seconds(self.u32()? as i32).map_err(|_| ArchiveError("bad offset"))?;
+        let offset =
+            UtcOffset::from_whole_seconds(self.u32()? as i32).map_err(|_| ArchiveError("bad offset"))?;
         let utc = OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| ArchiveError("bad time"))?;
-        let utc = utc.replace_nanosecond(nanos).map_err(|_| ArchiveError("bad time"))?;
+        let utc = utc
+            .replace_nanosecond(nanos)
+            .map_err(|_| ArchiveError("bad time"))?;
         Ok(utc.to_offset(offset))
     }
     fn site(&mut self) -> Result<Site, ArchiveError> {
         let [posts_dir, output_dir, file_name, title, slug, description, template, category, social_image] =
             [(); 9].map(|()| self.string());
-        let tags = (0..self.len()?).map(|_| self.string()).collect::<Result<_, _>>()?;
+        let tags = (0..self.len()?)
+            .map(|_| self.string())
+            .collect::<Result<_, _>>()?;
         Ok(Site {
             posts_dir: posts_dir?,
             output_dir: output_dir?,
@@ -221,7 +246,11 @@ impl<'a> Reader<'a> {
             commit: CommitSettings {
                 message: self.string()?,
                 message_many: self.string()?,
-                author: if self.u8()? == 1 { Some(self.string()?) } else { None },
+                author: if self.u8()? == 1 {
+                    Some(self.string()?)
+                } else {
+                    None
+                },
             },
         })
     }
@@ -235,12 +264,20 @@ impl<'a> Reader<'a> {
         for _ in 0..count {
             papers.push(self.paper()?);
         }
-        Ok(Day { date, published, draft, papers, source_hash })
+        Ok(Day {
+            date,
+            published,
+            draft,
+            papers,
+            source_hash,
+        })
     }
     fn paper(&mut self) -> Result<Paper<'a>, ArchiveError> {
         let arxiv = ArxivId::parse(self.str()?).map_err(|_| ArchiveError("bad arXiv id"))?;
         let title = Cow::Borrowed(self.str()?);
-        let authors = (0..self.len()?).map(|_| self.str().map(Cow::Borrowed)).collect::<Result<_, _>>()?;
+        let authors = (0..self.len()?)
+            .map(|_| self.str().map(Cow::Borrowed))
+            .collect::<Result<_, _>>()?;
         let categories = (0..self.len()?)
             .map(|_| {
                 let index = u16::from_le_bytes(self.array()?);
@@ -252,7 +289,17 @@ impl<'a> Reader<'a> {
         let collected = self.date_time()?;
         let abstract_ = Cow::Borrowed(self.str()?);
         let tweets = (0..self.len()?).map(|_| self.tweet()).collect::<Result<_, _>>()?;
-        Ok(Paper { arxiv, title, authors, categories, retweets, favorites, collected, abstract_, tweets })
+        Ok(Paper {
+            arxiv,
+            title,
+            authors,
+            categories,
+            retweets,
+            favorites,
+            collected,
+            abstract_,
+            tweets,
+        })
     }
     fn tweet(&mut self) -> Result<Tweet<'a>, ArchiveError> {
         Ok(Tweet {
@@ -296,7 +343,14 @@ text = "مرحبا <br>"
     fn round_trips_every_field() {
         let (day, diagnostics) = crate::parse::parse_day("posts/2020-10-30.toml", DAY);
         let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
-        let site = Site { min_score: 7, commit: CommitSettings { author: Some("B <b@c>".into()), ..CommitSettings::default() }, ..Site::default() };
+        let site = Site {
+            min_score: 7,
+            commit: CommitSettings {
+                author: Some("B <b@c>".into()),
+                ..CommitSettings::default()
+            },
+            ..Site::default()
+        };
         let bytes = Archive::encode(&site, std::slice::from_ref(&day), &["a warning"]);
         let archive = Archive::decode(&bytes).unwrap();
         assert_eq!(archive.site, site);

@@ -10,10 +10,10 @@ use crate::category::Category;
 /// Most are in the taxonomy; `acc-phys`, `adap-org` and `cmp-lg` were folded into
 /// other archives before the current taxonomy was written down.
 const OLD_ARCHIVES: &[&str] = &[
-    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn",
-    "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an", "gr-qc", "hep-ex",
-    "hep-lat", "hep-ph", "hep-th", "math", "math-ph", "mtrl-th", "nlin", "nucl-ex", "nucl-th",
-    "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "quant-ph", "solv-int", "supr-con",
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn", "chem-ph",
+    "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an", "gr-qc", "hep-ex", "hep-lat", "hep-ph",
+    "hep-th", "math", "math-ph", "mtrl-th", "nlin", "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph",
+    "q-alg", "q-bio", "quant-ph", "solv-int", "supr-con",
 ];
 
 /// A checked arXiv identifier, kept as written.
@@ -112,6 +112,13 @@ fn all_digits(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+fn is_month(mm: &str) -> bool {
+    matches!(
+        mm,
+        "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+    )
+}
+
 fn check(id: &str) -> Result<(), ArxivIdError> {
     let (base, version) = split_version(id);
     if let Some(v) = version {
@@ -128,11 +135,15 @@ fn check(id: &str) -> Result<(), ArxivIdError> {
                 Some((root, subject)) => (root, Some(subject)),
                 None => (archive, None),
             };
-            if archive.is_empty() || !archive.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+            if archive.is_empty()
+                || !archive
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
                 return Err(ArxivIdError::Shape);
             }
-            let known = OLD_ARCHIVES.contains(&root)
-                && subject.is_none_or(|_| Category::from_id(archive).is_some());
+            let known =
+                OLD_ARCHIVES.contains(&root) && subject.is_none_or(|_| Category::from_id(archive).is_some());
             if !known {
                 return Err(ArxivIdError::Archive(archive.to_owned()));
             }
@@ -145,23 +156,37 @@ fn check(id: &str) -> Result<(), ArxivIdError> {
             if !all_digits(yymm, 4) || !(all_digits(number, 4) || all_digits(number, 5)) {
                 return Err(ArxivIdError::Shape);
             }
+            if !is_month(&yymm[2..]) {
+                return Err(ArxivIdError::Month(yymm.to_owned()));
+            }
             let expected = if yymm < "1501" { 4 } else { 5 };
             if number.len() != expected {
-                return Err(ArxivIdError::Digits { yymm: yymm.to_owned(), expected });
+                return Err(ArxivIdError::Digits {
+                    yymm: yymm.to_owned(),
+                    expected,
+                });
             }
             (yymm, false)
         }
     };
-    if !matches!(&yymm[2..], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12") {
+    if !is_month(&yymm[2..]) {
         return Err(ArxivIdError::Month(yymm.to_owned()));
     }
     // Old-style ids run from August 1991 to March 2007; new-style ids start in April 2007.
-    let sortable = if yymm >= "9100" { format!("19{yymm}") } else { format!("20{yymm}") };
+    let sortable = if yymm >= "9100" {
+        format!("19{yymm}")
+    } else {
+        format!("20{yymm}")
+    };
     if old_style && !("199108".."200704").contains(&sortable.as_str()) {
-        return Err(ArxivIdError::Era("old-style ids (`archive/YYMMNNN`) run from 9108 to 0703"));
+        return Err(ArxivIdError::Era(
+            "old-style ids (`archive/YYMMNNN`) run from 9108 to 0703",
+        ));
     }
     if !old_style && sortable.as_str() < "200704" {
-        return Err(ArxivIdError::Era("new-style ids (`YYMM.NNNN`) start in 0704; earlier papers have `archive/YYMMNNN` ids"));
+        return Err(ArxivIdError::Era(
+            "new-style ids (`YYMM.NNNN`) start in 0704; earlier papers have `archive/YYMMNNN` ids",
+        ));
     }
     Ok(())
 }
@@ -177,9 +202,17 @@ mod tests {
     #[test]
     fn accepts_both_styles() {
         for id in [
-            "2010.15581", "2010.15581v2", "0704.0001", "1412.9999", "1501.00001",
-            "hep-th/9901001", "hep-th/9901001v3", "math.GT/0309136", "cs/0112017",
-            "physics/9108001", "q-bio/0703001",
+            "2010.15581",
+            "2010.15581v2",
+            "0704.0001",
+            "1412.9999",
+            "1501.00001",
+            "hep-th/9901001",
+            "hep-th/9901001v3",
+            "math.GT/0309136",
+            "cs/0112017",
+            "physics/9108001",
+            "q-bio/0703001",
         ] {
             assert!(ok(id), "{id}");
         }
@@ -189,7 +222,10 @@ mod tests {
     fn rejects_wrong_digit_counts() {
         assert_eq!(
             ArxivId::parse("1501.0001"),
-            Err(ArxivIdError::Digits { yymm: "1501".into(), expected: 5 })
+            Err(ArxivIdError::Digits {
+                yymm: "1501".into(),
+                expected: 5
+            })
         );
         assert!(!ok("1412.00001"));
         assert!(!ok("2010.155811"));
@@ -197,11 +233,32 @@ mod tests {
 
     #[test]
     fn rejects_malformed_ids() {
-        for id in ["", "2010", "2010.", "abcd.12345", "2013.12345", "2010.15581v", "2010.15581v0",
-            "0703.1234", "hep-th/0704001", "nope/9901001", "math.XX/0309136", "hep-th/99010",
-            "https://arxiv.org/abs/2010.15581", " 2010.15581"] {
+        for id in [
+            "",
+            "2010",
+            "2010.",
+            "abcd.12345",
+            "2013.12345",
+            "2010.15581v",
+            "2010.15581v0",
+            "0703.1234",
+            "hep-th/0704001",
+            "nope/9901001",
+            "math.XX/0309136",
+            "hep-th/99010",
+            "https://arxiv.org/abs/2010.15581",
+            " 2010.15581",
+        ] {
             assert!(!ok(id), "{id}");
         }
+    }
+
+    #[test]
+    fn reports_a_bad_month_before_the_digit_count() {
+        assert_eq!(
+            ArxivId::parse("2013.1234"),
+            Err(ArxivIdError::Month("2013".into()))
+        );
     }
 
     #[test]

@@ -98,7 +98,14 @@ mod tests {
 
     #[test]
     fn finds_categories_and_aliases() {
-        for id in ["cs.LG", "stat.ML", "math.GT", "physics.comp-ph", "q-bio.NC", "hep-th"] {
+        for id in [
+            "cs.LG",
+            "stat.ML",
+            "math.GT",
+            "physics.comp-ph",
+            "q-bio.NC",
+            "hep-th",
+        ] {
             assert_eq!(Category::from_id(id).map(Category::as_str), Some(id));
         }
         assert_ne!(Category::from_id("cs.SY"), Category::from_id("eess.SY"));

@@ -144,7 +144,12 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{}", self.headline())?;
         writeln!(f, "{gutter} |")?;
         writeln!(f, "{number} | {lead}{shown}{tail}")?;
-        write!(f, "{gutter} | {pad}{} expected {}", "^".repeat(width), self.expected)
+        write!(
+            f,
+            "{gutter} | {pad}{} expected {}",
+            "^".repeat(width),
+            self.expected
+        )
     }
 }
 
@@ -170,8 +175,9 @@ impl Diagnostics {
 
     /// Sorts by file, then position, errors before warnings at one place.
     pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (&a.path, a.line, a.column, a.severity).cmp(&(&b.path, b.line, b.column, b.severity)));
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity).cmp(&(&b.path, b.line, b.column, b.severity))
+        });
     }
 }
 
@@ -199,9 +205,17 @@ mod tests {
 
     #[test]
     fn locates_line_and_column() {
-        let source = Source { path: "posts/2020-10-30.toml", text: TEXT };
+        let source = Source {
+            path: "posts/2020-10-30.toml",
+            text: TEXT,
+        };
         let at = TEXT.find("'cs.LGG'").unwrap();
-        let d = source.diagnostic(Severity::Error, at..at + 8, "unknown category `cs.LGG`", "expected a category");
+        let d = source.diagnostic(
+            Severity::Error,
+            at..at + 8,
+            "unknown category `cs.LGG`",
+            "a category",
+        );
         assert_eq!((d.line, d.column, d.width), (2, 15, 8));
         assert_eq!(
             d.to_string(),
@@ -219,17 +233,28 @@ mod tests {
         let d = source.diagnostic(Severity::Error, at..at + 1, "m", "e");
         assert_eq!((d.line, d.column), (1, 2));
         let at = text.rfind('i').unwrap();
-        assert_eq!(source.diagnostic(Severity::Error, at..at + 1, "m", "e").column, 13);
+        assert_eq!(
+            source.diagnostic(Severity::Error, at..at + 1, "m", "e").column,
+            13
+        );
     }
 
     #[test]
     fn cuts_long_lines_around_the_caret() {
         let text = format!("abstract = '{}BAD{}'", "a".repeat(300), "b".repeat(300));
-        let source = Source { path: "p.toml", text: &text };
+        let source = Source {
+            path: "p.toml",
+            text: &text,
+        };
         let at = text.find("BAD").unwrap();
-        let shown = source.diagnostic(Severity::Error, at..at + 3, "m", "e").to_string();
+        let shown = source
+            .diagnostic(Severity::Error, at..at + 3, "m", "e")
+            .to_string();
         let lines: Vec<&str> = shown.lines().collect();
-        assert!(lines[2].starts_with("1 | ...") && lines[2].ends_with("..."), "{shown}");
+        assert!(
+            lines[2].starts_with("1 | ...") && lines[2].ends_with("..."),
+            "{shown}"
+        );
         assert_eq!(lines[3].find('^'), lines[2].find("BAD"));
     }
 }

@@ -17,9 +17,8 @@ pub(crate) enum Allowed {
 
 /// Elements that run code or load something when the post is shown.
 const FORBIDDEN: &[&str] = &[
-    "applet", "audio", "base", "button", "embed", "form", "frame", "frameset", "iframe", "image",
-    "img", "input", "link", "meta", "object", "picture", "portal", "script", "source", "style",
-    "track", "video",
+    "applet", "audio", "base", "button", "embed", "form", "frame", "frameset", "iframe", "image", "img",
+    "input", "link", "meta", "object", "picture", "portal", "script", "source", "style", "track", "video",
 ];
 
 /// URL schemes that run code or carry inline content.
@@ -32,7 +31,9 @@ pub(crate) fn check(text: &str, allowed: Allowed) -> Result<(), String> {
     while let Some(offset) = text[at..].find('<') {
         let start = at + offset;
         at = start + 1;
-        let Some(tag) = Tag::parse(&text[start..]) else { continue };
+        let Some(tag) = Tag::parse(&text[start..]) else {
+            continue;
+        };
         at = start + tag.len;
         if tag.name.contains(':') {
             // A CommonMark autolink such as `<javascript:alert(1)>`.
@@ -45,7 +46,10 @@ pub(crate) fn check(text: &str, allowed: Allowed) -> Result<(), String> {
             continue;
         }
         if FORBIDDEN.contains(&name.as_str()) {
-            return Err(format!("`<{}>` can run or load content in a reader's browser", tag.name));
+            return Err(format!(
+                "`<{}>` can run or load content in a reader's browser",
+                tag.name
+            ));
         }
         for (attribute, value) in &tag.attributes {
             check_attribute(attribute, value)?;
@@ -77,14 +81,19 @@ fn check_tweet_tag(name: &str, closing: bool, attributes: &[(String, String)]) -
                 Err(format!("{only}; `<a>` needs an `href`"))
             }
         }
-        _ => Err(format!("{only}, found `<{}{name}>`", if closing { "/" } else { "" })),
+        _ => Err(format!(
+            "{only}, found `<{}{name}>`",
+            if closing { "/" } else { "" }
+        )),
     }
 }
 
 fn check_attribute(attribute: &str, value: &str) -> Result<(), String> {
     let lower = attribute.to_ascii_lowercase();
     if lower.len() > 2 && lower.starts_with("on") {
-        return Err(format!("event handler attribute `{attribute}=` runs code in a reader's browser"));
+        return Err(format!(
+            "event handler attribute `{attribute}=` runs code in a reader's browser"
+        ));
     }
     check_url(value, &format!("attribute `{attribute}`"))
 }
@@ -92,7 +101,9 @@ fn check_attribute(attribute: &str, value: &str) -> Result<(), String> {
 fn check_url(value: &str, place: &str) -> Result<(), String> {
     let url = normalise_url(value);
     match SCHEMES.iter().find(|scheme| url.starts_with(*scheme)) {
-        Some(scheme) => Err(format!("`{scheme}` URL in {place} can run code in a reader's browser")),
+        Some(scheme) => Err(format!(
+            "`{scheme}` URL in {place} can run code in a reader's browser"
+        )),
         None => Ok(()),
     }
 }
@@ -128,8 +139,18 @@ fn normalise_url(value: &str) -> String {
 /// scheme; browsers accept both with or without the final `;`.
 fn decode_entities(text: &str) -> String {
     const NAMED: &[(&str, char)] = &[
-        ("colon", ':'), ("tab", '\t'), ("newline", '\n'), ("amp", '&'), ("lt", '<'), ("gt", '>'),
-        ("quot", '"'), ("apos", '\''), ("lpar", '('), ("rpar", ')'), ("sol", '/'), ("period", '.'),
+        ("colon", ':'),
+        ("tab", '\t'),
+        ("newline", '\n'),
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("lpar", '('),
+        ("rpar", ')'),
+        ("sol", '/'),
+        ("period", '.'),
     ];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -141,7 +162,10 @@ fn decode_entities(text: &str) -> String {
                 Some(hex) => (hex, 16, 2),
                 None => (number, 10, 1),
             };
-            let len = digits.bytes().take_while(|b| (*b as char).is_digit(radix)).count();
+            let len = digits
+                .bytes()
+                .take_while(|b| (*b as char).is_digit(radix))
+                .count();
             let value = u32::from_str_radix(&digits[..len.min(8)], radix).ok();
             match value.and_then(char::from_u32) {
                 Some(c) if len > 0 => (Some(c), skip + len),
@@ -194,13 +218,25 @@ impl Tag {
         loop {
             while chars.next_if(|&(_, c)| is_space(c) || c == '/').is_some() {}
             let Some(&(at, c)) = chars.peek() else {
-                return Some(Tag { name, closing, attributes, len: text.len() });
+                return Some(Tag {
+                    name,
+                    closing,
+                    attributes,
+                    len: text.len(),
+                });
             };
             if c == '>' {
-                return Some(Tag { name, closing, attributes, len: at + 1 });
+                return Some(Tag {
+                    name,
+                    closing,
+                    attributes,
+                    len: at + 1,
+                });
             }
             let mut attribute = String::new();
-            while let Some((_, c)) = chars.next_if(|&(_, c)| !is_space(c) && c != '/' && c != '>' && (c != '=' || attribute.is_empty())) {
+            while let Some((_, c)) = chars
+                .next_if(|&(_, c)| !is_space(c) && c != '/' && c != '>' && (c != '=' || attribute.is_empty()))
+            {
                 attribute.push(c);
             }
             while chars.next_if(|&(_, c)| is_space(c)).is_some() {}
@@ -309,6 +345,9 @@ mod tests {
 
     #[test]
     fn decodes_entities_like_a_browser() {
-        assert_eq!(decode_entities("&#106;&#x61;&colon;&amp&unknown;"), "ja:&&unknown;");
+        assert_eq!(
+            decode_entities("&#106;&#x61;&colon;&amp&unknown;"),
+            "ja:&&unknown;"
+        );
     }
 }

@@ -48,19 +48,42 @@ pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
     let files = day_files(dir)?;
     let shown_paths: Vec<String> = files
         .iter()
-        .map(|f| format!("{}/{}", shown.trim_end_matches('/'), f.file_name().unwrap_or_default().to_string_lossy()))
+        .map(|f| {
+            format!(
+                "{}/{}",
+                shown.trim_end_matches('/'),
+                f.file_name().unwrap_or_default().to_string_lossy()
+            )
+        })
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().div_ceil(64)).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len().div_ceil(64))
+        .max(1);
     let chunk = files.len().div_ceil(threads).max(1);
     let results: Vec<Result<(Option<Day<'static>>, Diagnostics), LoadError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = files
             .chunks(chunk)
             .zip(shown_paths.chunks(chunk))
-            .map(|(files, shown)| scope.spawn(move || files.iter().zip(shown).map(|(f, s)| load_file(f, s)).collect::<Vec<_>>()))
+            .map(|(files, shown)| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .zip(shown)
+                        .map(|(f, s)| load_file(f, s))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
-    let mut loaded = Loaded { files, ..Loaded::default() };
+    let mut loaded = Loaded {
+        files,
+        ..Loaded::default()
+    };
     let mut all = Diagnostics::default();
     let mut complete = true;
     for result in results {
@@ -82,7 +105,10 @@ pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
 
 /// The `*.toml` files directly in `dir`, sorted; hidden files are skipped.
 pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let io = |source| LoadError::Io { path: dir.to_owned(), source };
+    let io = |source| LoadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
@@ -99,10 +125,16 @@ pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 
 /// Reads and checks one day-file; `shown` names it in diagnostics.
 pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diagnostics), LoadError> {
-    let io = |source| LoadError::Io { path: path.to_owned(), source };
+    let io = |source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let size = std::fs::metadata(path).map_err(io)?.len();
     let refuse = |problem: Problem| {
-        let source = Source { path: shown, text: "" };
+        let source = Source {
+            path: shown,
+            text: "",
+        };
         let d = source.diagnostic(Severity::Error, 0..0, problem.message, problem.expected);
         Ok((None, Diagnostics(vec![d])))
     };
@@ -119,7 +151,10 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
             Ok((day, Diagnostics(diagnostics)))
         }
         Err(error) => refuse(Problem::new(
-            format!("day-file is not UTF-8 (invalid byte at offset {})", error.utf8_error().valid_up_to()),
+            format!(
+                "day-file is not UTF-8 (invalid byte at offset {})",
+                error.utf8_error().valid_up_to()
+            ),
             "TOML text in UTF-8",
         )),
     }

@@ -22,7 +22,15 @@ pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 const DAY_KEYS: &[&str] = &["date", "published", "draft", "paper"];
 const PAPER_KEYS: &[&str] = &[
-    "arxiv", "title", "authors", "categories", "retweets", "favorites", "collected", "abstract", "tweet",
+    "arxiv",
+    "title",
+    "authors",
+    "categories",
+    "retweets",
+    "favorites",
+    "collected",
+    "abstract",
+    "tweet",
 ];
 const TWEET_KEYS: &[&str] = &["url", "author", "date", "lang", "dir", "text"];
 
@@ -32,12 +40,18 @@ const TWEET_KEYS: &[&str] = &["url", "author", "date", "lang", "dir", "text"];
 /// day is returned only when there is no error; warnings come with it.
 pub fn parse_day(path: &str, text: &str) -> (Option<Day<'static>>, Vec<Diagnostic>) {
     let source = Source { path, text };
-    let mut walker = Walker { source, diagnostics: Vec::new() };
+    let mut walker = Walker {
+        source,
+        diagnostics: Vec::new(),
+    };
     if text.len() as u64 > MAX_DAY_FILE_BYTES {
-        walker.error(0..0, Problem::new(
-            format!("day-file is {} bytes", text.len()),
-            format!("a day-file of at most {MAX_DAY_FILE_BYTES} bytes"),
-        ));
+        walker.error(
+            0..0,
+            Problem::new(
+                format!("day-file is {} bytes", text.len()),
+                format!("a day-file of at most {MAX_DAY_FILE_BYTES} bytes"),
+            ),
+        );
         return (None, walker.diagnostics);
     }
     let (document, errors) = DeTable::parse_recoverable(text);
@@ -46,7 +60,11 @@ pub fn parse_day(path: &str, text: &str) -> (Option<Day<'static>>, Vec<Diagnosti
         let mut lines = error.message().trim().lines();
         let message = lines.next().unwrap_or("invalid TOML").trim_end_matches('.');
         let expected = lines.collect::<Vec<_>>().join(" ");
-        let expected = if expected.is_empty() { "valid TOML (https://toml.io)".to_owned() } else { expected };
+        let expected = if expected.is_empty() {
+            "valid TOML (https://toml.io)".to_owned()
+        } else {
+            expected
+        };
         walker.error(span, Problem::new(format!("malformed TOML: {message}"), expected));
     }
     if !errors.is_empty() {
@@ -73,7 +91,10 @@ struct Fields<'t, 'i> {
 
 impl<'t, 'i> Fields<'t, 'i> {
     fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
-        self.table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(_, v)| v)
     }
 }
 
@@ -83,7 +104,9 @@ impl Walker<'_> {
     }
 
     fn report(&mut self, severity: Severity, span: Range<usize>, problem: Problem) {
-        let mut diagnostic = self.source.diagnostic(severity, span, problem.message, problem.expected);
+        let mut diagnostic = self
+            .source
+            .diagnostic(severity, span, problem.message, problem.expected);
         diagnostic.hint = problem.hint;
         self.diagnostics.push(diagnostic);
     }
@@ -100,31 +123,50 @@ impl Walker<'_> {
             let key_name: &str = key.get_ref();
             if !known.contains(&key_name) {
                 let hint = crate::hint::closest(key_name, known.iter().copied());
-                self.error(key.span(), Problem::new(
-                    format!("unknown key `{key_name}` in {name}"),
-                    format!("one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
-                ).hint(hint.map(|k| format!("did you mean `{k}`?"))));
+                self.error(
+                    key.span(),
+                    Problem::new(
+                        format!("unknown key `{key_name}` in {name}"),
+                        format!(
+                            "one of {}",
+                            known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .hint(hint.map(|k| format!("did you mean `{k}`?"))),
+                );
             }
         }
         Fields { table, span, name }
     }
 
-    fn required<'t, 'i>(&mut self, fields: &Fields<'t, 'i>, key: &str, expected: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+    fn required<'t, 'i>(
+        &mut self,
+        fields: &Fields<'t, 'i>,
+        key: &str,
+        expected: &str,
+    ) -> Option<&'t Spanned<DeValue<'i>>> {
         let value = fields.get(key);
         if value.is_none() {
-            self.error(fields.span.clone(), Problem::new(
-                format!("missing key `{key}` in {}", fields.name),
-                format!("`{key} = ...`, {expected}"),
-            ));
+            self.error(
+                fields.span.clone(),
+                Problem::new(
+                    format!("missing key `{key}` in {}", fields.name),
+                    format!("`{key} = ...`, {expected}"),
+                ),
+            );
         }
         value
     }
 
     fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, key: &str, expected: &str) {
-        self.error(value.span(), Problem::new(
-            format!("`{key}` is {}", type_name(value.get_ref())),
-            format!("{expected}"),
-        ));
+        self.error(
+            value.span(),
+            Problem::new(format!("`{key}` is {}", type_name(value.get_ref())), expected),
+        );
     }
 
     fn string(&mut self, value: &Spanned<DeValue<'_>>, key: &str, expected: &str) -> Option<String> {
@@ -154,7 +196,10 @@ impl Walker<'_> {
             DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
                 let converted = dt.date.and_then(|d| to_date(d).ok());
                 if converted.is_none() {
-                    self.error(value.span(), Problem::new(format!("`{key}` is not a calendar date"), expected));
+                    self.error(
+                        value.span(),
+                        Problem::new(format!("`{key}` is not a calendar date"), expected),
+                    );
                 }
                 converted
             }
@@ -168,10 +213,17 @@ impl Walker<'_> {
     fn date_time(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<OffsetDateTime> {
         let expected = "an offset date-time such as `2020-10-31T09:40:17Z` (no quotes)";
         match value.get_ref() {
-            DeValue::Datetime(toml::value::Datetime { date: Some(d), time: Some(t), offset: Some(o) }) => {
+            DeValue::Datetime(toml::value::Datetime {
+                date: Some(d),
+                time: Some(t),
+                offset: Some(o),
+            }) => {
                 let converted = to_offset_date_time(*d, *t, *o);
                 if converted.is_none() {
-                    self.error(value.span(), Problem::new(format!("`{key}` is not a valid date-time"), expected));
+                    self.error(
+                        value.span(),
+                        Problem::new(format!("`{key}` is not a valid date-time"), expected),
+                    );
                 }
                 converted
             }
@@ -192,13 +244,21 @@ impl Walker<'_> {
         match number.and_then(|n| u32::try_from(n).ok()) {
             Some(n) => Some(n),
             None => {
-                self.error(value.span(), Problem::new(format!("`{key}` is {integer}, out of range"), expected));
+                self.error(
+                    value.span(),
+                    Problem::new(format!("`{key}` is {integer}, out of range"), expected),
+                );
                 None
             }
         }
     }
 
-    fn strings(&mut self, value: &Spanned<DeValue<'_>>, key: &str, what: &str) -> Option<Vec<(String, Range<usize>)>> {
+    fn strings(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        what: &str,
+    ) -> Option<Vec<(String, Range<usize>)>> {
         let expected = format!("an array of strings with at least one {what}");
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(value, key, &expected);
@@ -210,7 +270,10 @@ impl Walker<'_> {
         }
         let mut all = Some(Vec::with_capacity(items.len()));
         for item in items.iter() {
-            match (self.string(item, key, &format!("a string: one {what}")), all.as_mut()) {
+            match (
+                self.string(item, key, &format!("a string: one {what}")),
+                all.as_mut(),
+            ) {
                 (Some(s), Some(all)) => all.push((s, item.span())),
                 _ => all = None,
             }
@@ -218,7 +281,12 @@ impl Walker<'_> {
         all
     }
 
-    fn tables<'t, 'i>(&mut self, value: &'t Spanned<DeValue<'i>>, key: &str, header: &str) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
+    fn tables<'t, 'i>(
+        &mut self,
+        value: &'t Spanned<DeValue<'i>>,
+        key: &str,
+        header: &str,
+    ) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
         let expected = format!("an array of tables, written `{header}`");
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(value, key, &expected);
@@ -236,36 +304,55 @@ impl Walker<'_> {
 
     fn day(&mut self, table: &DeTable<'_>, source_hash: u64) -> Option<Day<'static>> {
         let fields = self.fields(table, 0..0, "the day-file", DAY_KEYS);
-        let stem = Path::new(self.source.path).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = Path::new(self.source.path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         let stem_date = Date::parse(stem, time::macros::format_description!("[year]-[month]-[day]")).ok();
         if stem_date.is_none() {
-            self.error(0..0, Problem::new(
-                format!("file name `{stem}.toml` is not a date"),
-                "a day-file named after its day, `YYYY-MM-DD.toml`",
-            ));
+            self.error(
+                0..0,
+                Problem::new(
+                    format!("file name `{stem}.toml` is not a date"),
+                    "a day-file named after its day, `YYYY-MM-DD.toml`",
+                ),
+            );
         }
         let date_value = self.required(&fields, "date", "the arXiv day, such as `2020-10-30`");
         let date = date_value.and_then(|v| {
             let date = self.date(v, "date")?;
             match stem_date {
                 Some(stem_date) if stem_date != date => {
-                    self.error(v.span(), Problem::new(
-                        format!("`date` is {date} but the file is named `{stem}.toml`"),
-                        format!("the date of the file name, `{stem_date}`"),
-                    ));
+                    self.error(
+                        v.span(),
+                        Problem::new(
+                            format!("`date` is {date} but the file is named `{stem}.toml`"),
+                            format!("the date of the file name, `{stem_date}`"),
+                        ),
+                    );
                     None
                 }
                 _ => Some(date),
             }
         });
-        let published_value = self.required(&fields, "published", "the publication time, such as `2020-10-31T09:40:17Z`");
+        let published_value = self.required(
+            &fields,
+            "published",
+            "the publication time, such as `2020-10-31T09:40:17Z`",
+        );
         let published = published_value.and_then(|v| self.date_time(v, "published"));
         if let (Some(date), Some(published), Some(v)) = (date, published, published_value) {
             if published.to_offset(UtcOffset::UTC).date() < date {
-                self.error(v.span(), Problem::new(
-                    format!("`published` ({}) is before the day it covers ({date})", published.to_offset(UtcOffset::UTC).date()),
-                    "a publication time on or after `date`",
-                ));
+                self.error(
+                    v.span(),
+                    Problem::new(
+                        format!(
+                            "`published` ({}) is before the day it covers ({date})",
+                            published.to_offset(UtcOffset::UTC).date()
+                        ),
+                        "a publication time on or after `date`",
+                    ),
+                );
             }
         }
         let draft = match fields.get("draft") {
@@ -289,7 +376,13 @@ impl Walker<'_> {
                 }
             }
         }
-        Some(Day { date: date?, published: published?, draft: draft?, papers: papers?, source_hash })
+        Some(Day {
+            date: date?,
+            published: published?,
+            draft: draft?,
+            papers: papers?,
+            source_hash,
+        })
     }
 
     fn paper(
@@ -301,78 +394,114 @@ impl Walker<'_> {
         seen: &mut Vec<(String, usize)>,
     ) -> Option<Paper<'static>> {
         let fields = self.fields(table, span.clone(), "`[[paper]]`", PAPER_KEYS);
-        let arxiv = self.required(&fields, "arxiv", "the arXiv id, such as `\"2010.15581\"`").and_then(|v| {
-            let text = self.string(v, "arxiv", "a string: the arXiv id, such as `\"2010.15581\"`")?;
-            let id = self.check(v.span(), validate::arxiv_id(&text))?;
-            let (year, month) = id.year_month();
-            if let Some(date) = date {
-                if (year, month) > (date.year(), u8::from(date.month())) {
-                    self.error(v.span(), Problem::new(
-                        format!("arXiv id `{id}` is from {year}-{month:02}, after the day {date}"),
-                        "an id whose `YYMM` is not later than the day",
-                    ));
+        let arxiv = self
+            .required(&fields, "arxiv", "the arXiv id, such as `\"2010.15581\"`")
+            .and_then(|v| {
+                let text = self.string(v, "arxiv", "a string: the arXiv id, such as `\"2010.15581\"`")?;
+                let id = self.check(v.span(), validate::arxiv_id(&text))?;
+                let (year, month) = id.year_month();
+                if let Some(date) = date {
+                    if (year, month) > (date.year(), u8::from(date.month())) {
+                        self.error(
+                            v.span(),
+                            Problem::new(
+                                format!("arXiv id `{id}` is from {year}-{month:02}, after the day {date}"),
+                                "an id whose `YYMM` is not later than the day",
+                            ),
+                        );
+                        return None;
+                    }
+                }
+                let line = self.source.text[..v.span().start].matches('\n').count() + 1;
+                let key = id.without_version().to_owned();
+                if let Some((_, first)) = seen.iter().find(|(seen, _)| *seen == key) {
+                    self.error(
+                        v.span(),
+                        Problem::new(
+                            format!("paper `{key}` is listed twice in this day (first on line {first})"),
+                            "each paper once per day",
+                        ),
+                    );
                     return None;
                 }
-            }
-            let line = self.source.text[..v.span().start].matches('\n').count() + 1;
-            let key = id.without_version().to_owned();
-            if let Some((_, first)) = seen.iter().find(|(seen, _)| *seen == key) {
-                self.error(v.span(), Problem::new(
-                    format!("paper `{key}` is listed twice in this day (first on line {first})"),
-                    "each paper once per day",
-                ));
-                return None;
-            }
-            seen.push((key, line));
-            Some(id)
-        });
-        let title = self.required(&fields, "title", "the paper's title")
+                seen.push((key, line));
+                Some(id)
+            });
+        let title = self
+            .required(&fields, "title", "the paper's title")
             .and_then(|v| self.line_text(v, "title", Allowed::Text));
-        let authors = self.required(&fields, "authors", "the authors, such as `['Ada Lovelace']`").and_then(|v| {
-            let names = self.strings(v, "authors", "author")?;
-            let mut ok = true;
-            for (name, span) in &names {
-                let checked = validate::one_line("author", name).and_then(|()| validate::safe_html("author", name, Allowed::Text));
-                ok &= self.check(span.clone(), checked).is_some();
-            }
-            ok.then(|| names.into_iter().map(|(name, _)| Cow::Owned(name)).collect())
-        });
-        let categories = self.required(&fields, "categories", "the arXiv categories, such as `['cs.LG']`").and_then(|v| {
-            let names = self.strings(v, "categories", "category")?;
-            let checked: Vec<_> = names.iter().map(|(name, span)| self.check(span.clone(), validate::category(name))).collect();
-            checked.into_iter().collect::<Option<Vec<_>>>()
-        });
-        let retweets = self.required(&fields, "retweets", "the total retweets").and_then(|v| self.count(v, "retweets"));
-        let favorites = self.required(&fields, "favorites", "the total favorites").and_then(|v| self.count(v, "favorites"));
+        let authors = self
+            .required(&fields, "authors", "the authors, such as `['Ada Lovelace']`")
+            .and_then(|v| {
+                let names = self.strings(v, "authors", "author")?;
+                let mut ok = true;
+                for (name, span) in &names {
+                    let checked = validate::one_line("author", name)
+                        .and_then(|()| validate::safe_html("author", name, Allowed::Text));
+                    ok &= self.check(span.clone(), checked).is_some();
+                }
+                ok.then(|| names.into_iter().map(|(name, _)| Cow::Owned(name)).collect())
+            });
+        let categories = self
+            .required(&fields, "categories", "the arXiv categories, such as `['cs.LG']`")
+            .and_then(|v| {
+                let names = self.strings(v, "categories", "category")?;
+                let checked: Vec<_> = names
+                    .iter()
+                    .map(|(name, span)| self.check(span.clone(), validate::category(name)))
+                    .collect();
+                checked.into_iter().collect::<Option<Vec<_>>>()
+            });
+        let retweets = self
+            .required(&fields, "retweets", "the total retweets")
+            .and_then(|v| self.count(v, "retweets"));
+        let favorites = self
+            .required(&fields, "favorites", "the total favorites")
+            .and_then(|v| self.count(v, "favorites"));
         let collected = match fields.get("collected") {
             Some(v) => self.date_time(v, "collected"),
             None => published,
         };
         let abstract_ = match fields.get("abstract") {
             None => Some(String::new()),
-            Some(v) => self.string(v, "abstract", "a string: the abstract").and_then(|text| {
-                let checked = match text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-                    Some(c) => Err(Problem::new(format!("abstract holds control character U+{:04X}", u32::from(c)), "text without control characters")),
-                    None => validate::safe_html("abstract", &text, Allowed::Text),
-                };
-                self.check(v.span(), checked).map(|()| text)
-            }),
+            Some(v) => self
+                .string(v, "abstract", "a string: the abstract")
+                .and_then(|text| {
+                    let checked = match text
+                        .chars()
+                        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                    {
+                        Some(c) => Err(Problem::new(
+                            format!("abstract holds control character U+{:04X}", u32::from(c)),
+                            "text without control characters",
+                        )),
+                        None => validate::safe_html("abstract", &text, Allowed::Text),
+                    };
+                    self.check(v.span(), checked).map(|()| text)
+                }),
         };
         let mut tweets = Some(Vec::new());
         match fields.get("tweet") {
             None => {}
             Some(value) => {
-                let mut urls: Vec<String> = Vec::new();
-                for (table, tweet_span) in self.tables(value, "tweet", "[[paper.tweet]]") {
+                let mut statuses: Vec<String> = Vec::new();
+                let tables = self.tables(value, "tweet", "[[paper.tweet]]");
+                for (table, tweet_span) in tables {
                     let tweet = self.tweet(table, tweet_span.clone());
                     if let Some(tweet) = &tweet {
-                        if urls.contains(&tweet.url.to_string()) {
-                            self.report(Severity::Warning, tweet_span, Problem::new(
-                                format!("tweet `{}` is listed twice under this paper", tweet.url),
-                                "each tweet once (legacy posts repeat some; the post shows both)",
-                            ));
+                        // One status on twitter.com and x.com is the same tweet.
+                        let status = tweet.url.rsplit('/').next().unwrap_or_default().to_owned();
+                        if statuses.contains(&status) {
+                            self.report(
+                                Severity::Warning,
+                                tweet_span,
+                                Problem::new(
+                                    format!("tweet `{}` is listed twice under this paper", tweet.url),
+                                    "each tweet once (legacy posts repeat some; the post shows both)",
+                                ),
+                            );
                         }
-                        urls.push(tweet.url.to_string());
+                        statuses.push(status);
                     }
                     match (tweet, tweets.as_mut()) {
                         (Some(tweet), Some(tweets)) => tweets.push(tweet),
@@ -382,10 +511,14 @@ impl Walker<'_> {
             }
         }
         if tweets.as_ref().is_some_and(Vec::is_empty) {
-            self.report(Severity::Warning, span, Problem::new(
-                "paper has no tweets",
-                "at least one `[[paper.tweet]]` showing why the paper is hot",
-            ));
+            self.report(
+                Severity::Warning,
+                span,
+                Problem::new(
+                    "paper has no tweets",
+                    "at least one `[[paper.tweet]]` showing why the paper is hot",
+                ),
+            );
         }
         Some(Paper {
             arxiv: arxiv?,
@@ -402,23 +535,33 @@ impl Walker<'_> {
 
     fn tweet(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<Tweet<'static>> {
         let fields = self.fields(table, span, "`[[paper.tweet]]`", TWEET_KEYS);
-        let url = self.required(&fields, "url", "the tweet's status URL").and_then(|v| {
-            let url = self.string(v, "url", "a string: the tweet's status URL")?;
-            self.check(v.span(), validate::tweet_url(&url)).map(|()| url)
-        });
-        let author = self.required(&fields, "author", "the display name").and_then(|v| self.line_text(v, "author", Allowed::Text));
-        let date = self.required(&fields, "date", "the tweet's date, such as `2020-10-30`").and_then(|v| self.date(v, "date"));
+        let url = self
+            .required(&fields, "url", "the tweet's status URL")
+            .and_then(|v| {
+                let url = self.string(v, "url", "a string: the tweet's status URL")?;
+                self.check(v.span(), validate::tweet_url(&url)).map(|()| url)
+            });
+        let author = self
+            .required(&fields, "author", "the display name")
+            .and_then(|v| self.line_text(v, "author", Allowed::Text));
+        let date = self
+            .required(&fields, "date", "the tweet's date, such as `2020-10-30`")
+            .and_then(|v| self.date(v, "date"));
         let lang = match fields.get("lang") {
             None => Some("en".to_owned()),
-            Some(v) => self.string(v, "lang", "a string: a language tag such as `\"en\"`").and_then(|lang| {
-                self.check(v.span(), validate::lang(&lang)).map(|()| lang)
-            }),
+            Some(v) => self
+                .string(v, "lang", "a string: a language tag such as `\"en\"`")
+                .and_then(|lang| self.check(v.span(), validate::lang(&lang)).map(|()| lang)),
         };
         let dir = match fields.get("dir") {
             None => Some(Dir::Ltr),
-            Some(v) => self.string(v, "dir", "`\"ltr\"` or `\"rtl\"`").and_then(|dir| self.check(v.span(), validate::dir(&dir))),
+            Some(v) => self
+                .string(v, "dir", "`\"ltr\"` or `\"rtl\"`")
+                .and_then(|dir| self.check(v.span(), validate::dir(&dir))),
         };
-        let text = self.required(&fields, "text", "the tweet as embed HTML").and_then(|v| self.line_text(v, "text", Allowed::TweetHtml));
+        let text = self
+            .required(&fields, "text", "the tweet as embed HTML")
+            .and_then(|v| self.line_text(v, "text", Allowed::TweetHtml));
         Some(Tweet {
             url: Cow::Owned(url?),
             author: Cow::Owned(author?),
@@ -442,7 +585,11 @@ fn type_name(value: &DeValue<'_>) -> &'static str {
             (true, false, _) => "a local date",
             _ => "a local time",
         },
-        DeValue::Array(items) if !items.is_empty() && items.iter().all(|i| matches!(i.get_ref(), DeValue::Table(_))) => "an array of tables",
+        DeValue::Array(items)
+            if !items.is_empty() && items.iter().all(|i| matches!(i.get_ref(), DeValue::Table(_))) =>
+        {
+            "an array of tables"
+        }
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
@@ -452,12 +599,19 @@ fn to_date(d: toml::value::Date) -> Result<Date, time::error::ComponentRange> {
     Date::from_calendar_date(i32::from(d.year), Month::try_from(d.month)?, d.day)
 }
 
-fn to_offset_date_time(d: toml::value::Date, t: toml::value::Time, o: toml::value::Offset) -> Option<OffsetDateTime> {
+fn to_offset_date_time(
+    d: toml::value::Date,
+    t: toml::value::Time,
+    o: toml::value::Offset,
+) -> Option<OffsetDateTime> {
     let date = to_date(d).ok()?;
-    let time = Time::from_hms_nano(t.hour, t.minute, t.second.unwrap_or(0), t.nanosecond.unwrap_or(0)).ok()?;
+    let time =
+        Time::from_hms_nano(t.hour, t.minute, t.second.unwrap_or(0), t.nanosecond.unwrap_or(0)).ok()?;
     let offset = match o {
         toml::value::Offset::Z => UtcOffset::UTC,
-        toml::value::Offset::Custom { minutes } => UtcOffset::from_whole_seconds(i32::from(minutes) * 60).ok()?,
+        toml::value::Offset::Custom { minutes } => {
+            UtcOffset::from_whole_seconds(i32::from(minutes) * 60).ok()?
+        }
     };
     Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
 }

@@ -151,9 +151,19 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
         None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
     };
     let plan = plan(&repo, &workdir, &prefix, site, &archive.days, &base_tree)?;
-    let mut report = Report { unchanged: plan.unchanged, ..Report::default() };
+    let mut report = Report {
+        unchanged: plan.unchanged,
+        ..Report::default()
+    };
     report.changes = plan.days.iter().map(|(d, c)| (*d, *c)).collect();
-    report.files = plan.files.iter().map(|f| FileChange { path: f.path.clone(), change: f.change }).collect();
+    report.files = plan
+        .files
+        .iter()
+        .map(|f| FileChange {
+            path: f.path.clone(),
+            change: f.change,
+        })
+        .collect();
     if plan.files.is_empty() && plan.writes.is_empty() {
         return Ok(report);
     }
@@ -162,7 +172,11 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
     if options.dry_run {
         return Ok(report);
     }
-    let signatures = if options.no_commit { None } else { Some(signatures(&repo, site, options)?) };
+    let signatures = if options.no_commit {
+        None
+    } else {
+        Some(signatures(&repo, site, options)?)
+    };
 
     for write in &plan.writes {
         match &write.content {
@@ -222,7 +236,9 @@ fn open(site_root: &Path) -> Result<Repository, PublishError> {
         RepositoryState::Revert | RepositoryState::RevertSequence => "revert",
         RepositoryState::CherryPick | RepositoryState::CherryPickSequence => "cherry-pick",
         RepositoryState::Bisect => "bisect",
-        RepositoryState::Rebase | RepositoryState::RebaseInteractive | RepositoryState::RebaseMerge => "rebase",
+        RepositoryState::Rebase | RepositoryState::RebaseInteractive | RepositoryState::RebaseMerge => {
+            "rebase"
+        }
         RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => "`git am`",
     };
     Err(PublishError::Busy(busy))
@@ -239,12 +255,17 @@ fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, PublishErr
 /// The site's path inside the work tree, `""` or `"site/"`.
 fn site_prefix(site_root: &Path, workdir: &Path) -> Result<String, PublishError> {
     let canonical = |p: &Path| {
-        p.canonicalize().map_err(|source| PublishError::Io { action: "read", path: p.to_owned(), source })
+        p.canonicalize().map_err(|source| PublishError::Io {
+            action: "read",
+            path: p.to_owned(),
+            source,
+        })
     };
     let (site, workdir) = (canonical(site_root)?, canonical(workdir)?);
-    let relative = site
-        .strip_prefix(&workdir)
-        .map_err(|_| PublishError::Outside { site: site.clone(), workdir: workdir.clone() })?;
+    let relative = site.strip_prefix(&workdir).map_err(|_| PublishError::Outside {
+        site: site.clone(),
+        workdir: workdir.clone(),
+    })?;
     let mut prefix = String::new();
     for part in relative.components() {
         prefix.push_str(&part.as_os_str().to_string_lossy());
@@ -267,24 +288,53 @@ fn check_fresh(workdir: &Path, prefix: &str, site: &Site, days: &[Day<'_>]) -> R
     let on_disk = match crate::load::day_files(&dir) {
         Ok(files) => files,
         Err(_) if days.is_empty() && !dir.exists() => Vec::new(),
-        Err(crate::load::LoadError::Io { path, source }) => return Err(PublishError::Io { action: "read", path, source }),
+        Err(crate::load::LoadError::Io { path, source }) => {
+            return Err(PublishError::Io {
+                action: "read",
+                path,
+                source,
+            })
+        }
         Err(crate::load::LoadError::Invalid(_)) => unreachable!("listing files does not check them"),
     };
     let compiled: Vec<String> = days.iter().map(|d| day_file_name(d.date)).collect();
     for file in &on_disk {
-        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         match compiled.iter().position(|c| *c == name) {
-            None => return Err(PublishError::Stale(format!("`{}` is new", join(prefix, &site.posts_dir, &name)))),
+            None => {
+                return Err(PublishError::Stale(format!(
+                    "`{}` is new",
+                    join(prefix, &site.posts_dir, &name)
+                )))
+            }
             Some(i) => {
-                let bytes = fs::read(file).map_err(|source| PublishError::Io { action: "read", path: file.clone(), source })?;
+                let bytes = fs::read(file).map_err(|source| PublishError::Io {
+                    action: "read",
+                    path: file.clone(),
+                    source,
+                })?;
                 if source_hash(&bytes) != days[i].source_hash {
-                    return Err(PublishError::Stale(format!("`{}`", join(prefix, &site.posts_dir, &name))));
+                    return Err(PublishError::Stale(format!(
+                        "`{}`",
+                        join(prefix, &site.posts_dir, &name)
+                    )));
                 }
             }
         }
     }
-    if let Some(missing) = compiled.iter().find(|c| !on_disk.iter().any(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **c))) {
-        return Err(PublishError::Stale(format!("`{}` was deleted", join(prefix, &site.posts_dir, missing))));
+    if let Some(missing) = compiled.iter().find(|c| {
+        !on_disk
+            .iter()
+            .any(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **c))
+    }) {
+        return Err(PublishError::Stale(format!(
+            "`{}` was deleted",
+            join(prefix, &site.posts_dir, missing)
+        )));
     }
     Ok(())
 }
@@ -312,7 +362,9 @@ struct PlannedWrite {
 /// The blob at `path` in `tree`, if any.
 fn blob_at(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Result<Option<Vec<u8>>, PublishError> {
     match tree.get_path(Path::new(path)) {
-        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(repo.find_blob(entry.id())?.content().to_vec())),
+        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => {
+            Ok(Some(repo.find_blob(entry.id())?.content().to_vec()))
+        }
         Ok(_) => Ok(None),
         Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(e.into()),
@@ -323,7 +375,11 @@ fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, PublishError> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(PublishError::Io { action: "read", path: path.to_owned(), source }),
+        Err(source) => Err(PublishError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 
@@ -335,7 +391,12 @@ fn plan(
     days: &[Day<'_>],
     base: &git2::Tree<'_>,
 ) -> Result<Plan, PublishError> {
-    let mut plan = Plan { days: Vec::new(), unchanged: 0, files: Vec::new(), writes: Vec::new() };
+    let mut plan = Plan {
+        days: Vec::new(),
+        unchanged: 0,
+        files: Vec::new(),
+        writes: Vec::new(),
+    };
     for day in days {
         let post_path = join(prefix, &site.output_dir, &site.post_file_name(day.date));
         let source_path = join(prefix, &site.posts_dir, &day_file_name(day.date));
@@ -346,21 +407,43 @@ fn plan(
             if on_disk.is_some() && on_disk != committed_post {
                 return Err(PublishError::LocalEdits(post_path));
             }
-            plan.writes.push(PlannedWrite { path: post_path.clone(), content: Some(post.clone()) });
+            plan.writes.push(PlannedWrite {
+                path: post_path.clone(),
+                content: Some(post.clone()),
+            });
         }
         let mut change = None;
         if committed_post.as_deref() != Some(post.as_bytes()) {
-            let kind = if committed_post.is_some() { Change::Updated } else { Change::Added };
+            let kind = if committed_post.is_some() {
+                Change::Updated
+            } else {
+                Change::Added
+            };
             change = Some(kind);
-            plan.files.push(PlannedFile { path: post_path, change: kind, blob: Some(post.into_bytes()) });
+            plan.files.push(PlannedFile {
+                path: post_path,
+                change: kind,
+                blob: Some(post.into_bytes()),
+            });
         }
-        let source = fs::read(workdir.join(&source_path))
-            .map_err(|e| PublishError::Io { action: "read", path: workdir.join(&source_path), source: e })?;
+        let source = fs::read(workdir.join(&source_path)).map_err(|e| PublishError::Io {
+            action: "read",
+            path: workdir.join(&source_path),
+            source: e,
+        })?;
         let committed_source = blob_at(repo, base, &source_path)?;
         if committed_source.as_deref() != Some(source.as_slice()) {
-            let kind = if committed_source.is_some() { Change::Updated } else { Change::Added };
+            let kind = if committed_source.is_some() {
+                Change::Updated
+            } else {
+                Change::Added
+            };
             change.get_or_insert(Change::Updated);
-            plan.files.push(PlannedFile { path: source_path, change: kind, blob: Some(source) });
+            plan.files.push(PlannedFile {
+                path: source_path,
+                change: kind,
+                blob: Some(source),
+            });
         }
         match change {
             Some(change) => plan.days.push((day.date, change)),
@@ -373,11 +456,20 @@ fn plan(
         let tree = repo.find_tree(entry.id())?;
         for entry in tree.iter() {
             let Ok(name) = entry.name() else { continue };
-            let Some(date) = name.strip_suffix(".toml").and_then(|stem| Date::parse(stem, DATE).ok()) else { continue };
+            let Some(date) = name
+                .strip_suffix(".toml")
+                .and_then(|stem| Date::parse(stem, DATE).ok())
+            else {
+                continue;
+            };
             if days.iter().any(|d| d.date == date) {
                 continue;
             }
-            plan.files.push(PlannedFile { path: join(prefix, &site.posts_dir, name), change: Change::Removed, blob: None });
+            plan.files.push(PlannedFile {
+                path: join(prefix, &site.posts_dir, name),
+                change: Change::Removed,
+                blob: None,
+            });
             let post_path = join(prefix, &site.output_dir, &site.post_file_name(date));
             if let Some(committed) = blob_at(repo, base, &post_path)? {
                 let on_disk = read_if_exists(&workdir.join(&post_path))?;
@@ -385,9 +477,16 @@ fn plan(
                     return Err(PublishError::LocalEdits(post_path));
                 }
                 if on_disk.is_some() {
-                    plan.writes.push(PlannedWrite { path: post_path.clone(), content: None });
+                    plan.writes.push(PlannedWrite {
+                        path: post_path.clone(),
+                        content: None,
+                    });
                 }
-                plan.files.push(PlannedFile { path: post_path, change: Change::Removed, blob: None });
+                plan.files.push(PlannedFile {
+                    path: post_path,
+                    change: Change::Removed,
+                    blob: None,
+                });
             }
             plan.days.push((date, Change::Removed));
         }
@@ -407,13 +506,27 @@ fn commit_message(site: &Site, plan: &Plan) -> String {
     }
     let mut groups = Vec::new();
     for change in [Change::Added, Change::Updated, Change::Removed] {
-        let dates: Vec<Date> = plan.days.iter().filter(|(_, c)| *c == change).map(|(d, _)| *d).collect();
+        let dates: Vec<Date> = plan
+            .days
+            .iter()
+            .filter(|(_, c)| *c == change)
+            .map(|(d, _)| *d)
+            .collect();
         let listed = match dates.as_slice() {
             [] => continue,
             [first, .., last] if dates.len() > 5 => {
-                format!("{} days ({} to {})", dates.len(), format_date(*first), format_date(*last))
+                format!(
+                    "{} days ({} to {})",
+                    dates.len(),
+                    format_date(*first),
+                    format_date(*last)
+                )
             }
-            _ => dates.iter().map(|d| format_date(*d)).collect::<Vec<_>>().join(", "),
+            _ => dates
+                .iter()
+                .map(|d| format_date(*d))
+                .collect::<Vec<_>>()
+                .join(", "),
         };
         groups.push(format!("{} {listed}", change.verb()));
     }
@@ -429,12 +542,18 @@ fn commit_message(site: &Site, plan: &Plan) -> String {
 
 /// Author and committer, first found wins: `--author`, `GIT_AUTHOR_*` /
 /// `GIT_COMMITTER_*`, `hotpapers.toml`, git config.
-fn signatures(repo: &Repository, site: &Site, options: &Options) -> Result<(Signature<'static>, Signature<'static>), PublishError> {
-    let env = |key: &str| match &options.env {
-        Some(env) => env.get(key).cloned(),
-        None => std::env::var(key).ok(),
-    }
-    .filter(|v| !v.is_empty());
+fn signatures(
+    repo: &Repository,
+    site: &Site,
+    options: &Options,
+) -> Result<(Signature<'static>, Signature<'static>), PublishError> {
+    let env = |key: &str| {
+        match &options.env {
+            Some(env) => env.get(key).cloned(),
+            None => std::env::var(key).ok(),
+        }
+        .filter(|v| !v.is_empty())
+    };
     let from_env = |who: &str| -> Result<Option<Signature<'static>>, PublishError> {
         match (env(&format!("GIT_{who}_NAME")), env(&format!("GIT_{who}_EMAIL"))) {
             (Some(name), Some(email)) => Ok(Some(Signature::now(&name, &email)?)),
@@ -469,7 +588,11 @@ fn signatures(repo: &Repository, site: &Site, options: &Options) -> Result<(Sign
 }
 
 fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
-    let io = |action, source| PublishError::Io { action, path: path.to_owned(), source };
+    let io = |action, source| PublishError::Io {
+        action,
+        path: path.to_owned(),
+        source,
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| io("write", e))?;
@@ -478,7 +601,9 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let mode = fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
         fs::set_permissions(file.path(), fs::Permissions::from_mode(mode)).map_err(|e| io("write", e))?;
     }
     file.persist(path).map_err(|e| io("write", e.error))?;
@@ -487,9 +612,11 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
 
 fn remove_file(path: &Path) -> Result<(), PublishError> {
     match fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(PublishError::Io { action: "remove", path: path.to_owned(), source: e })
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(PublishError::Io {
+            action: "remove",
+            path: path.to_owned(),
+            source: e,
+        }),
         _ => Ok(()),
     }
 }
@@ -501,7 +628,11 @@ impl Lock {
     fn take(repo: &Repository, dry_run: bool) -> Result<Lock, PublishError> {
         let path = repo.commondir().join("hotpapers.lock");
         if dry_run {
-            return if path.exists() { Err(PublishError::Locked(path)) } else { Ok(Lock(None)) };
+            return if path.exists() {
+                Err(PublishError::Locked(path))
+            } else {
+                Ok(Lock(None))
+            };
         }
         match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
@@ -509,7 +640,11 @@ impl Lock {
                 Ok(Lock(Some(path)))
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(PublishError::Locked(path)),
-            Err(source) => Err(PublishError::Io { action: "create", path, source }),
+            Err(source) => Err(PublishError::Io {
+                action: "create",
+                path,
+                source,
+            }),
         }
     }
 }

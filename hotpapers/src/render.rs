@@ -7,7 +7,8 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::model::{Day, Paper, Tweet};
 use crate::site::{fill, Site};
 
-const WIDGETS: &str = "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n";
+const WIDGETS: &str =
+    "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n";
 
 /// Renders a day's post.
 pub fn render(day: &Day<'_>, site: &Site) -> String {
@@ -35,7 +36,12 @@ fn estimate(day: &Day<'_>) -> usize {
     let text: usize = day
         .papers
         .iter()
-        .map(|p| p.title.len() + p.abstract_.len() + 400 + p.tweets.iter().map(|t| t.text.len() + 350).sum::<usize>())
+        .map(|p| {
+            p.title.len()
+                + p.abstract_.len()
+                + 400
+                + p.tweets.iter().map(|t| t.text.len() + 350).sum::<usize>()
+        })
         .sum();
     text + 400
 }
@@ -56,7 +62,12 @@ fn front_matter(day: &Day<'_>, site: &Site, out: &mut String) {
         published.second()
     );
     let _ = write!(out, "template: \"{}\"\ndraft: {}\n", site.template, day.draft);
-    let _ = write!(out, "slug: \"{}\"\ncategory: \"{}\"\ntags:\n", fill(&site.slug, date), site.category);
+    let _ = write!(
+        out,
+        "slug: \"{}\"\ncategory: \"{}\"\ntags:\n",
+        fill(&site.slug, date),
+        site.category
+    );
     for tag in &site.tags {
         let _ = writeln!(out, "  - \"{tag}\"");
     }
@@ -78,10 +89,17 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
         }
         out.push_str(author);
     }
-    let _ = write!(out, "\n\n- retweets: {}, favorites: {} (", paper.retweets, paper.favorites);
+    let _ = write!(
+        out,
+        "\n\n- retweets: {}, favorites: {} (",
+        paper.retweets, paper.favorites
+    );
     collected(paper.collected, out);
     let id = paper.arxiv.as_str();
-    let _ = write!(out, ")\n\n- links: [abs](https://arxiv.org/abs/{id}) | [pdf](https://arxiv.org/pdf/{id})\n- ");
+    let _ = write!(
+        out,
+        ")\n\n- links: [abs](https://arxiv.org/abs/{id}) | [pdf](https://arxiv.org/pdf/{id})\n- "
+    );
     for (i, category) in paper.categories.iter().enumerate() {
         if i > 0 {
             out.push_str(" | ");
@@ -134,9 +152,9 @@ fn tweet_block(tweet: &Tweet<'_>, out: &mut String) {
     out.push_str(&tweet.text);
     out.push_str("</p>&mdash; ");
     out.push_str(&tweet.author);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        " (@{}) <a href=\"{}?ref_src=twsrc%5Etfw\">{} {}, {}</a></blockquote>\n",
+        " (@{}) <a href=\"{}?ref_src=twsrc%5Etfw\">{} {}, {}</a></blockquote>",
         tweet.handle(),
         tweet.url,
         tweet.date.month(),
@@ -163,7 +181,10 @@ mod tests {
             arxiv: ArxivId::parse(id.to_owned()).unwrap(),
             title: Cow::Owned(format!("Paper {id}")),
             authors: vec![Cow::Borrowed("A. Author"), Cow::Borrowed("B. Author")],
-            categories: vec![Category::from_id("cs.LG").unwrap(), Category::from_id("stat.ML").unwrap()],
+            categories: vec![
+                Category::from_id("cs.LG").unwrap(),
+                Category::from_id("stat.ML").unwrap(),
+            ],
             retweets,
             favorites,
             collected: datetime!(2020-10-31 09:40:18 UTC),
@@ -215,7 +236,10 @@ mod tests {
 
     #[test]
     fn renders_tweets_with_language_and_direction() {
-        let post = render(&day(vec![paper("2010.00001", 60, 0, vec![tweet()])]), &Site::default());
+        let post = render(
+            &day(vec![paper("2010.00001", 60, 0, vec![tweet()])]),
+            &Site::default(),
+        );
         assert!(post.contains(
             "<blockquote class=\"twitter-tweet\"><p lang=\"ja\" dir=\"rtl\">hello<br>world</p>&mdash; Some One (@someone) \
              <a href=\"https://twitter.com/someone/status/42?ref_src=twsrc%5Etfw\">October 30, 2020</a></blockquote>\n\
@@ -236,13 +260,23 @@ mod tests {
         let headings: Vec<&str> = post.lines().filter(|l| l.starts_with("# ")).collect();
         assert_eq!(
             headings,
-            ["# 1. Paper 2010.00002", "# 2. Paper 2010.00001", "# 3. Paper 2010.00004", "# 4. Paper 2010.00005"]
+            [
+                "# 1. Paper 2010.00002",
+                "# 2. Paper 2010.00001",
+                "# 3. Paper 2010.00004",
+                "# 4. Paper 2010.00005"
+            ]
         );
     }
 
     #[test]
     fn uses_site_settings() {
-        let site = Site { min_score: 0, title: "Daily {date}".into(), tags: vec![], ..Site::default() };
+        let site = Site {
+            min_score: 0,
+            title: "Daily {date}".into(),
+            tags: vec![],
+            ..Site::default()
+        };
         let post = render(&day(vec![paper("2010.00003", 1, 0, vec![])]), &site);
         assert!(post.starts_with("---\ntitle: Daily 2020-10-30\n"));
         assert!(post.contains("tags:\ndescription:"));

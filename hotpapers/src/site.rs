@@ -63,7 +63,9 @@ impl Default for Site {
             description: "Hot papers {date}".into(),
             template: "post".into(),
             category: "arXiv".into(),
-            tags: ["arXiv", "Twitter", "Machine Learning", "Computer Science"].map(String::from).to_vec(),
+            tags: ["arXiv", "Twitter", "Machine Learning", "Computer Science"]
+                .map(String::from)
+                .to_vec(),
             social_image: "/media/flying-marine.jpg".into(),
             min_score: 50,
             commit: CommitSettings::default(),
@@ -83,29 +85,39 @@ impl Default for CommitSettings {
 
 /// A `hotpapers.toml` that cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{path}:{}{message}", location.map(|(line, column)| format!("{line}:{column}: ")).unwrap_or_else(|| " ".to_owned()))]
 pub struct SiteError {
     /// The settings file.
     pub path: String,
-    /// What is wrong, with line and column where known.
+    /// Line and column of the bad setting, where known.
+    pub location: Option<(usize, usize)>,
+    /// What is wrong.
     pub message: String,
 }
 
 impl Site {
     /// Reads settings from the text of `hotpapers.toml`; `path` names it in errors.
     pub fn from_toml(path: &str, text: &str) -> Result<Site, SiteError> {
-        let site: Site = toml::from_str(text).map_err(|error| {
-            let location = error.span().map(|span| {
+        let site: Site = toml::from_str(text).map_err(|error| SiteError {
+            path: path.to_owned(),
+            location: error.span().map(|span| {
                 let line = text[..span.start].matches('\n').count() + 1;
-                let column = text[..span.start].rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                format!("{line}:{column}: ")
-            });
-            SiteError {
-                path: path.to_owned(),
-                message: format!("{}{}", location.unwrap_or_default(), error.message().trim()),
-            }
+                let column = text[..span.start]
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .count()
+                    + 1;
+                (line, column)
+            }),
+            message: error.message().trim().to_owned(),
         })?;
-        site.check().map_err(|message| SiteError { path: path.to_owned(), message })?;
+        site.check().map_err(|message| SiteError {
+            path: path.to_owned(),
+            location: None,
+            message,
+        })?;
         Ok(site)
     }
 
@@ -115,18 +127,30 @@ impl Site {
         match std::fs::read_to_string(&path) {
             Ok(text) => Site::from_toml(SITE_FILE, &text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Site::default()),
-            Err(error) => Err(SiteError { path: SITE_FILE.into(), message: format!("cannot read: {error}") }),
+            Err(error) => Err(SiteError {
+                path: SITE_FILE.into(),
+                location: None,
+                message: format!("cannot read: {error}"),
+            }),
         }
     }
 
     fn check(&self) -> Result<(), String> {
         if !self.file_name.contains("{date}") || self.file_name.contains(['/', '\\']) {
-            return Err(format!("`file-name = \"{}\"` must contain `{{date}}` and no `/`", self.file_name));
+            return Err(format!(
+                "`file-name = \"{}\"` must contain `{{date}}` and no `/`",
+                self.file_name
+            ));
         }
         for (key, value) in [("posts-dir", &self.posts_dir), ("output-dir", &self.output_dir)] {
             let path = std::path::Path::new(value);
-            if value.is_empty() || path.is_absolute() || path.components().any(|c| c == std::path::Component::ParentDir) {
-                return Err(format!("`{key} = \"{value}\"` must be a relative path inside the repository"));
+            if value.is_empty()
+                || path.is_absolute()
+                || path.components().any(|c| c == std::path::Component::ParentDir)
+            {
+                return Err(format!(
+                    "`{key} = \"{value}\"` must be a relative path inside the repository"
+                ));
             }
         }
         let quoted = [
@@ -139,7 +163,9 @@ impl Site {
         ];
         for (key, value) in quoted.into_iter().chain(self.tags.iter().map(|t| ("tags", t))) {
             if value.contains(['"', '\\']) || value.chars().any(char::is_control) {
-                return Err(format!("`{key}` holds `\"`, `\\` or a control character, which would break the front matter"));
+                return Err(format!(
+                    "`{key}` holds `\"`, `\\` or a control character, which would break the front matter"
+                ));
             }
         }
         Ok(())
@@ -168,7 +194,12 @@ pub(crate) fn fill(pattern: &str, date: Date) -> String {
 
 /// `YYYY-MM-DD`.
 pub(crate) fn format_date(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 #[cfg(test)]
@@ -180,14 +211,24 @@ mod tests {
     fn defaults_are_the_legacy_blog() {
         let site = Site::from_toml(SITE_FILE, "").unwrap();
         assert_eq!(site, Site::default());
-        assert_eq!(site.post_file_name(date!(2020 - 10 - 30)), "2020-10-30---Hot-Papers.md");
-        assert_eq!(site.post_date("2020-10-30---Hot-Papers.md"), Some(date!(2020 - 10 - 30)));
+        assert_eq!(
+            site.post_file_name(date!(2020 - 10 - 30)),
+            "2020-10-30---Hot-Papers.md"
+        );
+        assert_eq!(
+            site.post_date("2020-10-30---Hot-Papers.md"),
+            Some(date!(2020 - 10 - 30))
+        );
         assert_eq!(site.post_date("notes.md"), None);
     }
 
     #[test]
     fn reads_settings() {
-        let site = Site::from_toml(SITE_FILE, "min-score = 10\ntags = ['a']\n[commit]\nauthor = 'Bot <bot@example.com>'\n").unwrap();
+        let site = Site::from_toml(
+            SITE_FILE,
+            "min-score = 10\ntags = ['a']\n[commit]\nauthor = 'Bot <bot@example.com>'\n",
+        )
+        .unwrap();
         assert_eq!(site.min_score, 10);
         assert_eq!(site.tags, ["a"]);
         assert_eq!(site.commit.author.as_deref(), Some("Bot <bot@example.com>"));
@@ -197,7 +238,12 @@ mod tests {
     #[test]
     fn rejects_unknown_settings_with_a_location() {
         let error = Site::from_toml(SITE_FILE, "min-score = 10\nmin-scor = 3\n").unwrap_err();
-        assert!(error.to_string().starts_with("hotpapers.toml: 2:1: unknown field `min-scor`"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("hotpapers.toml:2:1: unknown field `min-scor`"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -21,7 +21,11 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(message: impl Into<String>, expected: impl Into<String>) -> Self {
-        Problem { message: message.into(), expected: expected.into(), hint: None }
+        Problem {
+            message: message.into(),
+            expected: expected.into(),
+            hint: None,
+        }
     }
 
     pub(crate) fn hint(mut self, hint: Option<String>) -> Self {
@@ -33,10 +37,17 @@ impl Problem {
 /// A field that is shown on one line of the post.
 pub(crate) fn one_line(field: &str, value: &str) -> Result<(), Problem> {
     if value.trim().is_empty() {
-        return Err(Problem::new(format!("empty {field}"), format!("a non-empty {field}")));
+        return Err(Problem::new(
+            format!("empty {field}"),
+            format!("a non-empty {field}"),
+        ));
     }
     if let Some(c) = value.chars().find(|c| c.is_control()) {
-        let what = if c == '\n' || c == '\r' { "a line break".to_owned() } else { format!("control character U+{:04X}", u32::from(c)) };
+        let what = if c == '\n' || c == '\r' {
+            "a line break".to_owned()
+        } else {
+            format!("control character U+{:04X}", u32::from(c))
+        };
         return Err(Problem::new(
             format!("{field} holds {what}"),
             format!("the {field} on one line, without control characters"),
@@ -48,7 +59,10 @@ pub(crate) fn one_line(field: &str, value: &str) -> Result<(), Problem> {
 /// A field whose text goes into the post as Markdown with raw HTML.
 pub(crate) fn safe_html(field: &str, value: &str, allowed: Allowed) -> Result<(), Problem> {
     html::check(value, allowed).map_err(|why| {
-        Problem::new(format!("unsafe HTML in {field}: {why}"), "text that cannot run code in a reader's browser")
+        Problem::new(
+            format!("unsafe HTML in {field}: {why}"),
+            "text that cannot run code in a reader's browser",
+        )
     })
 }
 
@@ -61,8 +75,11 @@ pub(crate) fn arxiv_id(value: &str) -> Result<ArxivId<'static>, Problem> {
 /// A category of the arXiv taxonomy.
 pub(crate) fn category(value: &str) -> Result<Category, Problem> {
     Category::from_id(value).ok_or_else(|| {
-        Problem::new(format!("unknown category `{value}`"), "a category of the arXiv taxonomy, such as `cs.LG`")
-            .hint(Category::suggest(value).map(|id| format!("did you mean `{id}`?")))
+        Problem::new(
+            format!("unknown category `{value}`"),
+            "a category of the arXiv taxonomy, such as `cs.LG`",
+        )
+        .hint(Category::suggest(value).map(|id| format!("did you mean `{id}`?")))
     })
 }
 
@@ -82,8 +99,8 @@ pub fn tweet_handle(url: &str) -> Option<&str> {
         .strip_prefix("https://twitter.com/")
         .or_else(|| url.strip_prefix("https://x.com/"))?;
     let (handle, id) = path.split_once("/status/")?;
-    let handle_ok = (1..=15).contains(&handle.len())
-        && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let handle_ok =
+        (1..=15).contains(&handle.len()) && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     let id_ok = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
     (handle_ok && id_ok).then_some(handle)
 }
@@ -97,7 +114,10 @@ pub(crate) fn lang(value: &str) -> Result<(), Problem> {
     if primary_ok && rest_ok {
         Ok(())
     } else {
-        Err(Problem::new(format!("`{value}` is not a language tag"), "a language tag such as `en`, `ja`, `pt-BR` or `und`"))
+        Err(Problem::new(
+            format!("`{value}` is not a language tag"),
+            "a language tag such as `en`, `ja`, `pt-BR` or `und`",
+        ))
     }
 }
 
@@ -106,7 +126,10 @@ pub(crate) fn dir(value: &str) -> Result<Dir, Problem> {
     match value {
         "ltr" => Ok(Dir::Ltr),
         "rtl" => Ok(Dir::Rtl),
-        _ => Err(Problem::new(format!("`{value}` is not a text direction"), "`ltr` or `rtl`")),
+        _ => Err(Problem::new(
+            format!("`{value}` is not a text direction"),
+            "`ltr` or `rtl`",
+        )),
     }
 }
 
@@ -116,8 +139,14 @@ mod tests {
 
     #[test]
     fn reads_tweet_handles() {
-        assert_eq!(tweet_handle("https://twitter.com/Abebab/status/1322229024387727360"), Some("Abebab"));
-        assert_eq!(tweet_handle("https://x.com/_vaishnavh/status/1"), Some("_vaishnavh"));
+        assert_eq!(
+            tweet_handle("https://twitter.com/Abebab/status/1322229024387727360"),
+            Some("Abebab")
+        );
+        assert_eq!(
+            tweet_handle("https://x.com/_vaishnavh/status/1"),
+            Some("_vaishnavh")
+        );
         for bad in [
             "https://twitter.com/Abebab",
             "http://twitter.com/a/status/1",

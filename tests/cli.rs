@@ -1,0 +1,139 @@
+//! The `hotpapers-site` binary, run as CI runs it, against temporary clones.
+
+use std::process::{Command, Output};
+
+use crate::util::{TempRepo, DEC_07, OCT_30};
+
+/// A repository holding the day-files this binary was compiled from.
+fn site() -> TempRepo {
+    let repo = TempRepo::new();
+    repo.write("posts/2020-10-30.toml", OCT_30);
+    repo.write("posts/2020-12-07.toml", DEC_07);
+    repo
+}
+
+fn bin(repo: &TempRepo, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotpapers-site"));
+    command.arg("--root").arg(repo.path()).args(args);
+    for key in [
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ] {
+        command.env_remove(key);
+    }
+    command
+}
+
+fn output(mut command: Command) -> (Output, String, String) {
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    (out, stdout, stderr)
+}
+
+#[test]
+fn publishes_then_has_nothing_to_do() {
+    let repo = site();
+    let (out, stdout, stderr) = output(bin(&repo, &[]));
+    assert!(out.status.success(), "{stderr}");
+    let head = repo.head().unwrap().to_string();
+    assert_eq!(
+        stdout,
+        format!("published: 2 added, 0 updated, 0 removed, 0 unchanged\ncommit {} Hot Papers: add 2020-10-30, 2020-12-07\n", &head[..12])
+    );
+    let (out, stdout, _) = output(bin(&repo, &[]));
+    assert!(out.status.success());
+    assert_eq!(stdout, "nothing to publish: 2 post(s) up to date\n");
+    assert_eq!(repo.head().unwrap().to_string(), head);
+    assert_eq!(
+        repo.git(&["log", "--format=%s"]),
+        "Hot Papers: add 2020-10-30, 2020-12-07\n"
+    );
+}
+
+#[test]
+fn json_summary_for_ci() {
+    let repo = site();
+    let (out, stdout, _) = output(bin(&repo, &["--json", "--dry-run"]));
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["changes_detected"], true);
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["commit"], serde_json::Value::Null);
+    assert_eq!(
+        json["days"]["added"],
+        serde_json::json!(["2020-10-30", "2020-12-07"])
+    );
+    assert_eq!(json["files"]["added"].as_array().unwrap().len(), 4);
+    assert!(!repo.path().join("content").exists());
+
+    let (_, stdout, _) = output(bin(&repo, &["--json"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["commit"], repo.head().unwrap().to_string());
+    let (_, stdout, _) = output(bin(&repo, &["--json"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (
+            json["changes_detected"].clone(),
+            json["days"]["unchanged"].clone()
+        ),
+        (false.into(), 2.into())
+    );
+}
+
+#[test]
+fn without_any_identity_it_fails_before_writing() {
+    let repo = site();
+    let mut config = repo.repo.config().unwrap();
+    config.remove("user.name").unwrap();
+    config.remove("user.email").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut command = bin(&repo, &[]);
+    command
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    let (out, _, stderr) = output(command);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("error: cannot publish the site in"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no commit author: pass `--author \"Name <email>\"`"),
+        "{stderr}"
+    );
+    assert!(!repo.path().join("content").exists());
+    assert_eq!(repo.head(), None);
+
+    let mut command = bin(&repo, &["--author", "CI Bot <ci@example.com>"]);
+    command
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    let (out, _, stderr) = output(command);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        repo.git(&["log", "--format=%an <%ae>"]),
+        "CI Bot <ci@example.com>\n"
+    );
+}
+
+#[test]
+fn outside_a_repository_it_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("posts")).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotpapers-site"));
+    command
+        .arg("--root")
+        .arg(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap());
+    let (out, _, stderr) = output(command);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("is not inside a git repository; run `git init` first"),
+        "{stderr}"
+    );
+}

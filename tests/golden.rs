@@ -1,0 +1,56 @@
+//! The real legacy posts, reproduced byte for byte.
+
+use include_dir::{include_dir, Dir};
+
+use crate::util::project_dir;
+
+/// The legacy generator's posts for the days in `posts/`.
+static GOLDEN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/tests/golden");
+
+fn compiled() -> hotpapers::Archive<'static> {
+    hotpapers_macros::archive!().expect("the compiled-in archive decodes")
+}
+
+#[test]
+fn compiled_days_render_the_legacy_posts_byte_for_byte() {
+    let archive = compiled();
+    assert_eq!(archive.days.len(), GOLDEN.files().count());
+    for day in &archive.days {
+        let name = archive.site.post_file_name(day.date);
+        let golden = GOLDEN
+            .get_file(&name)
+            .unwrap_or_else(|| panic!("no golden post {name}"));
+        let post = hotpapers::render(day, &archive.site);
+        assert!(
+            post.as_bytes() == golden.contents(),
+            "{name} differs from the legacy post"
+        );
+    }
+}
+
+#[test]
+fn compile_time_and_run_time_loading_agree() {
+    let compiled = compiled();
+    let site = hotpapers::Site::load(&project_dir()).unwrap();
+    let loaded = hotpapers::load_dir(project_dir().join(&site.posts_dir)).unwrap();
+    assert_eq!(compiled.site, site);
+    assert_eq!(compiled.days, loaded.days);
+    assert_eq!(compiled.days.len(), 2);
+    let warnings: Vec<String> = loaded
+        .warnings
+        .0
+        .iter()
+        .map(|w| format!("warning: {w}"))
+        .collect();
+    assert_eq!(compiled.warnings, warnings);
+}
+
+#[test]
+fn compiled_strings_borrow_the_embedded_bytes() {
+    let archive = compiled();
+    let title = &archive.days[0].papers[0].title;
+    assert!(
+        matches!(title, std::borrow::Cow::Borrowed(_)),
+        "strings are not copied out of the binary"
+    );
+}

@@ -1,0 +1,430 @@
+//! Publishing into temporary repositories, checked with git2 and the `git` command.
+
+use std::collections::BTreeMap;
+
+use hotpapers::{publish, Change, PublishError, PublishOptions};
+
+use crate::util::{archive_of, TempRepo, DEC_07, OCT_30};
+
+const POST_30: &str = "content/posts/2020-10-30---Hot-Papers.md";
+const POST_07: &str = "content/posts/2020-12-07---Hot-Papers.md";
+
+/// Options that read no identity from the test process's environment.
+fn options() -> PublishOptions {
+    PublishOptions {
+        env: Some(BTreeMap::new()),
+        ..PublishOptions::default()
+    }
+}
+
+fn with_days() -> TempRepo {
+    let repo = TempRepo::new();
+    repo.write("posts/2020-10-30.toml", OCT_30);
+    repo.write("posts/2020-12-07.toml", DEC_07);
+    repo
+}
+
+fn run(repo: &TempRepo) -> hotpapers::Report {
+    publish(repo.path(), &archive_of(repo.path()), &options()).unwrap()
+}
+
+fn run_err(repo: &TempRepo) -> PublishError {
+    publish(repo.path(), &archive_of(repo.path()), &options()).unwrap_err()
+}
+
+#[test]
+fn first_publish_commits_posts_with_their_day_files_on_an_unborn_branch() {
+    let repo = with_days();
+    let report = run(&repo);
+    assert_eq!(report.count(Change::Added), 2);
+    let commit = repo.repo.find_commit(report.commit.unwrap()).unwrap();
+    assert_eq!(commit.parent_count(), 0);
+    assert_eq!(commit.message().ok(), Some(
+        "Hot Papers: add 2020-10-30, 2020-12-07\n\nadd content/posts/2020-10-30---Hot-Papers.md\nadd posts/2020-10-30.toml\n\
+         add content/posts/2020-12-07---Hot-Papers.md\nadd posts/2020-12-07.toml\n"
+    ));
+    assert_eq!(
+        repo.changed_paths("HEAD"),
+        [
+            format!("A\t{POST_30}"),
+            format!("A\t{POST_07}"),
+            "A\tposts/2020-10-30.toml".into(),
+            "A\tposts/2020-12-07.toml".into(),
+        ]
+    );
+    assert_eq!(
+        repo.read(POST_30),
+        include_str!("golden/2020-10-30---Hot-Papers.md")
+    );
+    assert_eq!(
+        repo.git(&["show", &format!("HEAD:{POST_07}")]),
+        include_str!("golden/2020-12-07---Hot-Papers.md")
+    );
+    assert_eq!(repo.status(), "");
+    assert_eq!(
+        repo.git(&["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        repo.git(&["branch", "--show-current"]).trim()
+    );
+    repo.assert_fsck_clean();
+}
+
+#[test]
+fn a_run_with_nothing_new_makes_no_commit() {
+    let repo = with_days();
+    run(&repo);
+    let head = repo.head();
+    let report = run(&repo);
+    assert_eq!(
+        (report.commit, report.files.len(), report.unchanged),
+        (None, 0, 2)
+    );
+    assert_eq!(repo.head(), head);
+    assert_eq!(repo.status(), "");
+}
+
+#[test]
+fn an_edited_day_commits_its_post_and_day_file_only() {
+    let repo = with_days();
+    run(&repo);
+    repo.write(
+        "posts/2020-10-30.toml",
+        &OCT_30.replace("retweets = 4696", "retweets = 5000"),
+    );
+    let report = run(&repo);
+    assert_eq!(
+        report.changes,
+        [(time::macros::date!(2020 - 10 - 30), Change::Updated)]
+    );
+    let commit = repo.repo.find_commit(report.commit.unwrap()).unwrap();
+    assert_eq!(commit.message().ok(), Some("Hot Papers 2020-10-30"));
+    assert_eq!(
+        repo.changed_paths("HEAD"),
+        [format!("M\t{POST_30}"), "M\tposts/2020-10-30.toml".into()]
+    );
+    assert!(repo.read(POST_30).contains("- retweets: 5000, favorites: 218"));
+    assert_eq!(repo.status(), "");
+}
+
+#[test]
+fn the_users_staged_modified_and_untracked_files_keep_their_state() {
+    let repo = with_days();
+    repo.write("notes.md", "one\n");
+    repo.write("tracked.md", "one\n");
+    repo.commit_all("start");
+    repo.write("notes.md", "staged change\n");
+    repo.git(&["add", "notes.md"]);
+    repo.write("tracked.md", "unstaged change\n");
+    repo.write("untracked.md", "new\n");
+    repo.write("posts/2020-12-07.toml", &format!("{DEC_07}draft = true\n"));
+    let before = repo.status();
+    let report = run(&repo);
+    assert!(report.commit.is_some());
+    assert_eq!(
+        repo.changed_paths("HEAD"),
+        [
+            format!("A\t{POST_30}"),
+            format!("A\t{POST_07}"),
+            "M\tposts/2020-12-07.toml".into(),
+        ]
+    );
+    assert_eq!(repo.status(), "M  notes.md\n M tracked.md\n?? untracked.md\n");
+    assert!(before.contains(" M posts/2020-12-07.toml"));
+    assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "notes.md\n");
+    assert_eq!(repo.read("notes.md"), "staged change\n");
+    assert_eq!(repo.read("tracked.md"), "unstaged change\n");
+    assert!(repo.read(POST_07).contains("draft: true"));
+    repo.assert_fsck_clean();
+}
+
+#[test]
+fn deleting_a_day_file_removes_its_post_and_nothing_hand_written() {
+    let repo = with_days();
+    repo.write("content/posts/about.md", "hand written\n");
+    repo.write(
+        "content/posts/2019-01-01---Hot-Papers.md",
+        "a legacy post with no day-file\n",
+    );
+    repo.commit_all("hand-written pages");
+    run(&repo);
+    std::fs::remove_file(repo.path().join("posts/2020-12-07.toml")).unwrap();
+    let report = run(&repo);
+    assert_eq!(
+        report.changes,
+        [(time::macros::date!(2020 - 12 - 07), Change::Removed)]
+    );
+    let commit = repo.repo.find_commit(report.commit.unwrap()).unwrap();
+    assert!(commit
+        .message()
+        .unwrap()
+        .starts_with("Hot Papers: remove 2020-12-07\n"));
+    assert_eq!(
+        repo.changed_paths("HEAD"),
+        [format!("D\t{POST_07}"), "D\tposts/2020-12-07.toml".into()]
+    );
+    assert!(!repo.path().join(POST_07).exists());
+    assert_eq!(repo.read("content/posts/about.md"), "hand written\n");
+    assert!(repo
+        .path()
+        .join("content/posts/2019-01-01---Hot-Papers.md")
+        .exists());
+    assert_eq!(repo.status(), "");
+    repo.assert_fsck_clean();
+}
+
+#[test]
+fn publishes_on_a_detached_head() {
+    let repo = with_days();
+    repo.write("README.md", "x\n");
+    repo.commit_all("start");
+    let start = repo.head().unwrap();
+    repo.git(&["checkout", "-q", "--detach"]);
+    let report = run(&repo);
+    assert!(repo.repo.head_detached().unwrap());
+    assert_eq!(repo.head(), report.commit);
+    assert_eq!(
+        repo.repo
+            .find_commit(report.commit.unwrap())
+            .unwrap()
+            .parent_id(0)
+            .unwrap(),
+        start
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD~1"]).trim(), start.to_string());
+    assert_eq!(repo.status(), "");
+}
+
+#[test]
+fn publishes_in_a_linked_worktree() {
+    let repo = with_days();
+    repo.commit_all("start");
+    let other = tempfile::tempdir().unwrap();
+    let worktree = other.path().join("wt");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "publish",
+        worktree.to_str().unwrap(),
+    ]);
+    let report = publish(&worktree, &archive_of(&worktree), &options()).unwrap();
+    assert_eq!(
+        crate::util::git_in(&worktree, &["rev-parse", "publish"]).trim(),
+        report.commit.unwrap().to_string()
+    );
+    assert_eq!(crate::util::git_in(&worktree, &["status", "--porcelain"]), "");
+    assert!(
+        !repo.path().join(POST_30).exists(),
+        "the main work tree is untouched"
+    );
+}
+
+#[test]
+fn publishes_a_site_in_a_subdirectory_of_the_repository() {
+    let repo = TempRepo::new();
+    repo.write("site/posts/2020-12-07.toml", DEC_07);
+    let site = repo.path().join("site");
+    let report = publish(&site, &archive_of(&site), &options()).unwrap();
+    assert!(report.commit.is_some());
+    assert_eq!(
+        repo.changed_paths("HEAD"),
+        [
+            "A\tsite/content/posts/2020-12-07---Hot-Papers.md".to_owned(),
+            "A\tsite/posts/2020-12-07.toml".into(),
+        ]
+    );
+    assert_eq!(repo.status(), "");
+}
+
+#[test]
+fn refuses_while_a_merge_is_in_progress_and_changes_nothing() {
+    let repo = with_days();
+    repo.commit_all("start");
+    let head = repo.head().unwrap();
+    std::fs::write(repo.repo.path().join("MERGE_HEAD"), format!("{head}\n")).unwrap();
+    assert!(matches!(run_err(&repo), PublishError::Busy("merge")));
+    assert!(!repo.path().join("content").exists());
+    assert_eq!(repo.head(), Some(head));
+}
+
+#[test]
+fn refuses_a_bare_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    git2::Repository::init_bare(dir.path()).unwrap();
+    std::fs::create_dir(dir.path().join("posts")).unwrap();
+    let archive = archive_of(dir.path());
+    assert!(matches!(
+        publish(dir.path(), &archive, &options()),
+        Err(PublishError::Bare)
+    ));
+}
+
+#[test]
+fn refuses_while_another_run_holds_the_lock() {
+    let repo = with_days();
+    std::fs::write(repo.repo.path().join("hotpapers.lock"), "123\n").unwrap();
+    let error = run_err(&repo);
+    assert!(matches!(error, PublishError::Locked(_)));
+    assert!(error.to_string().contains("another hotpapers run is publishing"));
+    assert!(!repo.path().join("content").exists());
+    std::fs::remove_file(repo.repo.path().join("hotpapers.lock")).unwrap();
+    run(&repo);
+    assert!(
+        !repo.repo.path().join("hotpapers.lock").exists(),
+        "a run releases its lock"
+    );
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let repo = with_days();
+    let report = publish(
+        repo.path(),
+        &archive_of(repo.path()),
+        &PublishOptions {
+            dry_run: true,
+            ..options()
+        },
+    )
+    .unwrap();
+    assert_eq!(report.count(Change::Added), 2);
+    assert_eq!(report.commit, None);
+    assert!(report.message.is_some());
+    assert!(!repo.path().join("content").exists());
+    assert_eq!(repo.head(), None);
+}
+
+#[test]
+fn no_commit_writes_the_posts_only() {
+    let repo = with_days();
+    let report = publish(
+        repo.path(),
+        &archive_of(repo.path()),
+        &PublishOptions {
+            no_commit: true,
+            ..options()
+        },
+    )
+    .unwrap();
+    assert_eq!(report.commit, None);
+    assert_eq!(
+        repo.read(POST_30),
+        include_str!("golden/2020-10-30---Hot-Papers.md")
+    );
+    assert_eq!(repo.head(), None);
+}
+
+#[test]
+fn refuses_to_overwrite_a_hand_edited_post() {
+    let repo = with_days();
+    run(&repo);
+    repo.write(POST_30, "my edit\n");
+    repo.write(
+        "posts/2020-10-30.toml",
+        &OCT_30.replace("retweets = 4696", "retweets = 5000"),
+    );
+    let head = repo.head();
+    assert!(matches!(run_err(&repo), PublishError::LocalEdits(path) if path == POST_30));
+    assert_eq!(repo.read(POST_30), "my edit\n");
+    assert_eq!(repo.head(), head);
+}
+
+#[test]
+fn refuses_day_files_edited_after_the_build() {
+    let repo = with_days();
+    let archive = archive_of(repo.path());
+    repo.write("posts/2020-12-07.toml", &format!("{DEC_07}draft = true\n"));
+    let error = publish(repo.path(), &archive, &options()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`posts/2020-12-07.toml` changed since this binary was built; run `cargo run` to rebuild and publish"
+    );
+    repo.write("posts/2021-01-01.toml", DEC_07);
+    assert!(matches!(
+        publish(repo.path(), &archive, &options()),
+        Err(PublishError::Stale(_))
+    ));
+    assert!(!repo.path().join("content").exists());
+}
+
+#[test]
+fn identity_comes_from_the_flag_then_the_environment_then_the_site_then_git_config() {
+    let repo = with_days();
+    let mut archive = archive_of(repo.path());
+    let author_of = |repo: &TempRepo, oid: Option<git2::Oid>| {
+        let commit = repo.repo.find_commit(oid.unwrap()).unwrap();
+        let (a, c) = (commit.author(), commit.committer());
+        (
+            format!("{} <{}>", a.name().unwrap(), a.email().unwrap()),
+            format!("{} <{}>", c.name().unwrap(), c.email().unwrap()),
+        )
+    };
+    let report = publish(repo.path(), &archive, &options()).unwrap();
+    assert_eq!(
+        author_of(&repo, report.commit).0,
+        "Repo Config <config@example.com>"
+    );
+
+    let bump = |n: u32| OCT_30.replace("retweets = 4696", &format!("retweets = {n}"));
+    repo.write("posts/2020-10-30.toml", &bump(1));
+    archive = archive_of(repo.path());
+    archive.site.commit.author = Some("Site Bot <site@example.com>".into());
+    let report = publish(repo.path(), &archive, &options()).unwrap();
+    assert_eq!(author_of(&repo, report.commit).0, "Site Bot <site@example.com>");
+
+    repo.write("posts/2020-10-30.toml", &bump(2));
+    let mut site_archive = archive_of(repo.path());
+    site_archive.site.commit.author = Some("Site Bot <site@example.com>".into());
+    let env: BTreeMap<String, String> = [
+        ("GIT_AUTHOR_NAME", "Env Author"),
+        ("GIT_AUTHOR_EMAIL", "env@example.com"),
+        ("GIT_COMMITTER_NAME", "Env Committer"),
+        ("GIT_COMMITTER_EMAIL", "committer@example.com"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let report = publish(
+        repo.path(),
+        &site_archive,
+        &PublishOptions {
+            env: Some(env.clone()),
+            ..options()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        author_of(&repo, report.commit),
+        (
+            "Env Author <env@example.com>".into(),
+            "Env Committer <committer@example.com>".into()
+        )
+    );
+
+    repo.write("posts/2020-10-30.toml", &bump(3));
+    let flag = PublishOptions {
+        env: Some(env),
+        author: Some("Flag Person <flag@example.com>".into()),
+        ..options()
+    };
+    let report = publish(repo.path(), &archive_of(repo.path()), &flag).unwrap();
+    assert_eq!(
+        author_of(&repo, report.commit).0,
+        "Flag Person <flag@example.com>"
+    );
+
+    repo.write("posts/2020-10-30.toml", &bump(4));
+    let bad = PublishOptions {
+        author: Some("no email".into()),
+        ..options()
+    };
+    assert!(matches!(
+        publish(repo.path(), &archive_of(repo.path()), &bad),
+        Err(PublishError::BadIdentity(_))
+    ));
+    assert_eq!(
+        repo.status(),
+        " M posts/2020-10-30.toml\n",
+        "a refused run writes nothing"
+    );
+}

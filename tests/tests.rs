@@ -1,0 +1,7 @@
+//! Integration tests: one binary, a module per area.
+
+mod cli;
+mod golden;
+mod publish;
+mod ui;
+mod util;

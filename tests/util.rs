@@ -1,0 +1,122 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hotpapers::{Archive, Site};
+
+/// The real day-files shipped in `posts/`.
+pub const OCT_30: &str = include_str!("../posts/2020-10-30.toml");
+pub const DEC_07: &str = include_str!("../posts/2020-12-07.toml");
+
+/// A temporary git repository with an identity in its own config.
+pub struct TempRepo {
+    pub dir: tempfile::TempDir,
+    pub repo: git2::Repository,
+}
+
+impl TempRepo {
+    /// A new repository with no commit.
+    pub fn new() -> TempRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut config = repo.config().unwrap();
+        config.set_str("user.name", "Repo Config").unwrap();
+        config.set_str("user.email", "config@example.com").unwrap();
+        TempRepo { dir, repo }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, content: &str) {
+        let path = self.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path)).unwrap()
+    }
+
+    /// Runs `git` here and returns its standard output; fails the test on error.
+    pub fn git(&self, args: &[&str]) -> String {
+        git_in(self.path(), args)
+    }
+
+    /// Commits everything in the work tree with the `git` command.
+    pub fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    pub fn head(&self) -> Option<git2::Oid> {
+        self.repo.head().ok().and_then(|h| h.target())
+    }
+
+    /// The paths a commit changed, from `git diff-tree`.
+    pub fn changed_paths(&self, rev: &str) -> Vec<String> {
+        self.git(&[
+            "diff-tree",
+            "--root",
+            "--no-commit-id",
+            "--name-status",
+            "-r",
+            rev,
+        ])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+    }
+
+    /// `git status --porcelain`.
+    pub fn status(&self) -> String {
+        self.git(&["status", "--porcelain"])
+    }
+
+    /// Asserts `git fsck` finds nothing wrong.
+    pub fn assert_fsck_clean(&self) {
+        let out = Command::new("git")
+            .args(["fsck", "--strict"])
+            .current_dir(self.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git fsck: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Loads the site at `root` the run-time way, as the binary would have it compiled in.
+pub fn archive_of(root: &Path) -> Archive<'static> {
+    let site = Site::load(root).unwrap();
+    let loaded = hotpapers::load_dir(root.join(&site.posts_dir)).unwrap();
+    Archive {
+        site,
+        days: loaded.days,
+        warnings: Vec::new(),
+    }
+}
+
+/// The repository's own folder.
+pub fn project_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
