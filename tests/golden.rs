@@ -54,3 +54,25 @@ fn compiled_strings_borrow_the_embedded_bytes() {
         "strings are not copied out of the binary"
     );
 }
+
+/// The fenced block after the line containing `marker`.
+fn readme_block(marker: &str) -> String {
+    let readme = include_str!("../README.md");
+    let rest = &readme[readme.find(marker).unwrap()..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_owned()
+}
+
+#[test]
+fn the_readme_example_renders_as_the_readme_shows() {
+    let day_file = readme_block("A curator keeps one file");
+    let (day, diagnostics) = hotpapers::parse_day("posts/2020-12-07.toml", &day_file);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let post = hotpapers::render(&day.unwrap(), &hotpapers::Site::default());
+    let shown = readme_block("turns it into");
+    for line in shown.lines().filter(|l| !l.contains("...")) {
+        assert!(post.lines().any(|p| p == line), "README shows `{line}`, not in the post:\n{post}");
+    }
+}
