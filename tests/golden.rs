@@ -73,6 +73,9 @@ fn the_readme_example_renders_as_the_readme_shows() {
     let post = hotpapers::render(&day.unwrap(), &hotpapers::Site::default());
     let shown = readme_block("turns it into");
     for line in shown.lines().filter(|l| !l.contains("...")) {
-        assert!(post.lines().any(|p| p == line), "README shows `{line}`, not in the post:\n{post}");
+        assert!(
+            post.lines().any(|p| p == line),
+            "README shows `{line}`, not in the post:\n{post}"
+        );
     }
 }
