@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use hotpapers::{Archive, Change, PublishOptions, Report};
+use hotpapers::{Archive, Change, PublishOptions, PushTarget, Report};
 
 /// Render the day-files compiled into this binary into Markdown posts and commit them.
 #[derive(Debug, Parser)]
@@ -24,6 +24,13 @@ struct Cli {
     /// Commit author, `Name <email>` (default: GIT_AUTHOR_*, hotpapers.toml, git config).
     #[arg(long, value_name = "NAME <EMAIL>")]
     author: Option<String>,
+    /// Push the branch to REMOTE afterwards (default `origin`), re-applying the
+    /// commit if the remote moved ahead.
+    #[arg(long, value_name = "REMOTE", num_args = 0..=1, default_missing_value = "origin")]
+    push: Option<String>,
+    /// The branch to push to; needed on a detached HEAD.
+    #[arg(long, value_name = "NAME", requires = "push")]
+    branch: Option<String>,
     /// The site folder (default: the folder this binary was built from).
     #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"), hide_default_value = true)]
     root: PathBuf,
@@ -52,6 +59,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         no_commit: cli.no_commit,
         author: cli.author.clone(),
         env: None,
+        push: cli.push.as_ref().map(|remote| PushTarget {
+            branch: cli.branch.clone(),
+            ..PushTarget::new(remote)
+        }),
     };
     let report = hotpapers::publish(&cli.root, &archive, &options)
         .with_context(|| format!("cannot publish the site in `{}`", cli.root.display()))?;
@@ -64,6 +75,24 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
 }
 
 fn print_summary(report: &Report, cli: &Cli) {
+    print_changes(report, cli);
+    if let Some(pushed) = &report.pushed {
+        let again = if pushed.reapplied {
+            ", re-applied on top of the remote"
+        } else {
+            ""
+        };
+        println!(
+            "pushed {} to {}/{} in {} attempt(s){again}",
+            &pushed.commit.to_string()[..12],
+            pushed.remote,
+            pushed.branch,
+            pushed.attempts
+        );
+    }
+}
+
+fn print_changes(report: &Report, cli: &Cli) {
     let (added, updated, removed) = (
         report.count(Change::Added),
         report.count(Change::Updated),
@@ -127,6 +156,13 @@ fn json(report: &Report, cli: &Cli) -> serde_json::Value {
         "changes_detected": !report.files.is_empty(),
         "dry_run": cli.dry_run,
         "commit": report.commit.map(|c| c.to_string()),
+        "pushed": report.pushed.as_ref().map(|p| serde_json::json!({
+            "remote": p.remote,
+            "branch": p.branch,
+            "commit": p.commit.to_string(),
+            "attempts": p.attempts,
+            "reapplied": p.reapplied,
+        })),
         "message": report.message,
         "days": {
             "added": dates(Change::Added),

@@ -137,3 +137,45 @@ fn outside_a_repository_it_says_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_run_killed_at_any_point_leaves_whole_posts_and_a_sound_repository() {
+    let repo = site();
+    let golden = [
+        (
+            "content/posts/2020-10-30---Hot-Papers.md",
+            include_str!("golden/2020-10-30---Hot-Papers.md"),
+        ),
+        (
+            "content/posts/2020-12-07---Hot-Papers.md",
+            include_str!("golden/2020-12-07---Hot-Papers.md"),
+        ),
+    ];
+    for attempt in 0..16u64 {
+        let mut child = bin(&repo, &[])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(attempt * 1500));
+        let _ = child.kill();
+        child.wait().unwrap();
+        for (path, content) in golden {
+            if let Ok(on_disk) = std::fs::read_to_string(repo.path().join(path)) {
+                assert_eq!(on_disk, content, "attempt {attempt}: {path} is whole");
+            }
+        }
+        repo.assert_fsck_clean();
+    }
+    let (out, _, stderr) = output(bin(&repo, &[]));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(repo.status(), "");
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path().join("content/posts"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    for (path, content) in golden {
+        assert_eq!(repo.git(&["show", &format!("HEAD:{path}")]), content);
+    }
+}

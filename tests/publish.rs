@@ -262,7 +262,12 @@ fn refuses_a_bare_repository() {
 #[test]
 fn refuses_while_another_run_holds_the_lock() {
     let repo = with_days();
-    std::fs::write(repo.repo.path().join("hotpapers.lock"), "123\n").unwrap();
+    // A live process holds it: this one.
+    std::fs::write(
+        repo.repo.path().join("hotpapers.lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
     let error = run_err(&repo);
     assert!(matches!(error, PublishError::Locked(_)));
     assert!(error.to_string().contains("another hotpapers run is publishing"));
@@ -427,4 +432,65 @@ fn identity_comes_from_the_flag_then_the_environment_then_the_site_then_git_conf
         " M posts/2020-10-30.toml\n",
         "a refused run writes nothing"
     );
+}
+
+#[test]
+fn refuses_during_a_rebase_cherry_pick_or_revert() {
+    for (state, what) in [
+        ("rebase-merge", "rebase"),
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("REVERT_HEAD", "revert"),
+    ] {
+        let repo = with_days();
+        repo.commit_all("start");
+        let head = repo.head().unwrap();
+        let path = repo.repo.path().join(state);
+        if state == "rebase-merge" {
+            std::fs::create_dir(&path).unwrap();
+        } else {
+            std::fs::write(&path, format!("{head}\n")).unwrap();
+        }
+        let error = run_err(&repo);
+        assert!(
+            matches!(error, PublishError::Busy(w) if w == what),
+            "{state}: {error}"
+        );
+        assert!(error
+            .to_string()
+            .ends_with("is in progress; finish or abort it, then run again"));
+        assert!(!repo.path().join("content").exists());
+        assert_eq!(repo.head(), Some(head));
+    }
+}
+
+#[test]
+fn takes_over_the_lock_of_a_run_that_was_killed() {
+    let repo = with_days();
+    std::fs::write(repo.repo.path().join("hotpapers.lock"), "999999999\n").unwrap();
+    assert!(run(&repo).commit.is_some());
+    assert!(!repo.repo.path().join("hotpapers.lock").exists());
+}
+
+#[test]
+fn a_failure_before_the_branch_moves_leaves_the_work_staged_and_the_next_run_commits_it() {
+    let repo = with_days();
+    repo.commit_all("start");
+    let head = repo.head();
+    // git holds the index: the run can write posts and objects, not the index.
+    let index_lock = repo.repo.path().join("index.lock");
+    std::fs::write(&index_lock, "").unwrap();
+    let error = run_err(&repo);
+    assert!(matches!(error, PublishError::Git(_)), "{error}");
+    assert_eq!(repo.head(), head, "the branch did not move");
+    assert_eq!(
+        repo.read(POST_30),
+        include_str!("golden/2020-10-30---Hot-Papers.md"),
+        "posts are whole"
+    );
+    repo.assert_fsck_clean();
+    std::fs::remove_file(&index_lock).unwrap();
+    let report = run(&repo);
+    assert_eq!(report.count(Change::Added), 2);
+    assert_eq!(repo.status(), "");
+    repo.assert_fsck_clean();
 }

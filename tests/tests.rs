@@ -3,5 +3,6 @@
 mod cli;
 mod golden;
 mod publish;
+mod push;
 mod ui;
 mod util;

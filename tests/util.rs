@@ -11,7 +11,10 @@ pub const DEC_07: &str = include_str!("../posts/2020-12-07.toml");
 
 /// A temporary git repository with an identity in its own config.
 pub struct TempRepo {
-    pub dir: tempfile::TempDir,
+    /// Removed with the repository when the test ends.
+    _dir: tempfile::TempDir,
+    /// The work tree: `dir` itself, or a folder inside it.
+    work: PathBuf,
     pub repo: git2::Repository,
 }
 
@@ -23,11 +26,30 @@ impl TempRepo {
         let mut config = repo.config().unwrap();
         config.set_str("user.name", "Repo Config").unwrap();
         config.set_str("user.email", "config@example.com").unwrap();
-        TempRepo { dir, repo }
+        let work = dir.path().to_owned();
+        TempRepo {
+            _dir: dir,
+            work,
+            repo,
+        }
+    }
+
+    /// A repository whose work tree is `work`, inside `dir`.
+    pub fn at(dir: tempfile::TempDir, work: PathBuf, repo: git2::Repository) -> TempRepo {
+        TempRepo {
+            _dir: dir,
+            work,
+            repo,
+        }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.work
+    }
+
+    /// The work tree, the site's root.
+    pub fn work(&self) -> &Path {
+        &self.work
     }
 
     pub fn write(&self, path: &str, content: &str) {

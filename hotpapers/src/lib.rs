@@ -26,6 +26,8 @@ mod model;
 mod parse;
 #[cfg(feature = "git")]
 mod publish;
+#[cfg(feature = "git")]
+mod push;
 mod render;
 mod site;
 mod validate;
@@ -39,6 +41,8 @@ pub use model::{source_hash, Day, Dir, Paper, Tweet};
 pub use parse::{parse_day, MAX_DAY_FILE_BYTES};
 #[cfg(feature = "git")]
 pub use publish::{publish, Change, FileChange, Options as PublishOptions, PublishError, Report};
+#[cfg(feature = "git")]
+pub use push::{PushTarget, Pushed};
 pub use render::{ranked, render, render_into};
 pub use site::{CommitSettings, Site, SiteError, SITE_FILE};
 pub use validate::tweet_handle;

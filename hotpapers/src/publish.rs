@@ -15,6 +15,7 @@ use time::Date;
 
 use crate::archive::Archive;
 use crate::model::{source_hash, Day};
+use crate::push::{push, Published, PushTarget, Pushed};
 use crate::render::render;
 use crate::site::{format_date, Site};
 
@@ -30,6 +31,8 @@ pub struct Options {
     /// Environment to read `GIT_AUTHOR_*` and `GIT_COMMITTER_*` from; the
     /// process environment when `None`.
     pub env: Option<BTreeMap<String, String>>,
+    /// Push the branch afterwards.
+    pub push: Option<PushTarget>,
 }
 
 /// What happened to one day.
@@ -67,6 +70,8 @@ pub struct Report {
     pub commit: Option<Oid>,
     /// The commit message, if there were changes.
     pub message: Option<String>,
+    /// What `push` did.
+    pub pushed: Option<Pushed>,
 }
 
 impl Report {
@@ -130,6 +135,9 @@ pub enum PublishError {
         /// Why.
         source: std::io::Error,
     },
+    /// The branch could not be pushed.
+    #[error("cannot push: {0}")]
+    Push(String),
     /// git refused.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -139,18 +147,52 @@ pub enum PublishError {
 /// posts that changed, with their day-files.
 pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
     let repo = open(site_root)?;
-    let workdir = repo.workdir().ok_or(PublishError::Bare)?.to_owned();
     let _lock = Lock::take(&repo, options.dry_run)?;
+    if options.push.as_ref().is_some_and(|t| t.branch.is_none()) && repo.head_detached()? {
+        return Err(PublishError::Push(
+            "HEAD is detached; name the branch to push to with `--branch NAME`".into(),
+        ));
+    }
+    let mut report = commit_posts(&repo, site_root, archive, options)?;
+    if let Some(target) = options
+        .push
+        .as_ref()
+        .filter(|_| !options.dry_run && !options.no_commit)
+    {
+        let published = match report.commit {
+            Some(commit) => Some(Published {
+                commit,
+                parent: repo.find_commit(commit)?.parent_id(0).ok(),
+            }),
+            None => None,
+        };
+        let pushed = push(&repo, target, published)?;
+        if pushed.reapplied {
+            report.commit = Some(pushed.commit);
+        }
+        report.pushed = Some(pushed);
+    }
+    Ok(report)
+}
+
+/// Writes the posts and makes the commit; everything but the push.
+fn commit_posts(
+    repo: &Repository,
+    site_root: &Path,
+    archive: &Archive<'_>,
+    options: &Options,
+) -> Result<Report, PublishError> {
+    let workdir = repo.workdir().ok_or(PublishError::Bare)?.to_owned();
     let site = &archive.site;
     let prefix = site_prefix(site_root, &workdir)?;
     check_fresh(&workdir, &prefix, site, &archive.days)?;
 
-    let head = head_commit(&repo)?;
+    let head = head_commit(repo)?;
     let base_tree = match &head {
         Some(commit) => commit.tree()?,
         None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
     };
-    let plan = plan(&repo, &workdir, &prefix, site, &archive.days, &base_tree)?;
+    let plan = plan(repo, &workdir, &prefix, site, &archive.days, &base_tree)?;
     let mut report = Report {
         unchanged: plan.unchanged,
         ..Report::default()
@@ -172,10 +214,11 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
     if options.dry_run {
         return Ok(report);
     }
+    remove_stale_temp_files(&workdir.join(&prefix).join(&site.output_dir))?;
     let signatures = if options.no_commit {
         None
     } else {
-        Some(signatures(&repo, site, options)?)
+        Some(signatures(repo, site, options)?)
     };
 
     for write in &plan.writes {
@@ -203,11 +246,12 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
             }
         }
     }
-    let tree = repo.find_tree(update.create_updated(&repo, &base_tree)?)?;
+    let tree = repo.find_tree(update.create_updated(repo, &base_tree)?)?;
     let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
-    let oid = repo.commit(Some("HEAD"), &author, &committer, &message, &tree, &parents)?;
-    report.commit = Some(oid);
+    let oid = repo.commit(None, &author, &committer, &message, &tree, &parents)?;
 
+    // The index first, then the ref: a failure between the two leaves the old HEAD
+    // with the new posts staged, which the next run commits; never the reverse.
     let mut index = repo.index()?;
     for file in &plan.files {
         match file.blob {
@@ -219,7 +263,23 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
         }
     }
     index.write()?;
+    advance_head(repo, oid, head.as_ref().map(git2::Commit::id), &message)?;
+    report.commit = Some(oid);
     Ok(report)
+}
+
+/// Moves the branch HEAD names (or a detached HEAD) from `old` to `new`, failing
+/// if someone else moved it meanwhile.
+fn advance_head(repo: &Repository, new: Oid, old: Option<Oid>, message: &str) -> Result<(), PublishError> {
+    let subject = message.lines().next().unwrap_or_default();
+    let log = format!("commit: {subject}");
+    let head = repo.find_reference("HEAD")?;
+    match (head.symbolic_target()?, old) {
+        (Some(branch), Some(old)) => repo.reference_matching(branch, new, true, old, &log).map(drop)?,
+        (Some(branch), None) => repo.reference(branch, new, false, &log).map(drop)?,
+        (None, _) => repo.set_head_detached(new)?,
+    }
+    Ok(())
 }
 
 fn open(site_root: &Path) -> Result<Repository, PublishError> {
@@ -595,7 +655,10 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| io("write", e))?;
+    let mut file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(|e| io("write", e))?;
     file.write_all(content).map_err(|e| io("write", e))?;
     file.as_file().sync_all().map_err(|e| io("write", e))?;
     #[cfg(unix)]
@@ -607,6 +670,23 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
         fs::set_permissions(file.path(), fs::Permissions::from_mode(mode)).map_err(|e| io("write", e))?;
     }
     file.persist(path).map_err(|e| io("write", e.error))?;
+    Ok(())
+}
+
+/// Names of the temporary files posts are written to before they are renamed.
+const TEMP_PREFIX: &str = ".hotpapers-";
+
+/// Removes temporary files that a killed run left in `dir`; runs hold the lock,
+/// so none of them is being written.
+fn remove_stale_temp_files(dir: &Path) -> Result<(), PublishError> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            remove_file(&entry.path())?;
+        }
+    }
     Ok(())
 }
 
@@ -639,7 +719,14 @@ impl Lock {
                 let _ = writeln!(file, "{}", std::process::id());
                 Ok(Lock(Some(path)))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(PublishError::Locked(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if holder_is_gone(&path) {
+                    // A killed run's lock: its process no longer exists.
+                    remove_file(&path)?;
+                    return Lock::take(repo, dry_run);
+                }
+                Err(PublishError::Locked(path))
+            }
             Err(source) => Err(PublishError::Io {
                 action: "create",
                 path,
@@ -647,6 +734,18 @@ impl Lock {
             }),
         }
     }
+}
+
+/// Whether the lock names a process that has ended (known only where `/proc` is).
+fn holder_is_gone(lock: &Path) -> bool {
+    let Ok(pid) = fs::read_to_string(lock) else {
+        return false;
+    };
+    let Ok(pid) = pid.trim().parse::<u32>() else {
+        return false;
+    };
+    let proc = Path::new("/proc");
+    pid != std::process::id() && proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 impl Drop for Lock {

@@ -1,0 +1,296 @@
+//! Pushing the published branch, re-applying the commit when the remote moved.
+//!
+//! The object and ref work is git2's. The network step is git2's own for local
+//! and `file://` remotes; for network remotes (https, ssh) it is the `git`
+//! command, which has the credentials CI set up (for example `actions/checkout`)
+//! and keeps a TLS and SSH stack out of this binary.
+
+use std::path::Path;
+use std::process::Command;
+
+use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
+use git2::{Delta, ErrorCode, FileMode, Oid, Repository};
+
+use crate::publish::PublishError;
+
+/// Where to push.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushTarget {
+    /// The remote's name, such as `origin`.
+    pub remote: String,
+    /// The branch to push to; required on a detached HEAD, else the current branch.
+    pub branch: Option<String>,
+    /// How many times to try when the remote moved ahead.
+    pub attempts: u32,
+}
+
+impl PushTarget {
+    /// Push the current branch to `remote`, trying up to three times.
+    pub fn new(remote: impl Into<String>) -> Self {
+        PushTarget {
+            remote: remote.into(),
+            branch: None,
+            attempts: 3,
+        }
+    }
+}
+
+/// What a push did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pushed {
+    /// The remote's name.
+    pub remote: String,
+    /// The branch pushed to.
+    pub branch: String,
+    /// The commit the remote branch now points at.
+    pub commit: Oid,
+    /// Pushes tried; more than one when the remote had moved ahead.
+    pub attempts: u32,
+    /// Whether the publish commit was re-applied on top of the remote.
+    pub reapplied: bool,
+}
+
+/// The commit this run made, to re-apply if the remote moved.
+pub(crate) struct Published {
+    pub(crate) commit: Oid,
+    pub(crate) parent: Option<Oid>,
+}
+
+pub(crate) fn push(
+    repo: &Repository,
+    target: &PushTarget,
+    published: Option<Published>,
+) -> Result<Pushed, PublishError> {
+    let head = repo.head().map_err(|e| match e.code() {
+        ErrorCode::UnbornBranch | ErrorCode::NotFound => {
+            PublishError::Push("there is no commit to push".into())
+        }
+        _ => e.into(),
+    })?;
+    let branch = match (&target.branch, head.is_branch()) {
+        (Some(branch), _) => branch.clone(),
+        (None, true) => head.shorthand().map_err(PublishError::Git)?.to_owned(),
+        (None, false) => {
+            return Err(PublishError::Push(
+                "HEAD is detached; name the branch to push to with `--branch NAME`".into(),
+            ))
+        }
+    };
+    let mut local = head.peel_to_commit()?.id();
+    let mut published = published;
+    let mut reapplied = false;
+    let remote = Remote::open(repo, &target.remote)?;
+    for attempt in 1..=target.attempts.max(1) {
+        let refusal = match remote.push(repo, local, &branch)? {
+            None => {
+                let _ = repo.reference(
+                    &format!("refs/remotes/{}/{branch}", target.remote),
+                    local,
+                    true,
+                    "hotpapers: push",
+                );
+                return Ok(Pushed {
+                    remote: target.remote.clone(),
+                    branch,
+                    commit: local,
+                    attempts: attempt,
+                    reapplied,
+                });
+            }
+            Some(refusal) => refusal,
+        };
+        let Some(remote_tip) = remote.fetch(repo, &target.remote, &branch)? else {
+            return Err(PublishError::Push(format!("the push was refused: {refusal}")));
+        };
+        if repo.graph_descendant_of(local, remote_tip)? || local == remote_tip {
+            // The remote did not move ahead of us; retrying would not help.
+            return Err(PublishError::Push(format!("the push was refused: {refusal}")));
+        }
+        let Some(ours) = published.as_ref().filter(|p| p.commit == local) else {
+            return Err(PublishError::Push(format!(
+                "`{}/{branch}` has commits that the local branch lacks; pull them, then run again",
+                target.remote
+            )));
+        };
+        let onto = remote_tip;
+        if let Some(parent) = ours.parent {
+            if !repo.graph_descendant_of(onto, parent)? && onto != parent {
+                return Err(PublishError::Push(format!(
+                    "`{}/{branch}` no longer contains the commit this run built on (history was rewritten); pull, then run again",
+                    target.remote
+                )));
+            }
+        }
+        let rebased = reapply(repo, ours, onto)?;
+        move_local(repo, rebased)?;
+        published = Some(Published {
+            commit: rebased,
+            parent: Some(onto),
+        });
+        local = rebased;
+        reapplied = true;
+    }
+    Err(PublishError::Push(format!(
+        "`{}/{branch}` kept moving; gave up after {} attempts",
+        target.remote, target.attempts
+    )))
+}
+
+/// The publish commit's changes, applied on top of `onto`.
+///
+/// Posts are generated, so this run's version of a post wins. A day-file that the
+/// remote changed too is a real conflict: the curator must decide.
+fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, PublishError> {
+    let commit = repo.find_commit(ours.commit)?;
+    let base_tree = match ours.parent {
+        Some(parent) => repo.find_commit(parent)?.tree()?,
+        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+    };
+    let onto_commit = repo.find_commit(onto)?;
+    let onto_tree = onto_commit.tree()?;
+    let diff = repo.diff_tree_to_tree(Some(&base_tree), Some(&commit.tree()?), None)?;
+    let mut update = TreeUpdateBuilder::new();
+    for delta in diff.deltas() {
+        let file = if delta.status() == Delta::Deleted {
+            delta.old_file()
+        } else {
+            delta.new_file()
+        };
+        let Some(path) = file.path() else { continue };
+        let theirs = onto_tree.get_path(path).ok().map(|e| e.id());
+        let base = base_tree.get_path(path).ok().map(|e| e.id());
+        let mine = (delta.status() != Delta::Deleted).then(|| delta.new_file().id());
+        let is_post = path.extension().is_some_and(|e| e == "md");
+        if theirs != base && theirs != mine && !is_post {
+            return Err(PublishError::Push(format!(
+                "`{}` was changed on the remote too; pull, resolve, then run again",
+                path.display()
+            )));
+        }
+        match mine {
+            Some(id) => update.upsert(path, id, FileMode::Blob),
+            None => update.remove(path),
+        };
+    }
+    let tree = repo.find_tree(update.create_updated(repo, &onto_tree)?)?;
+    let message = commit.message().map_err(PublishError::Git)?;
+    let (author, committer) = (commit.author(), commit.committer());
+    let id = repo.commit(None, &author, &committer, message, &tree, &[&onto_commit])?;
+    Ok(id)
+}
+
+/// Points the branch (or the detached HEAD) at `commit`, updating the work tree
+/// safely: files the user changed are never overwritten.
+fn move_local(repo: &Repository, commit: Oid) -> Result<(), PublishError> {
+    let target = repo.find_commit(commit)?;
+    repo.checkout_tree(target.as_object(), Some(CheckoutBuilder::new().safe()))?;
+    let head = repo.head()?;
+    if head.is_branch() {
+        let name = head.name().map_err(PublishError::Git)?.to_owned();
+        repo.reference(
+            &name,
+            commit,
+            true,
+            "hotpapers: re-apply publish on the remote branch",
+        )?;
+    } else {
+        repo.set_head_detached(commit)?;
+    }
+    Ok(())
+}
+
+/// A remote and how to reach it.
+struct Remote {
+    name: String,
+    /// Whether libgit2 can reach it without TLS or SSH.
+    local: bool,
+}
+
+impl Remote {
+    fn open(repo: &Repository, name: &str) -> Result<Remote, PublishError> {
+        let remote = repo.find_remote(name).map_err(|e| match e.code() {
+            ErrorCode::NotFound => PublishError::Push(format!("no remote named `{name}`")),
+            _ => e.into(),
+        })?;
+        let url = remote.url().map_err(PublishError::Git)?;
+        let local = url.starts_with("file://") || !url.contains(':') || Path::new(url).is_absolute();
+        Ok(Remote {
+            name: name.to_owned(),
+            local,
+        })
+    }
+
+    /// Pushes `commit` to the remote `branch`; `Some(reason)` if it was refused.
+    fn push(&self, repo: &Repository, commit: Oid, branch: &str) -> Result<Option<String>, PublishError> {
+        let destination = format!("refs/heads/{branch}");
+        if !self.local {
+            return git(
+                repo,
+                &[
+                    "push",
+                    "--porcelain",
+                    &self.name,
+                    &format!("{commit}:{destination}"),
+                ],
+            );
+        }
+        // libgit2 pushes refs, not bare ids: stage the commit under a private ref.
+        const STAGING: &str = "refs/hotpapers/push";
+        repo.reference(STAGING, commit, true, "hotpapers: push")?;
+        let mut refusal = None;
+        let result = {
+            let mut callbacks = git2::RemoteCallbacks::new();
+            callbacks.push_update_reference(|_, status| {
+                if let Some(status) = status {
+                    refusal = Some(status.to_owned());
+                }
+                Ok(())
+            });
+            let mut options = git2::PushOptions::new();
+            options.remote_callbacks(callbacks);
+            repo.find_remote(&self.name)?
+                .push(&[format!("{STAGING}:{destination}")], Some(&mut options))
+        };
+        if let Ok(mut staging) = repo.find_reference(STAGING) {
+            let _ = staging.delete();
+        }
+        match result {
+            Ok(()) => Ok(refusal),
+            Err(error) => Ok(Some(error.message().to_owned())),
+        }
+    }
+
+    /// Fetches the remote `branch`; its commit, or `None` if it does not exist.
+    fn fetch(&self, repo: &Repository, remote: &str, branch: &str) -> Result<Option<Oid>, PublishError> {
+        let tracking = format!("refs/remotes/{remote}/{branch}");
+        let refspec = format!("+refs/heads/{branch}:{tracking}");
+        if self.local {
+            repo.find_remote(&self.name)?
+                .fetch(&[refspec.as_str()], None, None)?;
+        } else if let Some(error) = git(repo, &["fetch", "--quiet", &self.name, &refspec])? {
+            return Err(PublishError::Push(format!(
+                "cannot fetch `{remote}/{branch}`: {error}"
+            )));
+        }
+        match repo.refname_to_id(&tracking) {
+            Ok(id) => Ok(Some(id)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Runs `git` in the repository; `Some(stderr)` if it failed.
+fn git(repo: &Repository, args: &[&str]) -> Result<Option<String>, PublishError> {
+    let dir = repo.workdir().unwrap_or(repo.path());
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|source| PublishError::Io {
+            action: "run `git` for",
+            path: dir.to_owned(),
+            source,
+        })?;
+    Ok((!output.status.success()).then(|| String::from_utf8_lossy(&output.stderr).trim().to_owned()))
+}
