@@ -48,8 +48,6 @@ impl Remote {
         let mut config = repo.config().unwrap();
         config.set_str("user.name", name).unwrap();
         config.set_str("user.email", "clone@example.com").unwrap();
-        // Keep the TempDir alive inside the work tree's parent.
-        let dir = tempfile::TempDir::from(dir);
         TempRepo::at(dir, path, repo)
     }
 
