@@ -6,7 +6,12 @@
 use std::path::Path;
 
 fn main() {
-    println!("cargo:rerun-if-changed={}", hotpapers::SITE_FILE);
+    // Cargo rebuilds on every run while a watched file is missing, so the settings
+    // file is watched only once it exists; the binary itself notices one that was
+    // added since it was built.
+    if Path::new(hotpapers::SITE_FILE).exists() {
+        println!("cargo:rerun-if-changed={}", hotpapers::SITE_FILE);
+    }
     println!("cargo:rerun-if-env-changed=HOTPAPERS_MANIFEST_DIR");
     // An unreadable hotpapers.toml is reported by the macro, with its location;
     // here the default folder is watched until it is fixed.

@@ -31,9 +31,9 @@ fn compiled_days_render_the_legacy_posts_byte_for_byte() {
 #[test]
 fn compile_time_and_run_time_loading_agree() {
     let compiled = compiled();
-    let site = hotpapers::Site::load(&project_dir()).unwrap();
+    let (site, site_hash) = hotpapers::Site::load_with_hash(&project_dir()).unwrap();
     let loaded = hotpapers::load_dir(project_dir().join(&site.posts_dir)).unwrap();
-    assert_eq!(compiled.site, site);
+    assert_eq!((&compiled.site, compiled.site_hash), (&site, site_hash));
     assert_eq!(compiled.days, loaded.days);
     assert_eq!(compiled.days.len(), 2);
     let warnings: Vec<String> = loaded

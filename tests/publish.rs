@@ -347,7 +347,7 @@ fn refuses_day_files_edited_after_the_build() {
     repo.write("posts/2021-01-01.toml", DEC_07);
     assert!(matches!(
         publish(repo.path(), &archive, &options()),
-        Err(PublishError::Stale(_))
+        Err(PublishError::Stale { .. })
     ));
     assert!(!repo.path().join("content").exists());
 }
@@ -493,4 +493,23 @@ fn a_failure_before_the_branch_moves_leaves_the_work_staged_and_the_next_run_com
     assert_eq!(report.count(Change::Added), 2);
     assert_eq!(repo.status(), "");
     repo.assert_fsck_clean();
+}
+
+#[test]
+fn refuses_settings_added_or_changed_after_the_build() {
+    let repo = with_days();
+    let archive = archive_of(repo.path());
+    repo.write("hotpapers.toml", "min-score = 10\n");
+    let error = publish(repo.path(), &archive, &options()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`hotpapers.toml` was added since this binary was built; run `touch build.rs` and then `cargo run` to rebuild and publish"
+    );
+    let archive = archive_of(repo.path());
+    repo.write("hotpapers.toml", "min-score = 20\n");
+    assert!(publish(repo.path(), &archive, &options())
+        .unwrap_err()
+        .to_string()
+        .starts_with("`hotpapers.toml` changed"));
+    assert!(!repo.path().join("content").exists());
 }

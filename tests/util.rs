@@ -129,10 +129,11 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
 
 /// Loads the site at `root` the run-time way, as the binary would have it compiled in.
 pub fn archive_of(root: &Path) -> Archive<'static> {
-    let site = Site::load(root).unwrap();
+    let (site, site_hash) = Site::load_with_hash(root).unwrap();
     let loaded = hotpapers::load_dir(root.join(&site.posts_dir)).unwrap();
     Archive {
         site,
+        site_hash,
         days: loaded.days,
         warnings: Vec::new(),
     }

@@ -45,7 +45,7 @@ fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
             format!("{shown_root}/{path}")
         }
     };
-    let site = hotpapers::Site::load(&root).map_err(|mut e| {
+    let (site, site_hash) = hotpapers::Site::load_with_hash(&root).map_err(|mut e| {
         e.path = shown(&e.path);
         vec![e.to_string()]
     })?;
@@ -58,7 +58,12 @@ fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
                 .iter()
                 .map(|w| format!("warning: {w}"))
                 .collect();
-            Ok(hotpapers::Archive::encode(&site, &loaded.days, &warnings))
+            Ok(hotpapers::Archive::encode(
+                &site,
+                site_hash,
+                &loaded.days,
+                &warnings,
+            ))
         }
         Err(hotpapers::LoadError::Invalid(diagnostics)) => {
             Err(diagnostics.errors().map(ToString::to_string).collect())

@@ -27,6 +27,9 @@ const VERSION: u32 = 1;
 pub struct Archive<'a> {
     /// The site settings the days were checked against.
     pub site: Site,
+    /// A fingerprint of `hotpapers.toml` as compiled in ([`crate::source_hash`]),
+    /// or `None` if there was none.
+    pub site_hash: Option<u64>,
     /// The days, sorted by date.
     pub days: Vec<Day<'a>>,
     /// Warnings found while checking the day-files, rendered for display.
@@ -39,8 +42,14 @@ pub struct Archive<'a> {
 pub struct ArchiveError(&'static str);
 
 impl<'a> Archive<'a> {
-    /// Encodes settings, days and the warnings to show at run time.
-    pub fn encode(site: &Site, days: &[Day<'_>], warnings: &[impl AsRef<str>]) -> Vec<u8> {
+    /// Encodes settings (and the fingerprint of the file they came from), days
+    /// and the warnings to show at run time.
+    pub fn encode(
+        site: &Site,
+        site_hash: Option<u64>,
+        days: &[Day<'_>],
+        warnings: &[impl AsRef<str>],
+    ) -> Vec<u8> {
         let text: usize = days
             .iter()
             .flat_map(|d| &d.papers)
@@ -50,6 +59,13 @@ impl<'a> Archive<'a> {
         w.0.extend_from_slice(MAGIC);
         w.u32(VERSION);
         w.site(site);
+        match site_hash {
+            Some(hash) => {
+                w.u8(1);
+                w.u64(hash);
+            }
+            None => w.u8(0),
+        }
         w.len(days.len());
         for day in days {
             w.day(day);
@@ -68,6 +84,7 @@ impl<'a> Archive<'a> {
             return Err(ArchiveError("unknown format"));
         }
         let site = r.site()?;
+        let site_hash = if r.u8()? == 1 { Some(r.u64()?) } else { None };
         let count = r.len()?;
         let mut days = Vec::with_capacity(count.min(bytes.len()));
         for _ in 0..count {
@@ -79,7 +96,12 @@ impl<'a> Archive<'a> {
         if r.at != bytes.len() {
             return Err(ArchiveError("trailing bytes"));
         }
-        Ok(Archive { site, days, warnings })
+        Ok(Archive {
+            site,
+            site_hash,
+            days,
+            warnings,
+        })
     }
 }
 
@@ -351,16 +373,17 @@ text = "مرحبا <br>"
             },
             ..Site::default()
         };
-        let bytes = Archive::encode(&site, std::slice::from_ref(&day), &["a warning"]);
+        let bytes = Archive::encode(&site, Some(42), std::slice::from_ref(&day), &["a warning"]);
         let archive = Archive::decode(&bytes).unwrap();
         assert_eq!(archive.site, site);
+        assert_eq!(archive.site_hash, Some(42));
         assert_eq!(archive.days, [day]);
         assert_eq!(archive.warnings, ["a warning"]);
     }
 
     #[test]
     fn rejects_damaged_bytes() {
-        let bytes = Archive::encode(&Site::default(), &[], &[] as &[&str]);
+        let bytes = Archive::encode(&Site::default(), None, &[], &[] as &[&str]);
         assert!(Archive::decode(&bytes).is_ok());
         assert!(Archive::decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(Archive::decode(b"HPAR\x02\0\0\0").is_err());

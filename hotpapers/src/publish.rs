@@ -105,9 +105,14 @@ pub enum PublishError {
     /// Another run holds the lock.
     #[error("another hotpapers run is publishing (lock `{}`); wait for it, or delete the file if no run is active", .0.display())]
     Locked(PathBuf),
-    /// The binary was built from other day-files than those on disk.
-    #[error("{0} changed since this binary was built; run `cargo run` to rebuild and publish")]
-    Stale(String),
+    /// The binary was built from other day-files or settings than those on disk.
+    #[error("{what} since this binary was built; {fix}")]
+    Stale {
+        /// What differs, such as ``posts/2020-10-30.toml` changed``.
+        what: String,
+        /// How to rebuild.
+        fix: &'static str,
+    },
     /// A generated post was edited by hand and would be overwritten.
     #[error("`{0}` has changes that are not in git and would be overwritten; generated posts are rewritten from their day-file, so move the edit there, or discard it with `git checkout -- {0}`")]
     LocalEdits(String),
@@ -185,7 +190,7 @@ fn commit_posts(
     let workdir = repo.workdir().ok_or(PublishError::Bare)?.to_owned();
     let site = &archive.site;
     let prefix = site_prefix(site_root, &workdir)?;
-    check_fresh(&workdir, &prefix, site, &archive.days)?;
+    check_fresh(&workdir, &prefix, archive)?;
 
     let head = head_commit(repo)?;
     let base_tree = match &head {
@@ -343,7 +348,20 @@ fn day_file_name(date: Date) -> String {
 }
 
 /// Refuses to publish posts rendered from other day-files than those on disk.
-fn check_fresh(workdir: &Path, prefix: &str, site: &Site, days: &[Day<'_>]) -> Result<(), PublishError> {
+fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<(), PublishError> {
+    let (site, days) = (&archive.site, &archive.days);
+    let settings = read_if_exists(&workdir.join(prefix).join(crate::site::SITE_FILE))?;
+    if settings.as_deref().map(source_hash) != archive.site_hash {
+        let file = format!("`{prefix}{}`", crate::site::SITE_FILE);
+        return Err(match archive.site_hash {
+            // Cargo cannot watch a file that did not exist at the last build.
+            None => PublishError::Stale {
+                what: format!("{file} was added"),
+                fix: "run `touch build.rs` and then `cargo run` to rebuild and publish",
+            },
+            Some(_) => stale(format!("{file} changed")),
+        });
+    }
     let dir = workdir.join(prefix).join(&site.posts_dir);
     let on_disk = match crate::load::day_files(&dir) {
         Ok(files) => files,
@@ -364,39 +382,38 @@ fn check_fresh(workdir: &Path, prefix: &str, site: &Site, days: &[Day<'_>]) -> R
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        match compiled.iter().position(|c| *c == name) {
-            None => {
-                return Err(PublishError::Stale(format!(
-                    "`{}` is new",
-                    join(prefix, &site.posts_dir, &name)
-                )))
-            }
-            Some(i) => {
-                let bytes = fs::read(file).map_err(|source| PublishError::Io {
-                    action: "read",
-                    path: file.clone(),
-                    source,
-                })?;
-                if source_hash(&bytes) != days[i].source_hash {
-                    return Err(PublishError::Stale(format!(
-                        "`{}`",
-                        join(prefix, &site.posts_dir, &name)
-                    )));
-                }
-            }
+        let shown = join(prefix, &site.posts_dir, &name);
+        let Some(i) = compiled.iter().position(|c| *c == name) else {
+            return Err(stale(format!("`{shown}` was added")));
+        };
+        let bytes = fs::read(file).map_err(|source| PublishError::Io {
+            action: "read",
+            path: file.clone(),
+            source,
+        })?;
+        if source_hash(&bytes) != days[i].source_hash {
+            return Err(stale(format!("`{shown}` changed")));
         }
     }
-    if let Some(missing) = compiled.iter().find(|c| {
-        !on_disk
+    let present = |name: &String| {
+        on_disk
             .iter()
-            .any(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **c))
-    }) {
-        return Err(PublishError::Stale(format!(
+            .any(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **name))
+    };
+    if let Some(missing) = compiled.iter().find(|c| !present(c)) {
+        return Err(stale(format!(
             "`{}` was deleted",
             join(prefix, &site.posts_dir, missing)
         )));
     }
     Ok(())
+}
+
+fn stale(what: String) -> PublishError {
+    PublishError::Stale {
+        what,
+        fix: "run `cargo run` to rebuild and publish",
+    }
 }
 
 struct Plan {

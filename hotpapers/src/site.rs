@@ -123,10 +123,18 @@ impl Site {
 
     /// Reads `hotpapers.toml` from `root`, or the defaults when there is none.
     pub fn load(root: &std::path::Path) -> Result<Site, SiteError> {
-        let path = root.join(SITE_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Site::from_toml(SITE_FILE, &text),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Site::default()),
+        Site::load_with_hash(root).map(|(site, _)| site)
+    }
+
+    /// Like [`Site::load`], with the file's fingerprint ([`crate::source_hash`]),
+    /// `None` when there is no file.
+    pub fn load_with_hash(root: &std::path::Path) -> Result<(Site, Option<u64>), SiteError> {
+        match std::fs::read_to_string(root.join(SITE_FILE)) {
+            Ok(text) => Ok((
+                Site::from_toml(SITE_FILE, &text)?,
+                Some(crate::model::source_hash(text.as_bytes())),
+            )),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok((Site::default(), None)),
             Err(error) => Err(SiteError {
                 path: SITE_FILE.into(),
                 location: None,

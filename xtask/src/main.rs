@@ -1,0 +1,422 @@
+//! `cargo xtask bench [DAYS...]`: hotpapers at archive scale.
+//!
+//! For each archive size (300 and 3,650 days by default) it synthesises day-files
+//! from the real fixture, builds a copy of the site in `target/bench/`, and prints:
+//! (a) in-process rendering speed, (b) a no-op `cargo run`, (c) edit one day then
+//! `cargo run` to the commit, (d) the first publish against `git add` + `git commit`
+//! of the same files, and (e) rustc's peak memory and time building the site.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+/// The real day the synthetic ones are made from (9 papers, 19 KB).
+const FIXTURE: &str = include_str!("../../posts/2020-10-30.toml");
+
+/// What the benchmark copies of the repository need to build.
+const SITE_FILES: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "build.rs",
+    "rustfmt.toml",
+    "src",
+    "hotpapers",
+    "hotpapers-macros",
+    "xtask",
+    "tests",
+];
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("bench") => {
+            let sizes: Vec<usize> = if args.len() > 1 {
+                args[1..]
+                    .iter()
+                    .map(|a| a.parse().context("sizes are numbers of days"))
+                    .collect::<Result<_>>()?
+            } else {
+                vec![300, 3650]
+            };
+            bench(&sizes)
+        }
+        _ => bail!("usage: cargo xtask bench [DAYS...]   (default: 300 3650)"),
+    }
+}
+
+struct Figures {
+    days: usize,
+    toml_mb: f64,
+    render_mb_s: f64,
+    decode_ms: f64,
+    noop_run: Duration,
+    edit_to_commit: Duration,
+    first_publish: Duration,
+    git_add_commit: Duration,
+    rustc_time: Duration,
+    rustc_peak_mib: Option<f64>,
+}
+
+fn bench(sizes: &[usize]) -> Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let bench_dir = root.join("target/bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    let mut all = Vec::new();
+    for &days in sizes {
+        eprintln!("== {days} days");
+        all.push(bench_size(&root, &bench_dir, days)?);
+    }
+    println!("{}", table(&all));
+    Ok(())
+}
+
+fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
+    let site = bench_dir.join(format!("site-{days}"));
+    let target = bench_dir.join("target");
+    if site.exists() {
+        std::fs::remove_dir_all(&site)?;
+    }
+    for file in SITE_FILES {
+        copy(&root.join(file), &site.join(file))?;
+    }
+    let posts = site.join("posts");
+    std::fs::create_dir_all(&posts)?;
+    let mut toml_bytes = 0;
+    for (i, (name, text)) in synthesize(days).into_iter().enumerate() {
+        toml_bytes += text.len();
+        std::fs::write(posts.join(&name), text)?;
+        if i == 0 {
+            eprintln!("   day-files: {days} of about {} KB", toml_bytes / 1024);
+        }
+    }
+    // A repository whose day-files are committed and whose posts are not yet.
+    std::fs::write(site.join(".gitignore"), "/target\n")?;
+    git(&site, &["init", "-q"])?;
+    git(&site, &["add", "-A"])?;
+    git(
+        &site,
+        &[
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.com",
+            "commit",
+            "-qm",
+            "day-files",
+        ],
+    )?;
+
+    let (render_mb_s, decode_ms) = render_speed(&posts)?;
+    eprintln!("   (a) render: {render_mb_s:.0} MB/s");
+
+    // (e) Build, with rustc's peak memory and time for the site crate.
+    let log = bench_dir.join(format!("rustc-{days}.log"));
+    let _ = std::fs::remove_file(&log);
+    let wrapper = bench_dir.join("time-rustc.sh");
+    let gnu_time = Path::new("/usr/bin/time").exists();
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%M %e %C' \"$@\"\n",
+            log.display()
+        ),
+    )?;
+    set_executable(&wrapper)?;
+    let mut build = cargo(&site, &target, &["build", "--quiet"]);
+    if gnu_time {
+        build.env("RUSTC_WRAPPER", &wrapper);
+    }
+    run(build).context("building the synthetic site")?;
+    let (rustc_peak_mib, rustc_time) = if gnu_time {
+        rustc_figures(&log)?
+    } else {
+        (None, Duration::ZERO)
+    };
+    eprintln!("   (e) rustc: {rustc_time:?}, peak {rustc_peak_mib:?} MiB");
+
+    // (d) First publish of every post, then the same files by the git command.
+    let binary = target.join("debug/hotpapers-site");
+    let (_, first_publish) = timed(|| run(publish_command(&binary, &site)));
+    let git_add_commit = git_baseline(&site, bench_dir)?;
+    eprintln!("   (d) first publish {first_publish:?}, git {git_add_commit:?}");
+
+    // (b) `cargo run` with nothing changed.
+    let noop_run = median(
+        (0..3)
+            .map(|_| timed(|| run(cargo_run(&site, &target))).1)
+            .collect(),
+    );
+    eprintln!("   (b) no-op cargo run: {noop_run:?}");
+
+    // (c) Edit one day-file, then `cargo run` until the commit exists.
+    let last = posts.join(synthetic_name(days - 1));
+    let mut times = Vec::new();
+    for n in 0..3 {
+        let text = std::fs::read_to_string(&last)?;
+        let edited = text.replacen("retweets = 4696", &format!("retweets = {}", 5000 + n), 1);
+        let edited = if edited == text {
+            text.replacen(
+                &format!("retweets = {}", 4999 + n),
+                &format!("retweets = {}", 5000 + n),
+                1,
+            )
+        } else {
+            edited
+        };
+        std::fs::write(&last, edited)?;
+        let head = git(&site, &["rev-parse", "HEAD"])?;
+        let (_, took) = timed(|| run(cargo_run(&site, &target)));
+        if git(&site, &["rev-parse", "HEAD"])? == head {
+            bail!("editing a day made no commit");
+        }
+        times.push(took);
+    }
+    let edit_to_commit = median(times);
+    eprintln!("   (c) edit to commit: {edit_to_commit:?}");
+
+    Ok(Figures {
+        days,
+        toml_mb: toml_bytes as f64 / 1e6,
+        render_mb_s,
+        decode_ms,
+        noop_run,
+        edit_to_commit,
+        first_publish,
+        git_add_commit,
+        rustc_time,
+        rustc_peak_mib,
+    })
+}
+
+/// `N` day-files made from the real fixture: distinct dates from 2016-01-01 and
+/// distinct ids within each day, 12 papers and about 25 KB a day.
+fn synthesize(days: usize) -> Vec<(String, String)> {
+    let papers: Vec<&str> = FIXTURE.split("\n[[paper]]\n").collect();
+    let header = papers[0];
+    let mut body: Vec<&str> = papers[1..].to_vec();
+    body.extend_from_slice(&papers[1..4]);
+    (0..days)
+        .map(|i| {
+            let date = day(i);
+            let next = date.next_day().unwrap();
+            let mut text = header
+                .replace("2020-10-30", &date.to_string())
+                .replace("2020-10-31", &next.to_string());
+            for (k, paper) in body.iter().enumerate() {
+                let id = format!(
+                    "{:02}{:02}.{:05}",
+                    date.year() % 100,
+                    u8::from(date.month()),
+                    k + 1
+                );
+                let paper = paper
+                    .replace("2020-10-31", &next.to_string())
+                    .replace("2020-10-30", &date.to_string())
+                    .replace("2020-10-29", &date.to_string());
+                let (before, after) = paper.split_once("arxiv = \"").unwrap();
+                let after = &after[after.find('"').unwrap()..];
+                let _ = write!(text, "\n[[paper]]\n{before}arxiv = \"{id}{after}");
+            }
+            (synthetic_name(i), text)
+        })
+        .collect()
+}
+
+fn day(i: usize) -> time::Date {
+    time::Date::from_calendar_date(2016, time::Month::January, 1).unwrap() + time::Duration::days(i as i64)
+}
+
+fn synthetic_name(i: usize) -> String {
+    format!("{}.toml", day(i))
+}
+
+/// (a): render every day in process, for at least a second; MB/s of Markdown.
+/// Also how long decoding the compiled-in form takes.
+fn render_speed(posts: &Path) -> Result<(f64, f64)> {
+    let loaded = hotpapers::load_dir(posts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let site = hotpapers::Site::default();
+    let bytes = hotpapers::Archive::encode(&site, None, &loaded.days, &[] as &[&str]);
+    let (archive, decode) = timed(|| hotpapers::Archive::decode(&bytes));
+    let archive = archive?;
+    let mut out = String::new();
+    let mut rendered = 0usize;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(1) {
+        for day in &archive.days {
+            out.clear();
+            hotpapers::render_into(day, &site, &mut out);
+            rendered += out.len();
+        }
+    }
+    Ok((
+        rendered as f64 / 1e6 / start.elapsed().as_secs_f64(),
+        decode.as_secs_f64() * 1e3,
+    ))
+}
+
+/// `git add` + `git commit` of the same posts into a fresh repository.
+fn git_baseline(site: &Path, bench_dir: &Path) -> Result<Duration> {
+    let dir = bench_dir.join("git-baseline");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    copy(&site.join("content"), &dir.join("content"))?;
+    git(&dir, &["init", "-q"])?;
+    let (result, took) = timed(|| -> Result<()> {
+        git(&dir, &["add", "-A"])?;
+        git(
+            &dir,
+            &[
+                "-c",
+                "user.name=bench",
+                "-c",
+                "user.email=bench@example.com",
+                "commit",
+                "-qm",
+                "posts",
+            ],
+        )?;
+        Ok(())
+    });
+    result?;
+    Ok(took)
+}
+
+fn rustc_figures(log: &Path) -> Result<(Option<f64>, Duration)> {
+    let text = std::fs::read_to_string(log)?;
+    let line = text
+        .lines()
+        .filter(|l| l.contains("--crate-name hotpapers_site") && l.contains("--crate-type bin"))
+        .last()
+        .context("no rustc run for the site in the log")?;
+    let mut fields = line.split_whitespace();
+    let kib: f64 = fields.next().unwrap_or("0").parse()?;
+    let secs: f64 = fields.next().unwrap_or("0").parse()?;
+    Ok((Some(kib / 1024.0), Duration::from_secs_f64(secs)))
+}
+
+fn cargo(site: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(args)
+        .current_dir(site)
+        .env("CARGO_TARGET_DIR", target);
+    command
+}
+
+fn cargo_run(site: &Path, target: &Path) -> Command {
+    let mut command = cargo(site, target, &["run", "--quiet", "--"]);
+    command.args(["--author", "Bench <bench@example.com>"]);
+    command
+}
+
+fn publish_command(binary: &Path, site: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .arg("--root")
+        .arg(site)
+        .args(["--author", "Bench <bench@example.com>"]);
+    command
+}
+
+fn run(mut command: Command) -> Result<String> {
+    let output = command.output().with_context(|| format!("running {command:?}"))?;
+    if !output.status.success() {
+        bail!("{command:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String> {
+    let mut command = Command::new("git");
+    command.args(args).current_dir(dir);
+    run(command)
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            if entry.file_name() == "target" {
+                continue;
+            }
+            copy(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap_or(Path::new(".")))?;
+        std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
+    }
+    Ok(())
+}
+
+fn set_executable(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(())
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn table(all: &[Figures]) -> String {
+    let mut out = String::from("| | ");
+    out += &all
+        .iter()
+        .map(|f| format!("{} days ({:.0} MB of TOML)", f.days, f.toml_mb))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    out += " |\n|---|";
+    out += &"---|".repeat(all.len());
+    let rows: [(&str, Box<dyn Fn(&Figures) -> String>); 6] = [
+        (
+            "(a) render, in process",
+            Box::new(|f| format!("{:.0} MB/s (decode {:.1} ms)", f.render_mb_s, f.decode_ms)),
+        ),
+        ("(b) no-op `cargo run`", Box::new(|f| secs(f.noop_run))),
+        (
+            "(c) edit one day, `cargo run` to the commit",
+            Box::new(|f| secs(f.edit_to_commit)),
+        ),
+        (
+            "(d) first publish / `git add` + `git commit`",
+            Box::new(|f| format!("{} / {}", secs(f.first_publish), secs(f.git_add_commit))),
+        ),
+        (
+            "(e) rustc peak memory, site crate",
+            Box::new(|f| {
+                f.rustc_peak_mib
+                    .map_or("n/a (needs /usr/bin/time)".into(), |m| format!("{m:.0} MiB"))
+            }),
+        ),
+        ("rustc time, site crate", Box::new(|f| secs(f.rustc_time))),
+    ];
+    for (name, value) in rows {
+        let _ = write!(out, "\n| {name} |");
+        for f in all {
+            let _ = write!(out, " {} |", value(f));
+        }
+    }
+    out
+}
