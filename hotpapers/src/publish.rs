@@ -5,7 +5,7 @@
 //! were added, changed or removed and the day-files they came from, and then
 //! only those paths' index entries are brought up to date.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -240,16 +240,20 @@ fn commit_posts(
     }
 
     let mut update = git2::build::TreeUpdateBuilder::new();
+    let mut ids = Vec::with_capacity(plan.files.len());
     for file in &plan.files {
-        match &file.blob {
+        let id = match &file.blob {
             Some(bytes) => {
-                let oid = repo.blob(bytes)?;
-                update.upsert(file.path.as_str(), oid, FileMode::Blob);
+                let id = repo.blob(bytes)?;
+                update.upsert(file.path.as_str(), id, FileMode::Blob);
+                Some(id)
             }
             None => {
                 update.remove(file.path.as_str());
+                None
             }
-        }
+        };
+        ids.push(id);
     }
     let tree = repo.find_tree(update.create_updated(repo, &base_tree)?)?;
     let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
@@ -258,9 +262,9 @@ fn commit_posts(
     // The index first, then the ref: a failure between the two leaves the old HEAD
     // with the new posts staged, which the next run commits; never the reverse.
     let mut index = repo.index()?;
-    for file in &plan.files {
-        match file.blob {
-            Some(_) => index.add_path(Path::new(&file.path))?,
+    for (file, id) in plan.files.iter().zip(ids) {
+        match id {
+            Some(id) => index.add(&index_entry(&workdir, &file.path, id)?)?,
             None => match index.remove_path(Path::new(&file.path)) {
                 Err(e) if e.code() != ErrorCode::NotFound => return Err(e.into()),
                 _ => {}
@@ -271,6 +275,60 @@ fn commit_posts(
     advance_head(repo, oid, head.as_ref().map(git2::Commit::id), &message)?;
     report.commit = Some(oid);
     Ok(report)
+}
+
+/// The index entry of a work-tree file whose content is the blob `id`, with the
+/// file's stat data so that `git status` sees it clean without hashing it again.
+fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, PublishError> {
+    let full = workdir.join(path);
+    let meta = fs::metadata(&full).map_err(|source| PublishError::Io {
+        action: "read",
+        path: full,
+        source,
+    })?;
+    #[cfg(unix)]
+    let (ctime, mtime, dev, ino, mode, uid, gid) = {
+        use std::os::unix::fs::MetadataExt;
+        let time = |s: i64, ns: i64| git2::IndexTime::new(s as i32, ns as u32);
+        let mode = if meta.mode() & 0o111 != 0 {
+            0o100755
+        } else {
+            0o100644
+        };
+        (
+            time(meta.ctime(), meta.ctime_nsec()),
+            time(meta.mtime(), meta.mtime_nsec()),
+            meta.dev() as u32,
+            meta.ino() as u32,
+            mode,
+            meta.uid(),
+            meta.gid(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime, mtime, dev, ino, mode, uid, gid) = (
+        git2::IndexTime::new(0, 0),
+        git2::IndexTime::new(0, 0),
+        0,
+        0,
+        0o100644,
+        0,
+        0,
+    );
+    Ok(git2::IndexEntry {
+        ctime,
+        mtime,
+        dev,
+        ino,
+        mode,
+        uid,
+        gid,
+        file_size: meta.len() as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    })
 }
 
 /// Moves the branch HEAD names (or a detached HEAD) from `old` to `new`, failing
@@ -375,7 +433,7 @@ fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<()
         }
         Err(crate::load::LoadError::Invalid(_)) => unreachable!("listing files does not check them"),
     };
-    let compiled: Vec<String> = days.iter().map(|d| day_file_name(d.date)).collect();
+    let mut compiled: HashMap<String, &Day<'_>> = days.iter().map(|d| (day_file_name(d.date), d)).collect();
     for file in &on_disk {
         let name = file
             .file_name()
@@ -383,7 +441,7 @@ fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<()
             .to_string_lossy()
             .into_owned();
         let shown = join(prefix, &site.posts_dir, &name);
-        let Some(i) = compiled.iter().position(|c| *c == name) else {
+        let Some(day) = compiled.remove(&name) else {
             return Err(stale(format!("`{shown}` was added")));
         };
         let bytes = fs::read(file).map_err(|source| PublishError::Io {
@@ -391,16 +449,11 @@ fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<()
             path: file.clone(),
             source,
         })?;
-        if source_hash(&bytes) != days[i].source_hash {
+        if source_hash(&bytes) != day.source_hash {
             return Err(stale(format!("`{shown}` changed")));
         }
     }
-    let present = |name: &String| {
-        on_disk
-            .iter()
-            .any(|f| f.file_name().is_some_and(|n| n.to_string_lossy() == **name))
-    };
-    if let Some(missing) = compiled.iter().find(|c| !present(c)) {
+    if let Some(missing) = compiled.keys().min() {
         return Err(stale(format!(
             "`{}` was deleted",
             join(prefix, &site.posts_dir, missing)
@@ -436,16 +489,50 @@ struct PlannedWrite {
     content: Option<String>,
 }
 
-/// The blob at `path` in `tree`, if any.
-fn blob_at(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Result<Option<Vec<u8>>, PublishError> {
-    match tree.get_path(Path::new(path)) {
-        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => {
-            Ok(Some(repo.find_blob(entry.id())?.content().to_vec()))
-        }
-        Ok(_) => Ok(None),
-        Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
+/// The blobs directly in folder `dir` of `tree`, by name; read once, since
+/// looking each path up again would parse the folder's tree every time.
+fn dir_entries(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    dir: &str,
+) -> Result<HashMap<String, Oid>, PublishError> {
+    let subtree = match tree.get_path(Path::new(dir)) {
+        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => repo.find_tree(entry.id())?,
+        Ok(_) => return Ok(HashMap::new()),
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(subtree
+        .iter()
+        .filter(|entry| entry.kind() == Some(ObjectType::Blob))
+        .filter_map(|entry| Some((entry.name().ok()?.to_owned(), entry.id())))
+        .collect())
+}
+
+/// Paths in `dirs` whose work-tree, index and HEAD versions are not all equal,
+/// as `git status` finds them: from the index's stat data, hashing only files
+/// that look changed.
+fn dirty_paths(repo: &Repository, dirs: &[&str]) -> Result<HashSet<String>, PublishError> {
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    for dir in dirs {
+        options.pathspec(format!("{dir}/"));
     }
+    let statuses = repo.statuses(Some(&mut options))?;
+    Ok(statuses
+        .iter()
+        .filter(|entry| entry.status() != git2::Status::CURRENT)
+        .filter_map(|entry| entry.path().ok().map(str::to_owned))
+        .collect())
+}
+
+/// The id git gives a file with these bytes.
+fn blob_id(bytes: &[u8]) -> Result<Oid, PublishError> {
+    Ok(Oid::hash_object(ObjectType::Blob, bytes)?)
 }
 
 fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, PublishError> {
@@ -474,53 +561,71 @@ fn plan(
         files: Vec::new(),
         writes: Vec::new(),
     };
+    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
+    let output_dir = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
+    let committed_sources = dir_entries(repo, base, &posts_dir)?;
+    let committed_posts = dir_entries(repo, base, &output_dir)?;
+    let dirty = dirty_paths(repo, &[&posts_dir, &output_dir])?;
     for day in days {
-        let post_path = join(prefix, &site.output_dir, &site.post_file_name(day.date));
-        let source_path = join(prefix, &site.posts_dir, &day_file_name(day.date));
+        let post_name = site.post_file_name(day.date);
+        let post_path = format!("{output_dir}/{post_name}");
+        let source_name = day_file_name(day.date);
+        let source_path = format!("{posts_dir}/{source_name}");
         let post = render(day, site);
-        let committed_post = blob_at(repo, base, &post_path)?;
+        let committed_post = committed_posts.get(&post_name).copied();
         let on_disk = read_if_exists(&workdir.join(&post_path))?;
-        if on_disk.as_deref() != Some(post.as_bytes()) {
-            if on_disk.is_some() && on_disk != committed_post {
-                return Err(PublishError::LocalEdits(post_path));
-            }
-            plan.writes.push(PlannedWrite {
-                path: post_path.clone(),
-                content: Some(post.clone()),
-            });
-        }
         let mut change = None;
-        if committed_post.as_deref() != Some(post.as_bytes()) {
-            let kind = if committed_post.is_some() {
-                Change::Updated
-            } else {
-                Change::Added
-            };
-            change = Some(kind);
-            plan.files.push(PlannedFile {
-                path: post_path,
-                change: kind,
-                blob: Some(post.into_bytes()),
-            });
+        // A post equal on disk and clean in git status is committed as rendered;
+        // only the others are hashed.
+        if committed_post.is_none()
+            || on_disk.as_deref() != Some(post.as_bytes())
+            || dirty.contains(&post_path)
+        {
+            if on_disk.as_deref() != Some(post.as_bytes()) {
+                if let Some(on_disk) = &on_disk {
+                    if Some(blob_id(on_disk)?) != committed_post {
+                        return Err(PublishError::LocalEdits(post_path));
+                    }
+                }
+                plan.writes.push(PlannedWrite {
+                    path: post_path.clone(),
+                    content: Some(post.clone()),
+                });
+            }
+            if committed_post != Some(blob_id(post.as_bytes())?) {
+                let kind = if committed_post.is_some() {
+                    Change::Updated
+                } else {
+                    Change::Added
+                };
+                change = Some(kind);
+                plan.files.push(PlannedFile {
+                    path: post_path,
+                    change: kind,
+                    blob: Some(post.into_bytes()),
+                });
+            }
         }
-        let source = fs::read(workdir.join(&source_path)).map_err(|e| PublishError::Io {
-            action: "read",
-            path: workdir.join(&source_path),
-            source: e,
-        })?;
-        let committed_source = blob_at(repo, base, &source_path)?;
-        if committed_source.as_deref() != Some(source.as_slice()) {
-            let kind = if committed_source.is_some() {
-                Change::Updated
-            } else {
-                Change::Added
-            };
-            change.get_or_insert(Change::Updated);
-            plan.files.push(PlannedFile {
-                path: source_path,
-                change: kind,
-                blob: Some(source),
-            });
+        let committed_source = committed_sources.get(&source_name).copied();
+        if committed_source.is_none() || dirty.contains(&source_path) {
+            let source = fs::read(workdir.join(&source_path)).map_err(|e| PublishError::Io {
+                action: "read",
+                path: workdir.join(&source_path),
+                source: e,
+            })?;
+            if committed_source != Some(blob_id(&source)?) {
+                let kind = if committed_source.is_some() {
+                    Change::Updated
+                } else {
+                    Change::Added
+                };
+                change.get_or_insert(Change::Updated);
+                plan.files.push(PlannedFile {
+                    path: source_path,
+                    change: kind,
+                    blob: Some(source),
+                });
+            }
         }
         match change {
             Some(change) => plan.days.push((day.date, change)),
@@ -528,45 +633,43 @@ fn plan(
         }
     }
     // Day-files committed earlier and deleted since: remove them and their posts.
-    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
-    if let Ok(entry) = base.get_path(Path::new(&posts_dir)) {
-        let tree = repo.find_tree(entry.id())?;
-        for entry in tree.iter() {
-            let Ok(name) = entry.name() else { continue };
-            let Some(date) = name
-                .strip_suffix(".toml")
-                .and_then(|stem| Date::parse(stem, DATE).ok())
-            else {
-                continue;
-            };
-            if days.iter().any(|d| d.date == date) {
-                continue;
+    let mut committed_names: Vec<&String> = committed_sources.keys().collect();
+    committed_names.sort();
+    for name in committed_names {
+        let Some(date) = name
+            .strip_suffix(".toml")
+            .and_then(|stem| Date::parse(stem, DATE).ok())
+        else {
+            continue;
+        };
+        if days.iter().any(|d| d.date == date) {
+            continue;
+        }
+        plan.files.push(PlannedFile {
+            path: format!("{posts_dir}/{name}"),
+            change: Change::Removed,
+            blob: None,
+        });
+        let post_name = site.post_file_name(date);
+        let post_path = format!("{output_dir}/{post_name}");
+        if let Some(&committed) = committed_posts.get(&post_name) {
+            let on_disk = read_if_exists(&workdir.join(&post_path))?;
+            if let Some(on_disk) = &on_disk {
+                if blob_id(on_disk)? != committed {
+                    return Err(PublishError::LocalEdits(post_path));
+                }
+                plan.writes.push(PlannedWrite {
+                    path: post_path.clone(),
+                    content: None,
+                });
             }
             plan.files.push(PlannedFile {
-                path: join(prefix, &site.posts_dir, name),
+                path: post_path,
                 change: Change::Removed,
                 blob: None,
             });
-            let post_path = join(prefix, &site.output_dir, &site.post_file_name(date));
-            if let Some(committed) = blob_at(repo, base, &post_path)? {
-                let on_disk = read_if_exists(&workdir.join(&post_path))?;
-                if on_disk.as_ref().is_some_and(|d| *d != committed) {
-                    return Err(PublishError::LocalEdits(post_path));
-                }
-                if on_disk.is_some() {
-                    plan.writes.push(PlannedWrite {
-                        path: post_path.clone(),
-                        content: None,
-                    });
-                }
-                plan.files.push(PlannedFile {
-                    path: post_path,
-                    change: Change::Removed,
-                    blob: None,
-                });
-            }
-            plan.days.push((date, Change::Removed));
         }
+        plan.days.push((date, Change::Removed));
     }
     plan.days.sort();
     Ok(plan)
@@ -676,8 +779,9 @@ fn write_atomically(path: &Path, content: &[u8]) -> Result<(), PublishError> {
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|e| io("write", e))?;
+    // Renamed into place whole; like git's own objects, not fsynced, so a killed
+    // run is safe and a power cut is left to the file system.
     file.write_all(content).map_err(|e| io("write", e))?;
-    file.as_file().sync_all().map_err(|e| io("write", e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -205,9 +205,15 @@ fn synthesize(days: usize) -> Vec<(String, String)> {
         .map(|i| {
             let date = day(i);
             let next = date.next_day().unwrap();
-            let mut text = header
-                .replace("2020-10-30", &date.to_string())
-                .replace("2020-10-31", &next.to_string());
+            // Through placeholders, so a synthetic day that is itself 2020-10-30 works.
+            let redate = |text: &str| {
+                text.replace("2020-10-31", "\u{0}next")
+                    .replace("2020-10-30", "\u{0}day")
+                    .replace("2020-10-29", "\u{0}day")
+                    .replace("\u{0}next", &next.to_string())
+                    .replace("\u{0}day", &date.to_string())
+            };
+            let mut text = redate(header);
             for (k, paper) in body.iter().enumerate() {
                 let id = format!(
                     "{:02}{:02}.{:05}",
@@ -215,10 +221,7 @@ fn synthesize(days: usize) -> Vec<(String, String)> {
                     u8::from(date.month()),
                     k + 1
                 );
-                let paper = paper
-                    .replace("2020-10-31", &next.to_string())
-                    .replace("2020-10-30", &date.to_string())
-                    .replace("2020-10-29", &date.to_string());
+                let paper = redate(paper);
                 let (before, after) = paper.split_once("arxiv = \"").unwrap();
                 let after = &after[after.find('"').unwrap()..];
                 let _ = write!(text, "\n[[paper]]\n{before}arxiv = \"{id}{after}");
@@ -292,8 +295,7 @@ fn rustc_figures(log: &Path) -> Result<(Option<f64>, Duration)> {
     let text = std::fs::read_to_string(log)?;
     let line = text
         .lines()
-        .filter(|l| l.contains("--crate-name hotpapers_site") && l.contains("--crate-type bin"))
-        .last()
+        .rfind(|l| l.contains("--crate-name hotpapers_site") && l.contains("--crate-type bin"))
         .context("no rustc run for the site in the log")?;
     let mut fields = line.split_whitespace();
     let kib: f64 = fields.next().unwrap_or("0").parse()?;
@@ -389,7 +391,8 @@ fn table(all: &[Figures]) -> String {
         .join(" | ");
     out += " |\n|---|";
     out += &"---|".repeat(all.len());
-    let rows: [(&str, Box<dyn Fn(&Figures) -> String>); 6] = [
+    type Row = (&'static str, Box<dyn Fn(&Figures) -> String>);
+    let rows: [Row; 6] = [
         (
             "(a) render, in process",
             Box::new(|f| format!("{:.0} MB/s (decode {:.1} ms)", f.render_mb_s, f.decode_ms)),
