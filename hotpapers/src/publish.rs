@@ -239,21 +239,13 @@ fn commit_posts(
         return Ok(report);
     }
 
+    let ids = write_blobs(repo, &plan.files)?;
     let mut update = git2::build::TreeUpdateBuilder::new();
-    let mut ids = Vec::with_capacity(plan.files.len());
-    for file in &plan.files {
-        let id = match &file.blob {
-            Some(bytes) => {
-                let id = repo.blob(bytes)?;
-                update.upsert(file.path.as_str(), id, FileMode::Blob);
-                Some(id)
-            }
-            None => {
-                update.remove(file.path.as_str());
-                None
-            }
+    for (file, id) in plan.files.iter().zip(&ids) {
+        match id {
+            Some(id) => update.upsert(file.path.as_str(), *id, FileMode::Blob),
+            None => update.remove(file.path.as_str()),
         };
-        ids.push(id);
     }
     let tree = repo.find_tree(update.create_updated(repo, &base_tree)?)?;
     let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
@@ -275,6 +267,53 @@ fn commit_posts(
     advance_head(repo, oid, head.as_ref().map(git2::Commit::id), &message)?;
     report.commit = Some(oid);
     Ok(report)
+}
+
+/// Writes the blobs of the commit, on every core: compressing and hashing them is
+/// most of a first publish. Each thread has its own handle on the repository.
+fn write_blobs(repo: &Repository, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>, PublishError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len().div_ceil(64))
+        .max(1);
+    if threads == 1 {
+        return files
+            .iter()
+            .map(|f| {
+                f.blob
+                    .as_deref()
+                    .map(|b| repo.blob(b))
+                    .transpose()
+                    .map_err(Into::into)
+            })
+            .collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    let path = repo.path().to_owned();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|files| {
+                let path = &path;
+                scope.spawn(move || -> Result<Vec<Option<Oid>>, PublishError> {
+                    let repo = Repository::open(path)?;
+                    files
+                        .iter()
+                        .map(|f| Ok(f.blob.as_deref().map(|b| repo.blob(b)).transpose()?))
+                        .collect()
+                })
+            })
+            .collect();
+        let mut ids = Vec::with_capacity(files.len());
+        for worker in workers {
+            ids.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            );
+        }
+        Ok(ids)
+    })
 }
 
 /// The index entry of a work-tree file whose content is the blob `id`, with the
@@ -592,7 +631,8 @@ fn plan(
                     content: Some(post.clone()),
                 });
             }
-            if committed_post != Some(blob_id(post.as_bytes())?) {
+            // A new post is added whatever its id; only a committed one needs hashing.
+            if committed_post.is_none() || committed_post != Some(blob_id(post.as_bytes())?) {
                 let kind = if committed_post.is_some() {
                     Change::Updated
                 } else {
@@ -613,7 +653,7 @@ fn plan(
                 path: workdir.join(&source_path),
                 source: e,
             })?;
-            if committed_source != Some(blob_id(&source)?) {
+            if committed_source.is_none() || committed_source != Some(blob_id(&source)?) {
                 let kind = if committed_source.is_some() {
                     Change::Updated
                 } else {
