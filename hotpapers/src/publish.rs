@@ -226,20 +226,34 @@ fn commit_posts(
         Some(signatures(repo, site, options)?)
     };
 
-    for write in &plan.writes {
-        match &write.content {
-            Some(content) => write_atomically(&workdir.join(&write.path), content.as_bytes())?,
-            None => remove_file(&workdir.join(&write.path))?,
+    let write_posts = || -> Result<(), PublishError> {
+        for write in &plan.writes {
+            match &write.content {
+                Some(content) => write_atomically(&workdir.join(&write.path), content.as_bytes())?,
+                None => remove_file(&workdir.join(&write.path))?,
+            }
         }
-    }
-    let Some((author, committer)) = signatures else {
+        Ok(())
+    };
+    let Some((author, committer)) = signatures.filter(|_| !plan.files.is_empty()) else {
+        write_posts()?;
         return Ok(report);
     };
-    if plan.files.is_empty() {
-        return Ok(report);
-    }
-
-    let ids = write_blobs(repo, &plan.files)?;
+    // The posts are written while other threads compress the commit's blobs: the
+    // two are independent, and a first publish spends most of its time in them.
+    let git_dir = repo.path().to_owned();
+    let (ids, written) = std::thread::scope(|scope| {
+        let blobs = scope.spawn(|| write_blobs(&git_dir, &plan.files));
+        let written = write_posts();
+        (
+            blobs
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            written,
+        )
+    });
+    written?;
+    let ids = ids?;
     let mut update = git2::build::TreeUpdateBuilder::new();
     for (file, id) in plan.files.iter().zip(&ids) {
         match id {
@@ -271,25 +285,13 @@ fn commit_posts(
 
 /// Writes the blobs of the commit, on every core: compressing and hashing them is
 /// most of a first publish. Each thread has its own handle on the repository.
-fn write_blobs(repo: &Repository, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>, PublishError> {
+fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>, PublishError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(files.len().div_ceil(64))
         .max(1);
-    if threads == 1 {
-        return files
-            .iter()
-            .map(|f| {
-                f.blob
-                    .as_deref()
-                    .map(|b| repo.blob(b))
-                    .transpose()
-                    .map_err(Into::into)
-            })
-            .collect();
-    }
     let chunk = files.len().div_ceil(threads);
-    let path = repo.path().to_owned();
+    let path = git_dir.to_owned();
     std::thread::scope(|scope| {
         let workers: Vec<_> = files
             .chunks(chunk)
