@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per area.
 
+mod check;
 mod cli;
 mod golden;
 mod publish;

@@ -4,7 +4,8 @@ use std::fmt;
 use std::ops::Range;
 
 /// How bad a problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The day-file is wrong; the build fails.
     Error,
@@ -23,7 +24,7 @@ impl Severity {
 }
 
 /// One problem in one file, with everything needed to show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -98,6 +99,33 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A GitHub workflow command, so the problem shows on the pull request:
+    /// `::error file=F,line=L,col=C,title=T::MESSAGE`.
+    pub fn github_annotation(&self) -> String {
+        fn data(text: &str) -> String {
+            text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+        }
+        fn property(text: &str) -> String {
+            data(text).replace(':', "%3A").replace(',', "%2C")
+        }
+        let mut message = self.message.clone();
+        if let Some(hint) = &self.hint {
+            message.push_str("; ");
+            message.push_str(hint);
+        }
+        message.push_str("\nexpected ");
+        message.push_str(&self.expected);
+        format!(
+            "::{} file={},line={},col={},title={}::{}",
+            self.severity.as_str(),
+            property(&self.path),
+            self.line,
+            self.column,
+            property("hotpapers"),
+            data(&message)
+        )
     }
 
     /// Whether this is an error (and fails the build).
@@ -220,6 +248,26 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "posts/2020-10-30.toml:2:15: unknown category `cs.LGG`\n  |\n2 | categories = ['cs.LGG']\n  |               ^^^^^^^^ expected a category"
+        );
+    }
+
+    #[test]
+    fn writes_github_annotations() {
+        let source = Source {
+            path: "posts/a,b.toml",
+            text: TEXT,
+        };
+        let at = TEXT.find("'cs.LGG'").unwrap();
+        let d = source.diagnostic(
+            Severity::Error,
+            at..at + 8,
+            "unknown category `cs.LGG`",
+            "a category: 100%",
+        );
+        assert_eq!(
+            d.with_hint("did you mean `cs.LG`?").github_annotation(),
+            "::error file=posts/a%2Cb.toml,line=2,col=15,title=hotpapers::unknown category `cs.LGG`; \
+             did you mean `cs.LG`?%0Aexpected a category: 100%25"
         );
     }
 

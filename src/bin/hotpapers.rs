@@ -1,0 +1,173 @@
+//! `hotpapers`: curator tools that work without compiling the site, so they run
+//! even while a day-file is broken.
+//!
+//! - `hotpapers check [FILES...]`: the compile-time checks, in milliseconds.
+//! - `hotpapers new [DATE]`: start a day-file.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand, ValueEnum};
+use hotpapers::{Diagnostics, LoadError, Site};
+
+/// Curator tools for a hotpapers site.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The site folder, holding `hotpapers.toml` and the day-files.
+    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check day-files as the build does, without compiling; exits 1 on errors.
+    Check {
+        /// Day-files to check (default: every day-file of the site).
+        files: Vec<PathBuf>,
+        /// How to print the problems.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create the day-file for DATE (default: today, UTC), with `date` and `published`.
+    New {
+        /// The arXiv day, YYYY-MM-DD.
+        date: Option<String>,
+    },
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// As the compiler shows them: the line and a caret under the value.
+    Human,
+    /// GitHub workflow annotations, shown on the pull request.
+    Github,
+    /// One JSON object per line, for editors and scripts.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check { files, format } => check(&cli.root, files, *format),
+        Command::New { date } => new(&cli.root, date.as_deref()).map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        // A reader that stopped reading (`| head`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `root/path`, shown without a leading `./`.
+fn under(root: &Path, path: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    }
+}
+
+/// Checks the files (or the whole site); `Ok(false)` when any has an error.
+fn check(root: &Path, files: &[PathBuf], format: Format) -> anyhow::Result<bool> {
+    let mut all = Diagnostics::default();
+    let site = match Site::load(root) {
+        Ok(site) => site,
+        Err(error) => {
+            // The settings decide where the day-files are; nothing more to check.
+            eprintln!("error: {error}");
+            return Ok(false);
+        }
+    };
+    if files.is_empty() {
+        // Named relative to the site root, as GitHub annotations need.
+        match hotpapers::load_dir_shown(&root.join(&site.posts_dir), &site.posts_dir) {
+            Ok(loaded) => all = loaded.warnings,
+            Err(LoadError::Invalid(diagnostics)) => all = diagnostics,
+            Err(error) => bail!(error),
+        }
+    } else {
+        for file in files {
+            let shown = file.display().to_string();
+            let (_, diagnostics) = hotpapers::load_file(file, &shown)?;
+            all.0.extend(diagnostics.0);
+        }
+        all.sort();
+    }
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Human => {
+            for d in &all.0 {
+                writeln!(out, "{}: {d}\n", d.severity.as_str())?;
+            }
+            let errors = all.errors().count();
+            writeln!(out, "{errors} error(s), {} warning(s)", all.0.len() - errors)?;
+        }
+        Format::Github => {
+            for d in &all.0 {
+                writeln!(out, "{}", d.github_annotation())?;
+            }
+        }
+        Format::Json => {
+            for d in &all.0 {
+                writeln!(out, "{}", serde_json::to_string(d)?)?;
+            }
+        }
+    }
+    Ok(!all.has_errors())
+}
+
+/// Creates `posts/DATE.toml`, refusing to overwrite a day that exists.
+fn new(root: &Path, date: Option<&str>) -> anyhow::Result<()> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let now = time::OffsetDateTime::now_utc();
+    let date = match date {
+        Some(text) => time::Date::parse(text, format)
+            .with_context(|| format!("`{text}` is not a date; expected YYYY-MM-DD"))?,
+        None => now.date(),
+    };
+    let site = Site::load(root)?;
+    let dir = under(root, &site.posts_dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let path = dir.join(format!("{}.toml", date.format(format)?));
+    // Published now, or when the day starts for a day still to come.
+    let published = now.max(date.midnight().assume_utc());
+    let text = format!(
+        "date = {}\npublished = {}\n",
+        date.format(format)?,
+        published
+            .replace_nanosecond(0)?
+            .format(&time::format_description::well_known::Rfc3339)?
+    );
+    // Written whole beside the target, then linked into place only if no day-file
+    // is there: never a partial file, never an overwrite.
+    let mut file = tempfile::Builder::new().prefix(".hotpapers-").tempfile_in(&dir)?;
+    file.write_all(text.as_bytes())?;
+    file.persist_noclobber(&path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("`{}` exists already; edit it instead", path.display())
+        } else {
+            anyhow::anyhow!("cannot create `{}`: {}", path.display(), e.error)
+        }
+    })?;
+    println!("created {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! `hotpapers check` and `hotpapers new`: the checks at run time, without compiling.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hotpapers(root: &Path, args: &[&str]) -> (Output, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hotpapers"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    (out, stdout)
+}
+
+/// A site holding a copy of one of the UI cases' day-files.
+fn site_from(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = crate::util::project_dir()
+        .join("tests/ui")
+        .join(case)
+        .join("posts");
+    std::fs::create_dir(dir.path().join("posts")).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join("posts").join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn check_reports_every_problem_as_github_annotations() {
+    let site = site_from("fail/every-error-in-every-file");
+    let (out, stdout) = hotpapers(site.path(), &["check", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout,
+        "::error file=posts/2020-10-30.toml,line=8,col=15,title=hotpapers::unknown category `cs.LGG`; did you mean `cs.LG`?%0Aexpected a category of the arXiv taxonomy, such as `cs.LG`\n\
+         ::error file=posts/2020-10-30.toml,line=9,col=12,title=hotpapers::`retweets` is a string%0Aexpected a whole number from 0 to 4294967295\n\
+         ::error file=posts/2020-10-31.toml,line=6,col=9,title=hotpapers::empty title%0Aexpected a non-empty title\n\
+         ::error file=posts/2020-10-31.toml,line=13,col=7,title=hotpapers::`https://example.com/x` is not a tweet URL%0Aexpected `https://twitter.com/HANDLE/status/ID` (or on `x.com`)\n"
+    );
+}
+
+#[test]
+fn check_prints_json_lines_and_the_human_form_of_the_build() {
+    let site = site_from("fail/every-error-in-every-file");
+    let (out, stdout) = hotpapers(site.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["severity"], "error");
+    assert_eq!(
+        (
+            first["path"].as_str(),
+            first["line"].as_u64(),
+            first["column"].as_u64()
+        ),
+        (Some("posts/2020-10-30.toml"), Some(8), Some(15))
+    );
+    assert_eq!(first["hint"], "did you mean `cs.LG`?");
+    assert_eq!(stdout.lines().count(), 4);
+
+    let (_, human) = hotpapers(site.path(), &["check"]);
+    let ui = std::fs::read_to_string(
+        crate::util::project_dir().join("tests/ui/fail/every-error-in-every-file.stderr"),
+    )
+    .unwrap();
+    for headline in human.lines().filter(|l| l.starts_with("error: ")) {
+        let compile_time = headline.replace(
+            "error: posts/",
+            "error: tests/ui/fail/every-error-in-every-file/posts/",
+        );
+        assert!(ui.contains(&compile_time), "the build says the same: {headline}");
+    }
+    assert!(human.ends_with("4 error(s), 0 warning(s)\n"));
+}
+
+#[test]
+fn check_of_named_files_and_warnings_that_do_not_fail() {
+    let site = site_from("pass/unicode");
+    let (out, stdout) = hotpapers(site.path(), &["check"]);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("warning: posts/2020-10-31.toml:5:1: paper has no tweets"));
+    assert!(stdout.ends_with("0 error(s), 2 warning(s)\n"));
+    let file = site.path().join("posts/2020-10-30.toml");
+    let (out, stdout) = hotpapers(site.path(), &["check", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(stdout.ends_with("0 error(s), 1 warning(s)\n"), "{stdout}");
+}
+
+#[test]
+fn new_starts_a_day_that_checks_and_never_overwrites() {
+    let site = tempfile::tempdir().unwrap();
+    let (out, stdout) = hotpapers(site.path(), &["new", "2020-11-02"]);
+    assert!(out.status.success());
+    assert!(stdout.starts_with("created "));
+    let path = site.path().join("posts/2020-11-02.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("date = 2020-11-02\npublished = "), "{text}");
+    let (out, _) = hotpapers(site.path(), &["check"]);
+    assert!(out.status.success());
+
+    std::fs::write(&path, format!("{text}# my notes\n")).unwrap();
+    let (out, _) = hotpapers(site.path(), &["new", "2020-11-02"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists already; edit it instead"));
+    assert!(
+        std::fs::read_to_string(&path).unwrap().ends_with("# my notes\n"),
+        "the curator's file is kept"
+    );
+    let leftovers = std::fs::read_dir(site.path().join("posts")).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file is left behind");
+
+    let (out, _) = hotpapers(site.path(), &["new", "2020-13-01"]);
+    assert_eq!(out.status.code(), Some(2));
+}
