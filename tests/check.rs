@@ -115,3 +115,64 @@ fn new_starts_a_day_that_checks_and_never_overwrites() {
     let (out, _) = hotpapers(site.path(), &["new", "2020-13-01"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn import_turns_legacy_posts_into_day_files_that_render_them_back() {
+    let site = tempfile::tempdir().unwrap();
+    let golden = crate::util::project_dir().join("tests/golden");
+    let (out, stdout) = hotpapers(site.path(), &["import", golden.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("2020-10-30.toml (9 papers)") && stdout.contains("2020-12-07.toml (0 papers)"),
+        "{stdout}"
+    );
+    let loaded = hotpapers::load_dir(site.path().join("posts")).unwrap();
+    for day in &loaded.days {
+        let name = hotpapers::Site::default().post_file_name(day.date);
+        let legacy = std::fs::read_to_string(golden.join(&name)).unwrap();
+        assert_eq!(
+            hotpapers::render(day, &hotpapers::Site::default()),
+            legacy,
+            "{name}"
+        );
+    }
+    let day_file = std::fs::read_to_string(site.path().join("posts/2020-10-30.toml")).unwrap();
+    assert!(day_file.starts_with("date = 2020-10-30\npublished = 2020-10-31T09:40:17Z\n\n[[paper]]\n"));
+    assert!(
+        !day_file.contains("lang =") && !day_file.contains("dir = "),
+        "defaults are left out"
+    );
+
+    // Never overwritten without --force.
+    let path = site.path().join("posts/2020-12-07.toml");
+    std::fs::write(&path, "# curated by hand\n").unwrap();
+    let (out, _) = hotpapers(site.path(), &["import", golden.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists already; pass `--force` to replace it"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# curated by hand\n");
+    let (out, _) = hotpapers(site.path(), &["import", "--force", golden.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .starts_with("date = 2020-12-07\n"));
+}
+
+#[test]
+fn import_of_a_post_that_is_not_in_the_legacy_format_names_the_line() {
+    let site = tempfile::tempdir().unwrap();
+    let post = site.path().join("2020-10-30---Hot-Papers.md");
+    let legacy = include_str!("golden/2020-10-30---Hot-Papers.md");
+    std::fs::write(&post, legacy.replacen("- links: [abs]", "- links: [ABS]", 1)).unwrap();
+    let (out, _) = hotpapers(site.path(), &["import", post.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2020-10-30---Hot-Papers.md:24: `- links: [ABS](https://arxiv.org/abs/2010.15581)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("expected `- links: [abs](https://arxiv.org/abs/ID)"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("posts/2020-10-30.toml").exists());
+}

@@ -38,6 +38,15 @@ enum Command {
         /// The arXiv day, YYYY-MM-DD.
         date: Option<String>,
     },
+    /// Turn legacy posts (`YYYY-MM-DD---Hot-Papers.md`) into day-files.
+    Import {
+        /// Posts, or folders of posts.
+        #[arg(required = true)]
+        posts: Vec<PathBuf>,
+        /// Replace day-files that exist already.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Output formats of `check`.
@@ -56,6 +65,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check { files, format } => check(&cli.root, files, *format),
         Command::New { date } => new(&cli.root, date.as_deref()).map(|()| true),
+        Command::Import { posts, force } => import(&cli.root, posts, *force).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -133,6 +143,89 @@ fn check(root: &Path, files: &[PathBuf], format: Format) -> anyhow::Result<bool>
         }
     }
     Ok(!all.has_errors())
+}
+
+/// Imports legacy posts; each must come back byte for byte when rendered.
+fn import(root: &Path, paths: &[PathBuf], force: bool) -> anyhow::Result<()> {
+    let site = Site::load(root)?;
+    let mut posts = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            for entry in
+                std::fs::read_dir(path).with_context(|| format!("cannot read `{}`", path.display()))?
+            {
+                let entry = entry?.path();
+                if entry
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| site.post_date(n))
+                    .is_some()
+                {
+                    posts.push(entry);
+                }
+            }
+        } else {
+            posts.push(path.clone());
+        }
+    }
+    posts.sort();
+    if posts.is_empty() {
+        bail!("no legacy posts (named like `{}`) found", site.file_name);
+    }
+    let dir = under(root, &site.posts_dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    // Every post is read and checked before any day-file is written.
+    let mut days = Vec::new();
+    for post in &posts {
+        let name = post.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let date = site.post_date(name).with_context(|| {
+            format!(
+                "`{}` is not named like a post (`{}`)",
+                post.display(),
+                site.file_name
+            )
+        })?;
+        let text =
+            std::fs::read_to_string(post).with_context(|| format!("cannot read `{}`", post.display()))?;
+        let day = hotpapers::import_post(&post.display().to_string(), date, &text)?;
+        if hotpapers::render(&day, &site) != text {
+            bail!(
+                "`{}` would not render back byte for byte; it was left alone",
+                post.display()
+            );
+        }
+        let day_file = hotpapers::day_file(&day);
+        let target = dir.join(format!("{date}.toml"));
+        let (_, diagnostics) = hotpapers::parse_day(&target.display().to_string(), &day_file);
+        for d in &diagnostics {
+            eprintln!("{}: {d}\n", d.severity.as_str());
+        }
+        if diagnostics.iter().any(hotpapers::Diagnostic::is_error) {
+            bail!(
+                "`{}` holds values the day-file format does not accept; it was left alone",
+                post.display()
+            );
+        }
+        if !force && target.exists() {
+            bail!(
+                "`{}` exists already; pass `--force` to replace it",
+                target.display()
+            );
+        }
+        days.push((target, day_file, day.papers.len()));
+    }
+    for (target, day_file, papers) in days {
+        let mut file = tempfile::Builder::new().prefix(".hotpapers-").tempfile_in(&dir)?;
+        file.write_all(day_file.as_bytes())?;
+        let persisted = if force {
+            file.persist(&target).map(drop)
+        } else {
+            file.persist_noclobber(&target).map(drop)
+        };
+        persisted.map_err(|e| anyhow::anyhow!("cannot write `{}`: {}", target.display(), e.error))?;
+        println!("imported {} ({papers} papers)", target.display());
+    }
+    Ok(())
 }
 
 /// Creates `posts/DATE.toml`, refusing to overwrite a day that exists.
