@@ -97,7 +97,10 @@ fn new_starts_a_day_that_checks_and_never_overwrites() {
     assert!(stdout.starts_with("created "));
     let path = site.path().join("posts/2020-11-02.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("date = 2020-11-02\npublished = "), "{text}");
+    assert!(
+        text.starts_with("#:schema ../docs/day-file.schema.json\ndate = 2020-11-02\npublished = "),
+        "{text}"
+    );
     let (out, _) = hotpapers(site.path(), &["check"]);
     assert!(out.status.success());
 

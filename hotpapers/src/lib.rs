@@ -30,6 +30,7 @@ mod publish;
 #[cfg(feature = "git")]
 mod push;
 mod render;
+mod schema;
 mod site;
 mod validate;
 mod write;
@@ -47,6 +48,7 @@ pub use publish::{publish, Change, FileChange, Options as PublishOptions, Publis
 #[cfg(feature = "git")]
 pub use push::{PushTarget, Pushed};
 pub use render::{ranked, render, render_into};
+pub use schema::json_schema;
 pub use site::{CommitSettings, Site, SiteError, SITE_FILE};
 pub use validate::tweet_handle;
 pub use write::day_file;

@@ -15,24 +15,11 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Severity, Source};
 use crate::html::Allowed;
 use crate::model::{source_hash, Day, Dir, Paper, Tweet};
+use crate::schema::{self, Key};
 use crate::validate::{self, Problem};
 
 /// The largest day-file read; real days are around 20 KiB.
 pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;
-
-const DAY_KEYS: &[&str] = &["date", "published", "draft", "paper"];
-const PAPER_KEYS: &[&str] = &[
-    "arxiv",
-    "title",
-    "authors",
-    "categories",
-    "retweets",
-    "favorites",
-    "collected",
-    "abstract",
-    "tweet",
-];
-const TWEET_KEYS: &[&str] = &["url", "author", "date", "lang", "dir", "text"];
 
 /// Parses and checks one day-file.
 ///
@@ -111,30 +98,25 @@ impl Walker<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Checks the keys of a table, reporting each unknown one.
+    /// Checks the keys of a table against the format's table of keys, reporting
+    /// each unknown one.
     fn fields<'t, 'i>(
         &mut self,
         table: &'t DeTable<'i>,
         span: Range<usize>,
         name: &'static str,
-        known: &[&'static str],
+        known: &[Key],
     ) -> Fields<'t, 'i> {
         for (key, _) in table.iter() {
             let key_name: &str = key.get_ref();
-            if !known.contains(&key_name) {
-                let hint = crate::hint::closest(key_name, known.iter().copied());
+            if !known.iter().any(|k| k.name == key_name) {
+                let hint = crate::hint::closest(key_name, known.iter().map(|k| k.name));
+                let listed: Vec<String> = schema::names(known).iter().map(|k| format!("`{k}`")).collect();
                 self.error(
                     key.span(),
                     Problem::new(
                         format!("unknown key `{key_name}` in {name}"),
-                        format!(
-                            "one of {}",
-                            known
-                                .iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
+                        format!("one of {}", listed.join(", ")),
                     )
                     .hint(hint.map(|k| format!("did you mean `{k}`?"))),
                 );
@@ -303,7 +285,7 @@ impl Walker<'_> {
     }
 
     fn day(&mut self, table: &DeTable<'_>, source_hash: u64) -> Option<Day<'static>> {
-        let fields = self.fields(table, 0..0, "the day-file", DAY_KEYS);
+        let fields = self.fields(table, 0..0, "the day-file", schema::DAY);
         let stem = Path::new(self.source.path)
             .file_stem()
             .and_then(|s| s.to_str())
@@ -393,7 +375,7 @@ impl Walker<'_> {
         date: Option<Date>,
         seen: &mut Vec<(String, usize)>,
     ) -> Option<Paper<'static>> {
-        let fields = self.fields(table, span.clone(), "`[[paper]]`", PAPER_KEYS);
+        let fields = self.fields(table, span.clone(), "`[[paper]]`", schema::PAPER);
         let arxiv = self
             .required(&fields, "arxiv", "the arXiv id, such as `\"2010.15581\"`")
             .and_then(|v| {
@@ -534,7 +516,7 @@ impl Walker<'_> {
     }
 
     fn tweet(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<Tweet<'static>> {
-        let fields = self.fields(table, span, "`[[paper.tweet]]`", TWEET_KEYS);
+        let fields = self.fields(table, span, "`[[paper.tweet]]`", schema::TWEET);
         let url = self
             .required(&fields, "url", "the tweet's status URL")
             .and_then(|v| {
@@ -614,4 +596,58 @@ fn to_offset_date_time(
         }
     };
     Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing(text: &str) -> Vec<String> {
+        let (_, diagnostics) = parse_day("posts/2020-10-30.toml", text);
+        let mut keys: Vec<String> = diagnostics
+            .iter()
+            .filter_map(|d| d.message.strip_prefix("missing key `"))
+            .map(|rest| rest.split('`').next().unwrap_or_default().to_owned())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn required(keys: &[Key]) -> Vec<String> {
+        let mut names: Vec<String> = keys
+            .iter()
+            .filter(|k| k.required)
+            .map(|k| k.name.to_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn requires_exactly_the_keys_the_schema_requires() {
+        assert_eq!(missing(""), required(schema::DAY));
+        let day = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n";
+        assert_eq!(missing(&format!("{day}[[paper]]\n")), required(schema::PAPER));
+        let paper = "[[paper]]\narxiv = '2010.00001'\ntitle = 't'\nauthors = ['a']\ncategories = ['cs.LG']\nretweets = 1\nfavorites = 1\n";
+        assert_eq!(
+            missing(&format!("{day}{paper}[[paper.tweet]]\n")),
+            required(schema::TWEET)
+        );
+    }
+
+    #[test]
+    fn warns_about_a_tweet_listed_twice_even_across_hosts() {
+        let text = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n[[paper]]\narxiv = '2010.00001'\n\
+                    title = 't'\nauthors = ['a']\ncategories = ['cs.LG']\nretweets = 1\nfavorites = 1\n\
+                    [[paper.tweet]]\nurl = 'https://twitter.com/a/status/7'\nauthor = 'A'\ndate = 2020-10-30\ntext = 'x'\n\
+                    [[paper.tweet]]\nurl = 'https://x.com/a/status/7'\nauthor = 'A'\ndate = 2020-10-30\ntext = 'x'\n";
+        let (day, diagnostics) = parse_day("posts/2020-10-30.toml", text);
+        assert!(day.is_some(), "a warning does not fail");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].severity, Severity::Warning);
+        assert!(diagnostics[0]
+            .message
+            .contains("is listed twice under this paper"));
+        assert_eq!(diagnostics[0].line, 15);
+    }
 }

@@ -38,6 +38,8 @@ enum Command {
         /// The arXiv day, YYYY-MM-DD.
         date: Option<String>,
     },
+    /// Print the JSON Schema of day-files, for editors (see the README).
+    Schema,
     /// Turn legacy posts (`YYYY-MM-DD---Hot-Papers.md`) into day-files.
     Import {
         /// Posts, or folders of posts.
@@ -66,6 +68,10 @@ fn main() -> ExitCode {
         Command::Check { files, format } => check(&cli.root, files, *format),
         Command::New { date } => new(&cli.root, date.as_deref()).map(|()| true),
         Command::Import { posts, force } => import(&cli.root, posts, *force).map(|()| true),
+        Command::Schema => serde_json::to_string_pretty(&hotpapers::json_schema())
+            .map(|schema| println!("{schema}"))
+            .map(|()| true)
+            .map_err(Into::into),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -85,6 +91,12 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The schema's path as seen from the day-files' folder.
+fn pathdiff(posts: &Path, root: &Path) -> String {
+    let depth = posts.strip_prefix(root).unwrap_or(posts).components().count();
+    format!("{}docs/day-file.schema.json", "../".repeat(depth))
 }
 
 /// `root/path`, shown without a leading `./`.
@@ -243,8 +255,11 @@ fn new(root: &Path, date: Option<&str>) -> anyhow::Result<()> {
     let path = dir.join(format!("{}.toml", date.format(format)?));
     // Published now, or when the day starts for a day still to come.
     let published = now.max(date.midnight().assume_utc());
+    // The `#:schema` line gives completion and checks while typing in editors
+    // whose TOML language server reads it (Taplo, Even Better TOML).
+    let schema = pathdiff(&dir, root);
     let text = format!(
-        "date = {}\npublished = {}\n",
+        "#:schema {schema}\ndate = {}\npublished = {}\n",
         date.format(format)?,
         published
             .replace_nanosecond(0)?

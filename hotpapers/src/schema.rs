@@ -1,0 +1,232 @@
+//! The keys of a day-file, in one table: the parser takes its known keys from
+//! here and [`json_schema`] is generated from it, so editors, docs and the
+//! build cannot disagree about the format.
+
+use serde_json::{json, Map, Value};
+
+/// What a key's value must be.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    LocalDate,
+    OffsetDateTime,
+    Bool,
+    Count,
+    /// A string, optionally with a pattern it must match.
+    Text(Option<&'static str>),
+    /// One of a few strings.
+    OneOf(&'static [&'static str]),
+    /// A non-empty array of strings.
+    Strings,
+    /// A non-empty array of arXiv categories.
+    Categories,
+    /// An array of tables with these keys.
+    Tables(&'static [Key]),
+}
+
+/// One key of a table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Key {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) required: bool,
+    pub(crate) doc: &'static str,
+}
+
+const fn key(name: &'static str, kind: Kind, required: bool, doc: &'static str) -> Key {
+    Key {
+        name,
+        kind,
+        required,
+        doc,
+    }
+}
+
+/// The arXiv id patterns: new style and old style, with an optional version.
+const ARXIV: &str = r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Za-z-]+)?/[0-9]{7})(v[1-9][0-9]*)?$";
+const TWEET_URL: &str = r"^https://(twitter\.com|x\.com)/[A-Za-z0-9_]{1,15}/status/[0-9]{1,20}$";
+const LANG: &str = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F]*\S[^\u0000-\u001F\u007F]*$";
+
+pub(crate) const TWEET: &[Key] = &[
+    key(
+        "url",
+        Kind::Text(Some(TWEET_URL)),
+        true,
+        "`https://twitter.com/HANDLE/status/ID` (or on `x.com`)",
+    ),
+    key(
+        "author",
+        Kind::Text(Some(ONE_LINE)),
+        true,
+        "display name, as the embed shows it (may hold HTML entities)",
+    ),
+    key(
+        "date",
+        Kind::LocalDate,
+        true,
+        "the tweet's date, rendered `October 30, 2020`",
+    ),
+    key(
+        "lang",
+        Kind::Text(Some(LANG)),
+        false,
+        "the tweet's language tag; default `en`",
+    ),
+    key(
+        "dir",
+        Kind::OneOf(&["ltr", "rtl"]),
+        false,
+        "text direction; default `ltr`",
+    ),
+    key(
+        "text",
+        Kind::Text(Some(ONE_LINE)),
+        true,
+        "the tweet body as embed HTML: text, `<a href>`, `<br>` and entities",
+    ),
+];
+
+pub(crate) const PAPER: &[Key] = &[
+    key(
+        "arxiv",
+        Kind::Text(Some(ARXIV)),
+        true,
+        "arXiv id: `YYMM.NNNNN`, `YYMM.NNNN` (before 2015) or `archive/YYMMNNN`, optionally `vN`",
+    ),
+    key(
+        "title",
+        Kind::Text(Some(ONE_LINE)),
+        true,
+        "one line, kept byte for byte",
+    ),
+    key(
+        "authors",
+        Kind::Strings,
+        true,
+        "the authors, in order; joined with `, `",
+    ),
+    key(
+        "categories",
+        Kind::Categories,
+        true,
+        "arXiv categories, primary first",
+    ),
+    key(
+        "retweets",
+        Kind::Count,
+        true,
+        "total retweets across the paper's tweets",
+    ),
+    key(
+        "favorites",
+        Kind::Count,
+        true,
+        "total favorites across the paper's tweets",
+    ),
+    key(
+        "collected",
+        Kind::OffsetDateTime,
+        false,
+        "when the counts were taken; default `published`",
+    ),
+    key(
+        "abstract",
+        Kind::Text(None),
+        false,
+        "one paragraph; a newline inside becomes a space",
+    ),
+    key(
+        "tweet",
+        Kind::Tables(TWEET),
+        false,
+        "the tweets embedded under the paper, in order",
+    ),
+];
+
+pub(crate) const DAY: &[Key] = &[
+    key(
+        "date",
+        Kind::LocalDate,
+        true,
+        "the arXiv day the post covers; equals the file name's stem",
+    ),
+    key(
+        "published",
+        Kind::OffsetDateTime,
+        true,
+        "the post's publication time (front matter `date:`)",
+    ),
+    key("draft", Kind::Bool, false, "front matter `draft:`; default false"),
+    key("paper", Kind::Tables(PAPER), false, "the papers, any order"),
+];
+
+/// The names of a table's keys, for the parser.
+pub(crate) fn names(keys: &[Key]) -> Vec<&'static str> {
+    keys.iter().map(|k| k.name).collect()
+}
+
+/// A JSON Schema (draft 2020-12) for day-files, as TOML language servers read
+/// it: TOML dates and date-times are strings there.
+pub fn json_schema() -> Value {
+    let mut schema = table(
+        DAY,
+        "A hotpapers day-file: one arXiv day, `posts/YYYY-MM-DD.toml`.",
+    );
+    let object = schema.as_object_mut().expect("a table is an object");
+    object.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    object.insert(
+        "$id".into(),
+        json!("https://hotpapers.invalid/day-file.schema.json"),
+    );
+    object.insert("title".into(), json!("hotpapers day-file"));
+    schema
+}
+
+fn table(keys: &[Key], doc: &str) -> Value {
+    let mut properties = Map::new();
+    for key in keys {
+        let mut value = value(key.kind);
+        value
+            .as_object_mut()
+            .expect("values are objects")
+            .insert("description".into(), json!(key.doc));
+        properties.insert(key.name.into(), value);
+    }
+    let required: Vec<&str> = keys.iter().filter(|k| k.required).map(|k| k.name).collect();
+    json!({
+        "type": "object",
+        "description": doc,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn value(kind: Kind) -> Value {
+    match kind {
+        Kind::LocalDate => {
+            json!({"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+        }
+        Kind::OffsetDateTime => json!({
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+        }),
+        Kind::Bool => json!({"type": "boolean"}),
+        Kind::Count => json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}),
+        Kind::Text(Some(pattern)) => json!({"type": "string", "minLength": 1, "pattern": pattern}),
+        Kind::Text(None) => json!({"type": "string"}),
+        Kind::OneOf(values) => json!({"type": "string", "enum": values}),
+        Kind::Strings => {
+            json!({"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ONE_LINE}})
+        }
+        Kind::Categories => {
+            let ids: Vec<&str> = crate::category::taxonomy().iter().map(|c| c.id).collect();
+            json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": ids}})
+        }
+        Kind::Tables(keys) => json!({"type": "array", "items": table(keys, "")}),
+    }
+}
