@@ -513,3 +513,34 @@ fn refuses_settings_added_or_changed_after_the_build() {
         .starts_with("`hotpapers.toml` changed"));
     assert!(!repo.path().join("content").exists());
 }
+
+#[test]
+fn a_large_publish_is_written_as_one_pack_that_git_accepts() {
+    let repo = TempRepo::new();
+    let mut date = time::macros::date!(2020 - 09 - 01);
+    for _ in 0..40 {
+        let next = date.next_day().unwrap();
+        repo.write(
+            &format!("posts/{date}.toml"),
+            &format!("date = {date}\npublished = {next}T09:40:17Z\n"),
+        );
+        date = next;
+    }
+    let report = run(&repo);
+    assert_eq!(report.count(Change::Added), 40);
+    assert_eq!(report.files.len(), 80);
+    let counts = repo.git(&["count-objects", "-v"]);
+    assert!(counts.contains("\npacks: 1\n"), "{counts}");
+    assert_eq!(repo.status(), "");
+    repo.assert_fsck_clean();
+    let post = repo.git(&["show", "HEAD:content/posts/2020-09-01---Hot-Papers.md"]);
+    assert!(post.starts_with("---\ntitle: Hot Papers 2020-09-01\ndate: 2020-09-02T09:40:17.Z\n"));
+    // The next, small publish goes loose, on top of the pack.
+    repo.write(
+        "posts/2020-09-01.toml",
+        "date = 2020-09-01\npublished = 2020-09-02T09:40:17Z\ndraft = true\n",
+    );
+    assert!(run(&repo).commit.is_some());
+    assert!(repo.git(&["count-objects", "-v"]).contains("\npacks: 1\n"));
+    repo.assert_fsck_clean();
+}

@@ -24,6 +24,8 @@ mod html;
 mod import;
 mod load;
 mod model;
+#[cfg(feature = "git")]
+mod pack;
 mod parse;
 #[cfg(feature = "git")]
 mod publish;

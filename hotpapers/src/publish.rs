@@ -254,6 +254,8 @@ fn commit_posts(
     });
     written?;
     let ids = ids?;
+    // Objects may have arrived in a new pack, written through another handle.
+    repo.odb()?.refresh()?;
     let mut update = git2::build::TreeUpdateBuilder::new();
     for (file, id) in plan.files.iter().zip(&ids) {
         match id {
@@ -286,6 +288,15 @@ fn commit_posts(
 /// Writes the blobs of the commit, on every core: compressing and hashing them is
 /// most of a first publish. Each thread has its own handle on the repository.
 fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>, PublishError> {
+    let blobs: Vec<&[u8]> = files.iter().filter_map(|f| f.blob.as_deref()).collect();
+    if blobs.len() >= crate::pack::PACK_THRESHOLD {
+        // A first publish or an import: one pack instead of thousands of files.
+        let mut ids = crate::pack::write_blobs(&Repository::open(git_dir)?, &blobs)?.into_iter();
+        return Ok(files
+            .iter()
+            .map(|f| f.blob.as_ref().and_then(|_| ids.next()))
+            .collect());
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(files.len().div_ceil(64))
