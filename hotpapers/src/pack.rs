@@ -50,7 +50,7 @@ pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>
 
     // Equal blobs are one object.
     let mut unique: Vec<&Packed> = packed.iter().collect();
-    unique.sort_by(|a, b| a.id.cmp(&b.id));
+    unique.sort_by_key(|o| o.id);
     unique.dedup_by(|a, b| a.id == b.id);
 
     let pack_dir = repo.path().join("objects/pack");
