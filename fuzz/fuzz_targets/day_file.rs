@@ -6,7 +6,9 @@ use hotpapers::{day_file, import_post, parse_day, render, Archive, Site};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (day, diagnostics) = parse_day("posts/2020-10-30.toml", text);
     for d in &diagnostics {
         assert!(d.line >= 1 && d.column >= 1 && d.width >= 1);
@@ -14,10 +16,16 @@ fuzz_target!(|data: &[u8]| {
         let _ = d.github_annotation();
     }
     let Some(day) = day else {
-        assert!(diagnostics.iter().any(|d| d.is_error()), "a refused day has an error");
+        assert!(
+            diagnostics.iter().any(|d| d.is_error()),
+            "a refused day has an error"
+        );
         return;
     };
-    let site = Site { min_score: 0, ..Site::default() };
+    let site = Site {
+        min_score: 0,
+        ..Site::default()
+    };
     let post = render(&day, &site);
 
     // The compiled-in form decodes to the same day.
