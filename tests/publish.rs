@@ -544,3 +544,34 @@ fn a_large_publish_is_written_as_one_pack_that_git_accepts() {
     assert!(repo.git(&["count-objects", "-v"]).contains("\npacks: 1\n"));
     repo.assert_fsck_clean();
 }
+
+#[test]
+fn a_killed_runs_git_locks_are_cleared_and_no_one_elses() {
+    let repo = with_days();
+    repo.commit_all("start");
+    let git = repo.repo.path().to_owned();
+    // A run killed while writing the index: its lock notes `index.lock`.
+    std::fs::write(git.join("index.lock"), "").unwrap();
+    std::fs::write(
+        git.join("hotpapers.lock"),
+        format!("999999999\n{}\n", git.join("index.lock").display()),
+    )
+    .unwrap();
+    assert!(run(&repo).commit.is_some());
+    assert!(!git.join("index.lock").exists() && !git.join("hotpapers.lock").exists());
+    assert_eq!(repo.status(), "");
+
+    // An index lock that no hotpapers run noted is someone else's: left alone.
+    repo.write(
+        "posts/2020-10-30.toml",
+        &OCT_30.replace("retweets = 4696", "retweets = 1"),
+    );
+    std::fs::write(git.join("index.lock"), "").unwrap();
+    std::fs::write(git.join("hotpapers.lock"), "999999999\n").unwrap();
+    let error = run_err(&repo);
+    assert!(error.to_string().contains("index is locked"), "{error}");
+    assert!(git.join("index.lock").exists());
+    std::fs::remove_file(git.join("index.lock")).unwrap();
+    assert!(run(&repo).commit.is_some(), "the next run finishes the job");
+    assert_eq!(repo.status(), "");
+}

@@ -2,6 +2,7 @@
 
 mod check;
 mod cli;
+mod fetch;
 mod golden;
 mod publish;
 mod push;

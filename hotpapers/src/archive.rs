@@ -17,10 +17,10 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use crate::arxiv::ArxivId;
 use crate::category::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
-use crate::site::{CommitSettings, Site};
+use crate::site::{CommitSettings, EndpointSettings, Site};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,12 +153,14 @@ impl Writer {
         self.u64(s.min_score);
         self.str(&s.commit.message);
         self.str(&s.commit.message_many);
-        match &s.commit.author {
-            Some(author) => {
-                self.u8(1);
-                self.str(author);
+        for optional in [&s.commit.author, &s.endpoints.arxiv_api, &s.endpoints.oembed_api] {
+            match optional {
+                Some(text) => {
+                    self.u8(1);
+                    self.str(text);
+                }
+                None => self.u8(0),
             }
-            None => self.u8(0),
         }
     }
     fn day(&mut self, d: &Day<'_>) {
@@ -233,6 +235,13 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<String, ArchiveError> {
         self.str().map(str::to_owned)
     }
+    fn optional(&mut self) -> Result<Option<String>, ArchiveError> {
+        Ok(if self.u8()? == 1 {
+            Some(self.string()?)
+        } else {
+            None
+        })
+    }
     fn date(&mut self) -> Result<Date, ArchiveError> {
         Date::from_julian_day(self.u32()? as i32).map_err(|_| ArchiveError("bad date"))
     }
@@ -268,11 +277,11 @@ impl<'a> Reader<'a> {
             commit: CommitSettings {
                 message: self.string()?,
                 message_many: self.string()?,
-                author: if self.u8()? == 1 {
-                    Some(self.string()?)
-                } else {
-                    None
-                },
+                author: self.optional()?,
+            },
+            endpoints: EndpointSettings {
+                arxiv_api: self.optional()?,
+                oembed_api: self.optional()?,
             },
         })
     }

@@ -14,7 +14,7 @@ use crate::category::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
 
 const TWEET_START: &str = "<blockquote class=\"twitter-tweet\"><p lang=\"";
-const WIDGETS: &str =
+pub(crate) const WIDGETS: &str =
     "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>";
 
 /// A legacy post that does not follow the legacy format.
@@ -252,7 +252,7 @@ fn parse_categories(line: &str) -> Option<Vec<Category>> {
 }
 
 /// One tweet embed line.
-fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
+pub(crate) fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
     let rest = line.strip_prefix(TWEET_START)?;
     let (lang, rest) = rest.split_once("\" dir=\"")?;
     let (dir, rest) = rest.split_once("\">")?;

@@ -19,6 +19,10 @@ mod archive;
 mod arxiv;
 mod category;
 mod diagnostic;
+#[cfg(feature = "tools")]
+mod edit;
+#[cfg(feature = "tools")]
+mod fetch;
 mod hint;
 mod html;
 mod import;
@@ -41,6 +45,12 @@ pub use archive::{Archive, ArchiveError};
 pub use arxiv::{ArxivId, ArxivIdError};
 pub use category::{taxonomy, Category, CategoryInfo};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, Source};
+#[cfg(feature = "tools")]
+pub use edit::{add_papers, add_tweet, EditError};
+#[cfg(feature = "tools")]
+pub use fetch::{
+    parse_atom, ArxivPaper, Client, Endpoints, FetchError, DEFAULT_ARXIV_API, DEFAULT_OEMBED_API,
+};
 pub use import::{import_post, ImportError};
 pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
 pub use model::{source_hash, Day, Dir, Paper, Tweet};
@@ -51,6 +61,6 @@ pub use publish::{publish, Change, FileChange, Options as PublishOptions, Publis
 pub use push::{PushTarget, Pushed};
 pub use render::{ranked, render, render_into};
 pub use schema::json_schema;
-pub use site::{CommitSettings, Site, SiteError, SITE_FILE};
+pub use site::{CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
 pub use validate::tweet_handle;
 pub use write::day_file;

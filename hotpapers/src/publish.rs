@@ -152,13 +152,13 @@ pub enum PublishError {
 /// posts that changed, with their day-files.
 pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
     let repo = open(site_root)?;
-    let _lock = Lock::take(&repo, options.dry_run)?;
+    let lock = Lock::take(&repo, options.dry_run)?;
     if options.push.as_ref().is_some_and(|t| t.branch.is_none()) && repo.head_detached()? {
         return Err(PublishError::Push(
             "HEAD is detached; name the branch to push to with `--branch NAME`".into(),
         ));
     }
-    let mut report = commit_posts(&repo, site_root, archive, options)?;
+    let mut report = commit_posts(&repo, &lock, site_root, archive, options)?;
     if let Some(target) = options
         .push
         .as_ref()
@@ -183,6 +183,7 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
 /// Writes the posts and makes the commit; everything but the push.
 fn commit_posts(
     repo: &Repository,
+    lock: &Lock,
     site_root: &Path,
     archive: &Archive<'_>,
     options: &Options,
@@ -279,8 +280,11 @@ fn commit_posts(
             },
         }
     }
+    lock.note(&[repo.path().join("index.lock")])?;
     index.write()?;
+    lock.note(&[head_lock(repo)?])?;
     advance_head(repo, oid, head.as_ref().map(git2::Commit::id), &message)?;
+    lock.note(&[])?;
     report.commit = Some(oid);
     Ok(report)
 }
@@ -380,6 +384,15 @@ fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, 
         flags: 0,
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
+    })
+}
+
+/// The lock git takes to move HEAD's branch (or a detached HEAD).
+fn head_lock(repo: &Repository) -> Result<PathBuf, PublishError> {
+    let head = repo.find_reference("HEAD")?;
+    Ok(match head.symbolic_target()? {
+        Some(branch) => repo.commondir().join(format!("{branch}.lock")),
+        None => repo.path().join("HEAD.lock"),
     })
 }
 
@@ -876,6 +889,11 @@ fn remove_file(path: &Path) -> Result<(), PublishError> {
 }
 
 /// A lock file in the repository's git folder, held for the length of a run.
+///
+/// It holds the run's process id and, while the run is inside a git step that
+/// takes one of git's own locks (`index.lock`, a ref's `.lock`), that lock's
+/// path. A run killed there leaves both behind; the next run finds the holder
+/// gone and removes exactly the git locks it had noted, so it can finish the job.
 struct Lock(Option<PathBuf>);
 
 impl Lock {
@@ -888,38 +906,67 @@ impl Lock {
                 Ok(Lock(None))
             };
         }
-        match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                let _ = writeln!(file, "{}", std::process::id());
-                Ok(Lock(Some(path)))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                if holder_is_gone(&path) {
-                    // A killed run's lock: its process no longer exists.
-                    remove_file(&path)?;
-                    return Lock::take(repo, dry_run);
+        // Written whole, then linked into place only if no lock is there: a lock
+        // file always names its holder.
+        let io = |source| PublishError::Io {
+            action: "create",
+            path: path.clone(),
+            source,
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut file = tempfile::Builder::new()
+            .prefix("hotpapers-lock-")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        writeln!(file, "{}", std::process::id()).map_err(io)?;
+        match file.persist_noclobber(&path) {
+            Ok(_) => Ok(Lock(Some(path))),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                let Some(stale_git_locks) = left_by_a_dead_run(&path) else {
+                    return Err(PublishError::Locked(path));
+                };
+                for git_lock in stale_git_locks {
+                    remove_file(&git_lock)?;
                 }
-                Err(PublishError::Locked(path))
+                remove_file(&path)?;
+                Lock::take(repo, dry_run)
             }
-            Err(source) => Err(PublishError::Io {
-                action: "create",
-                path,
-                source,
-            }),
+            Err(e) => Err(io(e.error)),
         }
+    }
+
+    /// Notes the git locks the run is about to take (none: it has released them).
+    fn note(&self, git_locks: &[PathBuf]) -> Result<(), PublishError> {
+        let Some(path) = &self.0 else { return Ok(()) };
+        let io = |source| PublishError::Io {
+            action: "write",
+            path: path.clone(),
+            source,
+        };
+        let mut content = format!("{}\n", std::process::id());
+        for git_lock in git_locks {
+            content.push_str(&format!("{}\n", git_lock.display()));
+        }
+        let mut file = tempfile::Builder::new()
+            .prefix("hotpapers-lock-")
+            .tempfile_in(path.parent().unwrap_or(Path::new(".")))
+            .map_err(io)?;
+        file.write_all(content.as_bytes()).map_err(io)?;
+        file.persist(path).map_err(|e| io(e.error))?;
+        Ok(())
     }
 }
 
-/// Whether the lock names a process that has ended (known only where `/proc` is).
-fn holder_is_gone(lock: &Path) -> bool {
-    let Ok(pid) = fs::read_to_string(lock) else {
-        return false;
-    };
-    let Ok(pid) = pid.trim().parse::<u32>() else {
-        return false;
-    };
+/// The git locks a dead run had noted, if the lock's holder has ended (known
+/// only where `/proc` is); `None` while it may be alive.
+fn left_by_a_dead_run(lock: &Path) -> Option<Vec<PathBuf>> {
+    let content = fs::read_to_string(lock).ok()?;
+    let mut lines = content.lines();
+    let pid: u32 = lines.next()?.trim().parse().ok()?;
     let proc = Path::new("/proc");
-    pid != std::process::id() && proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+    let gone =
+        pid != std::process::id() && proc.join("self").exists() && !proc.join(pid.to_string()).exists();
+    gone.then(|| lines.map(PathBuf::from).collect())
 }
 
 impl Drop for Lock {

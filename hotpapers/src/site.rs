@@ -37,6 +37,19 @@ pub struct Site {
     pub min_score: u64,
     /// How commits are made.
     pub commit: CommitSettings,
+    /// Where `hotpapers add` and `hotpapers tweet` look things up.
+    pub endpoints: EndpointSettings,
+}
+
+/// The `[endpoints]` table of `hotpapers.toml`; the environment variables
+/// `HOTPAPERS_ARXIV_API` and `HOTPAPERS_OEMBED_API` take precedence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EndpointSettings {
+    /// The arXiv API (default `http://export.arxiv.org/api/query`).
+    pub arxiv_api: Option<String>,
+    /// The oEmbed endpoint (default `https://publish.twitter.com/oembed`).
+    pub oembed_api: Option<String>,
 }
 
 /// The `[commit]` table of `hotpapers.toml`.
@@ -69,6 +82,7 @@ impl Default for Site {
             social_image: "/media/flying-marine.jpg".into(),
             min_score: 50,
             commit: CommitSettings::default(),
+            endpoints: EndpointSettings::default(),
         }
     }
 }

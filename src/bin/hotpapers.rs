@@ -3,6 +3,10 @@
 //!
 //! - `hotpapers check [FILES...]`: the compile-time checks, in milliseconds.
 //! - `hotpapers new [DATE]`: start a day-file.
+//! - `hotpapers import POSTS...`: legacy posts back to day-files.
+//! - `hotpapers add ARXIV_ID...` and `hotpapers tweet URL --paper ID`: fill a day
+//!   from the arXiv API and from tweet embeds.
+//! - `hotpapers schema`: the JSON Schema of day-files.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,6 +44,32 @@ enum Command {
     },
     /// Print the JSON Schema of day-files, for editors (see the README).
     Schema,
+    /// Look papers up on arXiv and append a `[[paper]]` for each to the day.
+    Add {
+        /// arXiv ids; looked up in one request.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// The day (default: today, UTC); its day-file is created if needed.
+        #[arg(long)]
+        day: Option<String>,
+        /// Total retweets.
+        #[arg(long, default_value_t = 0)]
+        retweets: u32,
+        /// Total favorites.
+        #[arg(long, default_value_t = 0)]
+        favorites: u32,
+    },
+    /// Fetch a tweet's embed and append it under a paper of the day.
+    Tweet {
+        /// `https://twitter.com/HANDLE/status/ID` or the same on x.com.
+        url: String,
+        /// The paper it discusses.
+        #[arg(long, value_name = "ARXIV_ID")]
+        paper: String,
+        /// The day (default: today, UTC).
+        #[arg(long)]
+        day: Option<String>,
+    },
     /// Turn legacy posts (`YYYY-MM-DD---Hot-Papers.md`) into day-files.
     Import {
         /// Posts, or folders of posts.
@@ -68,6 +98,13 @@ fn main() -> ExitCode {
         Command::Check { files, format } => check(&cli.root, files, *format),
         Command::New { date } => new(&cli.root, date.as_deref()).map(|()| true),
         Command::Import { posts, force } => import(&cli.root, posts, *force).map(|()| true),
+        Command::Add {
+            ids,
+            day,
+            retweets,
+            favorites,
+        } => add(&cli.root, ids, day.as_deref(), *retweets, *favorites).map(|()| true),
+        Command::Tweet { url, paper, day } => tweet(&cli.root, url, paper, day.as_deref()).map(|()| true),
         Command::Schema => serde_json::to_string_pretty(&hotpapers::json_schema())
             .map(|schema| println!("{schema}"))
             .map(|()| true)
@@ -155,6 +192,99 @@ fn check(root: &Path, files: &[PathBuf], format: Format) -> anyhow::Result<bool>
         }
     }
     Ok(!all.has_errors())
+}
+
+/// The day asked for, or today in UTC.
+fn day_of(date: Option<&str>) -> anyhow::Result<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match date {
+        Some(text) => time::Date::parse(text, format)
+            .with_context(|| format!("`{text}` is not a date; expected YYYY-MM-DD")),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+/// Reads a day-file, applies `edit`, checks the result as the build would and
+/// replaces the file atomically; on any failure the file is left as it was.
+fn edit_day(
+    root: &Path,
+    date: time::Date,
+    edit: impl FnOnce(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<PathBuf> {
+    let site = Site::load(root)?;
+    let dir = under(root, &site.posts_dir);
+    let path = dir.join(format!("{date}.toml"));
+    if !path.exists() {
+        new(root, Some(&date.to_string()))?;
+    }
+    let before =
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let after = edit(&before)?;
+    let shown = path.display().to_string();
+    let (_, diagnostics) = hotpapers::parse_day(&shown, &after);
+    if diagnostics.iter().any(hotpapers::Diagnostic::is_error) {
+        let problems: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ToString::to_string)
+            .collect();
+        bail!(
+            "the edit would make `{shown}` fail the build, so it was not made:\n{}",
+            problems.join("\n")
+        );
+    }
+    let mut file = tempfile::Builder::new().prefix(".hotpapers-").tempfile_in(&dir)?;
+    file.write_all(after.as_bytes())?;
+    // Someone may have saved the file while the network was asked.
+    if std::fs::read_to_string(&path)? != before {
+        bail!("`{shown}` changed while it was being edited; run again");
+    }
+    file.persist(&path)
+        .map_err(|e| anyhow::anyhow!("cannot write `{shown}`: {}", e.error))?;
+    Ok(path)
+}
+
+fn client(root: &Path) -> anyhow::Result<hotpapers::Client> {
+    Ok(hotpapers::Client::new(hotpapers::Endpoints::from_env(
+        &Site::load(root)?,
+    )))
+}
+
+/// `hotpapers add`.
+fn add(root: &Path, ids: &[String], day: Option<&str>, retweets: u32, favorites: u32) -> anyhow::Result<()> {
+    let date = day_of(day)?;
+    let ids: Vec<hotpapers::ArxivId<'static>> = ids
+        .iter()
+        .map(|id| {
+            hotpapers::ArxivId::parse(id.clone())
+                .map_err(|e| anyhow::anyhow!("`{id}` is not an arXiv id: {e}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let papers = client(root)?.arxiv_papers(&ids)?;
+    let path = edit_day(root, date, |text| {
+        Ok(hotpapers::add_papers(text, &papers, retweets, favorites)?)
+    })?;
+    for paper in &papers {
+        println!("added {} to {}: {}", paper.id, path.display(), paper.title);
+    }
+    Ok(())
+}
+
+/// `hotpapers tweet`.
+fn tweet(root: &Path, url: &str, paper: &str, day: Option<&str>) -> anyhow::Result<()> {
+    let date = day_of(day)?;
+    let normalised = url.replacen("https://x.com/", "https://twitter.com/", 1);
+    if hotpapers::tweet_handle(&normalised).is_none() {
+        bail!("`{url}` is not a tweet URL; expected `https://twitter.com/HANDLE/status/ID`");
+    }
+    let tweet = client(root)?.tweet(&normalised)?;
+    let path = edit_day(root, date, |text| Ok(hotpapers::add_tweet(text, paper, &tweet)?))?;
+    println!(
+        "added the tweet by {} under {paper} in {}",
+        tweet.author,
+        path.display()
+    );
+    Ok(())
 }
 
 /// Imports legacy posts; each must come back byte for byte when rendered.

@@ -1,0 +1,417 @@
+//! Papers from the arXiv API and tweets from their oEmbed, for `hotpapers add`
+//! and `hotpapers tweet`.
+//!
+//! Endpoints come from configuration (environment, then `hotpapers.toml`, then
+//! the public services), so tests run against a local server. The client keeps
+//! arXiv's terms: many ids in one request, at least three seconds between
+//! requests, a timeout, and a bounded number of retries with backoff on 429,
+//! 503 and timeouts.
+
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+use quick_xml::events::Event;
+
+use crate::arxiv::ArxivId;
+use crate::category::Category;
+use crate::model::Tweet;
+
+/// The public arXiv API.
+pub const DEFAULT_ARXIV_API: &str = "http://export.arxiv.org/api/query";
+/// The public oEmbed endpoint for tweets.
+pub const DEFAULT_OEMBED_API: &str = "https://publish.twitter.com/oembed";
+
+/// Where the services are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The arXiv API; `?id_list=...` is appended.
+    pub arxiv: String,
+    /// The oEmbed endpoint; `?url=...&omit_script=true` is appended.
+    pub oembed: String,
+}
+
+impl Endpoints {
+    /// `HOTPAPERS_ARXIV_API` and `HOTPAPERS_OEMBED_API`, else the site's
+    /// settings, else the public services.
+    pub fn from_env(site: &crate::site::Site) -> Endpoints {
+        let pick = |var: &str, configured: &Option<String>, default: &str| {
+            std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| configured.clone())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        Endpoints {
+            arxiv: pick(
+                "HOTPAPERS_ARXIV_API",
+                &site.endpoints.arxiv_api,
+                DEFAULT_ARXIV_API,
+            ),
+            oembed: pick(
+                "HOTPAPERS_OEMBED_API",
+                &site.endpoints.oembed_api,
+                DEFAULT_OEMBED_API,
+            ),
+        }
+    }
+}
+
+/// Why a paper or tweet could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The service could not be reached, or kept failing.
+    #[error("cannot reach {url}: {reason}")]
+    Network {
+        /// What was asked for.
+        url: String,
+        /// Why it failed, after the retries.
+        reason: String,
+    },
+    /// arXiv answered with an error entry.
+    #[error("arXiv refused `{id}`: {message}")]
+    ArxivError {
+        /// The id in question.
+        id: String,
+        /// arXiv's message.
+        message: String,
+    },
+    /// arXiv has no such paper.
+    #[error("arXiv has no paper `{0}`")]
+    UnknownPaper(String),
+    /// The answer was not what the service documents.
+    #[error("unexpected answer from {url}: {reason}")]
+    Malformed {
+        /// What was asked for.
+        url: String,
+        /// What was wrong with it.
+        reason: String,
+    },
+}
+
+/// A paper as arXiv describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArxivPaper {
+    /// The id, without its version.
+    pub id: ArxivId<'static>,
+    /// The title, whitespace normalised.
+    pub title: String,
+    /// The authors, in order.
+    pub authors: Vec<String>,
+    /// The categories of the taxonomy, primary first.
+    pub categories: Vec<Category>,
+    /// The abstract, whitespace normalised.
+    pub abstract_: String,
+}
+
+/// An HTTP client that keeps to the services' terms.
+pub struct Client {
+    agent: ureq::Agent,
+    endpoints: Endpoints,
+    last_request: Option<Instant>,
+    /// Time between two requests.
+    pub spacing: Duration,
+    /// Tries per request.
+    pub attempts: u32,
+}
+
+impl Client {
+    /// A client with a timeout per request (`HOTPAPERS_HTTP_TIMEOUT` seconds, default 30).
+    pub fn new(endpoints: Endpoints) -> Client {
+        let timeout = std::env::var("HOTPAPERS_HTTP_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .map_or(Duration::from_secs(30), Duration::from_secs_f64);
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .user_agent(concat!("hotpapers/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Client {
+            agent: config.into(),
+            endpoints,
+            last_request: None,
+            spacing: Duration::from_secs(3),
+            attempts: 3,
+        }
+    }
+
+    /// Looks papers up, all in one request.
+    pub fn arxiv_papers(&mut self, ids: &[ArxivId<'_>]) -> Result<Vec<ArxivPaper>, FetchError> {
+        let list: Vec<&str> = ids.iter().map(ArxivId::without_version).collect();
+        let url = format!(
+            "{}?id_list={}&max_results={}",
+            self.endpoints.arxiv,
+            encode(&list.join(",")),
+            ids.len()
+        );
+        let body = self.get(&url)?;
+        let papers = parse_atom(&body).map_err(|reason| FetchError::Malformed {
+            url: url.clone(),
+            reason,
+        })?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in &list {
+            match papers.iter().find(|p| match p {
+                Ok(paper) => paper.id.without_version() == *id,
+                Err((error_id, _)) => error_id.contains(id),
+            }) {
+                Some(Ok(paper)) => found.push(paper.clone()),
+                Some(Err((_, message))) => {
+                    return Err(FetchError::ArxivError {
+                        id: (*id).to_owned(),
+                        message: message.clone(),
+                    })
+                }
+                None => match papers.iter().find_map(|p| p.as_ref().err()) {
+                    Some((_, message)) => {
+                        return Err(FetchError::ArxivError {
+                            id: (*id).to_owned(),
+                            message: message.clone(),
+                        })
+                    }
+                    None => return Err(FetchError::UnknownPaper((*id).to_owned())),
+                },
+            }
+        }
+        Ok(found)
+    }
+
+    /// Fetches a tweet's embed; `x.com` URLs are read as twitter.com ones.
+    pub fn tweet(&mut self, url: &str) -> Result<Tweet<'static>, FetchError> {
+        let url = url.replacen("https://x.com/", "https://twitter.com/", 1);
+        let request = format!("{}?url={}&omit_script=true", self.endpoints.oembed, encode(&url));
+        let body = self.get(&request)?;
+        let malformed = |reason: &str| FetchError::Malformed {
+            url: request.clone(),
+            reason: reason.to_owned(),
+        };
+        let json: serde_json::Value = serde_json::from_str(&body).map_err(|e| malformed(&e.to_string()))?;
+        let html = json["html"]
+            .as_str()
+            .ok_or_else(|| malformed("no `html` in the oEmbed answer"))?;
+        let embed = html
+            .trim_end()
+            .strip_suffix(crate::import::WIDGETS)
+            .unwrap_or(html)
+            .trim_end();
+        let mut tweet = crate::import::parse_tweet(embed)
+            .ok_or_else(|| malformed("the embed HTML is not a tweet blockquote"))?;
+        tweet.url = Cow::Owned(url);
+        Ok(tweet)
+    }
+
+    /// GET with spacing, a timeout and retries with backoff on 429, 503 and timeouts.
+    fn get(&mut self, url: &str) -> Result<String, FetchError> {
+        let mut reason = String::new();
+        for attempt in 0..self.attempts.max(1) {
+            if let Some(last) = self.last_request {
+                let backoff = self.spacing * attempt.max(1);
+                let wait = backoff.saturating_sub(last.elapsed());
+                std::thread::sleep(wait);
+            }
+            self.last_request = Some(Instant::now());
+            match self.agent.get(url).call() {
+                Ok(mut response) => {
+                    let status = response.status().as_u16();
+                    if status == 429 || status == 503 {
+                        reason = format!("HTTP {status}");
+                        continue;
+                    }
+                    if status != 200 {
+                        return Err(FetchError::Network {
+                            url: url.to_owned(),
+                            reason: format!("HTTP {status}"),
+                        });
+                    }
+                    return response
+                        .body_mut()
+                        .read_to_string()
+                        .map_err(|e| FetchError::Network {
+                            url: url.to_owned(),
+                            reason: e.to_string(),
+                        });
+                }
+                Err(ureq::Error::Timeout(_)) => reason = "timed out".to_owned(),
+                Err(error) => {
+                    return Err(FetchError::Network {
+                        url: url.to_owned(),
+                        reason: error.to_string(),
+                    })
+                }
+            }
+        }
+        Err(FetchError::Network {
+            url: url.to_owned(),
+            reason: format!("{reason}, {} times", self.attempts),
+        })
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Whitespace runs to one space, trimmed.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+type Entry = Result<ArxivPaper, (String, String)>;
+
+/// One `<entry>` while it is read.
+#[derive(Default)]
+struct Raw {
+    id: String,
+    title: String,
+    summary: String,
+    authors: Vec<String>,
+    primary: Option<String>,
+    categories: Vec<String>,
+}
+
+/// Adds text to the field of the entry that the element path names.
+fn push_text(raw: Option<&mut Raw>, path: &[String], text: &str) {
+    let Some(raw) = raw else { return };
+    match path
+        .iter()
+        .rev()
+        .take(2)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["id", "entry"] => raw.id.push_str(text),
+        ["title", "entry"] => raw.title.push_str(text),
+        ["summary", "entry"] => raw.summary.push_str(text),
+        ["name", "author"] => {
+            if let Some(name) = raw.authors.last_mut() {
+                name.push_str(text);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The entries of an arXiv Atom feed: papers, or `(id, message)` for error entries.
+pub fn parse_atom(xml: &str) -> Result<Vec<Entry>, String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut entries = Vec::new();
+    let mut current: Option<Raw> = None;
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event().map_err(|e| format!("not XML: {e}"))? {
+            Event::Start(start) => {
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                if name == "entry" {
+                    current = Some(Raw::default());
+                }
+                // Each `<name>` in an `<author>` starts an author; text and entities fill it.
+                if let (Some(raw), "name", Some("author")) =
+                    (current.as_mut(), name.as_str(), path.last().map(String::as_str))
+                {
+                    raw.authors.push(String::new());
+                }
+                path.push(name);
+            }
+            Event::Empty(element) => {
+                let name = String::from_utf8_lossy(element.local_name().as_ref()).into_owned();
+                if let Some(raw) = current.as_mut() {
+                    let term = element
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == b"term")
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                    match (name.as_str(), term) {
+                        ("primary_category", Some(term)) => raw.primary = Some(term),
+                        ("category", Some(term)) => raw.categories.push(term),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Text(text) => {
+                let text = text.xml_content().map_err(|e| format!("bad text: {e}"))?;
+                push_text(current.as_mut(), &path, &text);
+            }
+            Event::GeneralRef(reference) => {
+                // Entities arrive on their own: `&amp;`, `&#233;`, ...
+                let resolved = match reference
+                    .resolve_char_ref()
+                    .map_err(|e| format!("bad reference: {e}"))?
+                {
+                    Some(c) => c.to_string(),
+                    None => match reference
+                        .decode()
+                        .map_err(|e| format!("bad reference: {e}"))?
+                        .as_ref()
+                    {
+                        "amp" => "&".into(),
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "quot" => "\"".into(),
+                        "apos" => "'".into(),
+                        other => return Err(format!("unknown entity `&{other};`")),
+                    },
+                };
+                push_text(current.as_mut(), &path, &resolved);
+            }
+            Event::End(_) => {
+                let closed = path.pop();
+                if closed.as_deref() == Some("entry") {
+                    entries.push(entry(current.take().unwrap_or_default()));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(entries)
+}
+
+fn entry(raw: Raw) -> Entry {
+    let Raw {
+        id,
+        title,
+        summary,
+        authors,
+        primary,
+        categories,
+    } = raw;
+    let id = id.trim().to_owned();
+    if id.contains("/api/errors") || normalise(&title) == "Error" {
+        return Err((id, normalise(&summary)));
+    }
+    let bare = id.rsplit_once("/abs/").map_or(id.as_str(), |(_, bare)| bare);
+    let Ok(parsed) = ArxivId::parse(bare.to_owned()) else {
+        return Err((id.clone(), format!("`{bare}` is not an arXiv id")));
+    };
+    let parsed =
+        ArxivId::parse(parsed.without_version().to_owned()).map_err(|e| (id.clone(), e.to_string()))?;
+    let mut names: Vec<String> = primary.into_iter().collect();
+    for category in categories {
+        if !names.contains(&category) {
+            names.push(category);
+        }
+    }
+    // Cross-lists outside the taxonomy (such as ACM classes) are dropped.
+    let categories: Vec<Category> = names.iter().filter_map(|n| Category::from_id(n)).collect();
+    if categories.is_empty() {
+        return Err((id, "no category of the arXiv taxonomy".to_owned()));
+    }
+    let authors = authors.iter().map(|a| normalise(a)).collect();
+    Ok(ArxivPaper {
+        id: parsed,
+        title: normalise(&title),
+        authors,
+        categories,
+        abstract_: normalise(&summary),
+    })
+}
