@@ -182,9 +182,10 @@ fn an_error_entry_is_a_clear_error_and_the_day_is_left_alone() {
 }
 
 #[test]
-fn a_503_is_retried_after_a_pause() {
+fn a_429_or_503_is_retried_after_growing_pauses() {
     let site = site();
     let server = Server::start(vec![
+        Reply::Status(429),
         Reply::Status(503),
         Reply::Ok("application/atom+xml", TWO_PAPERS),
     ]);
@@ -196,10 +197,10 @@ fn a_503_is_retried_after_a_pause() {
     );
     assert!(out.status.success(), "{stderr}");
     assert!(
-        started.elapsed() >= Duration::from_secs(3),
+        started.elapsed() >= Duration::from_secs(9),
         "at least three seconds between requests"
     );
-    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.requests().len(), 3);
     assert!(day_file(&site).contains("arxiv = \"2010.15775\""));
 }
 

@@ -575,3 +575,32 @@ fn a_killed_runs_git_locks_are_cleared_and_no_one_elses() {
     assert!(run(&repo).commit.is_some(), "the next run finishes the job");
     assert_eq!(repo.status(), "");
 }
+
+#[test]
+fn commit_messages_follow_the_templates_in_the_settings() {
+    let repo = with_days();
+    let mut archive = archive_of(repo.path());
+    archive.site.commit.message_many = "Publish: {summary}".into();
+    let report = publish(repo.path(), &archive, &options()).unwrap();
+    let message = repo
+        .repo
+        .find_commit(report.commit.unwrap())
+        .unwrap()
+        .message()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.starts_with("Publish: add 2020-10-30, 2020-12-07\n\n"),
+        "{message}"
+    );
+
+    repo.write("posts/2020-12-07.toml", &format!("{DEC_07}draft = true\n"));
+    let mut archive = archive_of(repo.path());
+    archive.site.commit.message = "Daily digest for {date}".into();
+    let report = publish(repo.path(), &archive, &options()).unwrap();
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%B"]).trim(),
+        "Daily digest for 2020-12-07"
+    );
+    assert!(report.commit.is_some());
+}

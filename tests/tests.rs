@@ -6,5 +6,6 @@ mod fetch;
 mod golden;
 mod publish;
 mod push;
+mod rebuild;
 mod ui;
 mod util;

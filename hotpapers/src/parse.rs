@@ -636,6 +636,42 @@ mod tests {
     }
 
     #[test]
+    fn refuses_a_day_file_over_the_size_limit_without_parsing_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2020-10-30.toml");
+        let mut text = String::from("date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n");
+        text.push_str(&"# padding\n".repeat(MAX_DAY_FILE_BYTES as usize / 10 + 1));
+        std::fs::write(&path, &text).unwrap();
+        let (day, diagnostics) = crate::load::load_file(&path, "posts/2020-10-30.toml").unwrap();
+        assert!(day.is_none());
+        assert_eq!(diagnostics.0.len(), 1);
+        assert!(
+            diagnostics.0[0].message.starts_with("day-file is 4194"),
+            "{}",
+            diagnostics.0[0]
+        );
+        assert_eq!(diagnostics.0[0].expected, "a day-file of at most 4194304 bytes");
+        let (day, diagnostics) = parse_day("posts/2020-10-30.toml", &text);
+        assert!(day.is_none() && diagnostics[0].message.starts_with("day-file is"));
+    }
+
+    #[test]
+    fn the_same_paper_may_trend_on_two_days() {
+        let dir = tempfile::tempdir().unwrap();
+        for date in ["2020-10-30", "2020-10-31"] {
+            let text = format!(
+                "date = {date}\npublished = {date}T12:00:00Z\n[[paper]]\narxiv = '2010.00001'\ntitle = 't'\n\
+                 authors = ['a']\ncategories = ['cs.LG']\nretweets = 60\nfavorites = 1\n\
+                 [[paper.tweet]]\nurl = 'https://twitter.com/a/status/7'\nauthor = 'A'\ndate = {date}\ntext = 'x'\n"
+            );
+            std::fs::write(dir.path().join(format!("{date}.toml")), text).unwrap();
+        }
+        let loaded = crate::load::load_dir(dir.path()).unwrap();
+        assert_eq!(loaded.days.len(), 2);
+        assert!(loaded.warnings.0.is_empty());
+    }
+
+    #[test]
     fn warns_about_a_tweet_listed_twice_even_across_hosts() {
         let text = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n[[paper]]\narxiv = '2010.00001'\n\
                     title = 't'\nauthors = ['a']\ncategories = ['cs.LG']\nretweets = 1\nfavorites = 1\n\
