@@ -90,7 +90,8 @@ impl fmt::Debug for ArxivId<'_> {
     }
 }
 
-fn split_version(id: &str) -> (&str, Option<&str>) {
+/// An id written as `BASE` or `BASEvN`, split; for ids not yet checked too.
+pub(crate) fn split_version(id: &str) -> (&str, Option<&str>) {
     match id.rfind('v') {
         Some(at) if at > 0 && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) => {
             (&id[..at], Some(&id[at + 1..]))

@@ -40,16 +40,11 @@ fn papers(doc: &mut DocumentMut) -> Result<&mut ArrayOfTables, EditError> {
 }
 
 fn same_paper(table: &Table, id: &str) -> bool {
-    let without_version = |s: &str| {
-        s.rsplit_once('v')
-            .filter(|(_, v)| v.bytes().all(|b| b.is_ascii_digit()) && !v.is_empty())
-            .map_or(s, |(base, _)| base)
-            .to_owned()
-    };
+    let base = |s| crate::arxiv::split_version(s).0;
     table
         .get("arxiv")
         .and_then(Item::as_str)
-        .is_some_and(|a| without_version(a) == without_version(id))
+        .is_some_and(|a| base(a) == base(id))
 }
 
 /// A new table that starts after a blank line, as curators write them.

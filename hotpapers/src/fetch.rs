@@ -390,11 +390,9 @@ fn entry(raw: Raw) -> Entry {
         return Err((id, normalise(&summary)));
     }
     let bare = id.rsplit_once("/abs/").map_or(id.as_str(), |(_, bare)| bare);
-    let Ok(parsed) = ArxivId::parse(bare.to_owned()) else {
+    let Ok(parsed) = ArxivId::parse(crate::arxiv::split_version(bare).0.to_owned()) else {
         return Err((id.clone(), format!("`{bare}` is not an arXiv id")));
     };
-    let parsed =
-        ArxivId::parse(parsed.without_version().to_owned()).map_err(|e| (id.clone(), e.to_string()))?;
     let mut names: Vec<String> = primary.into_iter().collect();
     for category in categories {
         if !names.contains(&category) {
