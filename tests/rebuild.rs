@@ -13,6 +13,7 @@ const SITE_FILES: &[&str] = &[
     "build.rs",
     "src",
     "hotpapers",
+    "hotpapers-cli",
     "hotpapers-macros",
     "xtask",
     "tests",

@@ -1,8 +1,7 @@
 //! Integration tests: one binary, a module per area.
 
-mod check;
 mod cli;
-mod fetch;
+mod deps;
 mod golden;
 mod publish;
 mod push;

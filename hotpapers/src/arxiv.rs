@@ -69,7 +69,24 @@ impl<'a> ArxivId<'a> {
 
     /// The identifier without its `vN` suffix.
     pub fn without_version(&self) -> &str {
-        split_version(&self.0).0
+        Self::split_version(&self.0).0
+    }
+
+    /// An id written as `BASE` or `BASEvN`, split into the base and the version's
+    /// digits; for ids not yet checked too.
+    ///
+    /// ```
+    /// use hotpapers::ArxivId;
+    /// assert_eq!(ArxivId::split_version("2010.15581v2"), ("2010.15581", Some("2")));
+    /// assert_eq!(ArxivId::split_version("hep-th/9901001"), ("hep-th/9901001", None));
+    /// ```
+    pub fn split_version(id: &str) -> (&str, Option<&str>) {
+        match id.rfind('v') {
+            Some(at) if at > 0 && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+                (&id[..at], Some(&id[at + 1..]))
+            }
+            _ => (id, None),
+        }
     }
 
     /// The same id owning its text.
@@ -90,19 +107,9 @@ impl fmt::Debug for ArxivId<'_> {
     }
 }
 
-/// An id written as `BASE` or `BASEvN`, split; for ids not yet checked too.
-pub(crate) fn split_version(id: &str) -> (&str, Option<&str>) {
-    match id.rfind('v') {
-        Some(at) if at > 0 && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) => {
-            (&id[..at], Some(&id[at + 1..]))
-        }
-        _ => (id, None),
-    }
-}
-
 /// The `YYMM` digits of an id already known to be well formed.
 fn yymm_digits(id: &str) -> &str {
-    let base = split_version(id).0;
+    let base = ArxivId::split_version(id).0;
     match base.split_once('/') {
         Some((_, number)) => &number[..4],
         None => &base[..4],
@@ -121,7 +128,7 @@ fn is_month(mm: &str) -> bool {
 }
 
 fn check(id: &str) -> Result<(), ArxivIdError> {
-    let (base, version) = split_version(id);
+    let (base, version) = ArxivId::split_version(id);
     if let Some(v) = version {
         if v.is_empty() || v.starts_with('0') {
             return Err(ArxivIdError::Shape);

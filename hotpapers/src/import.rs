@@ -14,7 +14,7 @@ use crate::category::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
 
 const TWEET_START: &str = "<blockquote class=\"twitter-tweet\"><p lang=\"";
-pub(crate) const WIDGETS: &str =
+const WIDGETS: &str =
     "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>";
 
 /// A legacy post that does not follow the legacy format.
@@ -251,8 +251,16 @@ fn parse_categories(line: &str) -> Option<Vec<Category>> {
         .collect()
 }
 
+/// A tweet from its embed HTML, as Twitter's oEmbed endpoint returns it and the
+/// legacy posts carry it: the `<blockquote class="twitter-tweet">`, with or without
+/// the widgets `<script>` after it. `None` if it is not a tweet blockquote.
+pub fn parse_tweet_embed(html: &str) -> Option<Tweet<'static>> {
+    let html = html.trim_end();
+    parse_tweet(html.strip_suffix(WIDGETS).unwrap_or(html).trim_end())
+}
+
 /// One tweet embed line.
-pub(crate) fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
+fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
     let rest = line.strip_prefix(TWEET_START)?;
     let (lang, rest) = rest.split_once("\" dir=\"")?;
     let (dir, rest) = rest.split_once("\">")?;

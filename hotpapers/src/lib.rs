@@ -19,10 +19,6 @@ mod archive;
 mod arxiv;
 mod category;
 mod diagnostic;
-#[cfg(feature = "tools")]
-mod edit;
-#[cfg(feature = "tools")]
-mod fetch;
 mod hint;
 mod html;
 mod import;
@@ -45,13 +41,7 @@ pub use archive::{Archive, ArchiveError};
 pub use arxiv::{ArxivId, ArxivIdError};
 pub use category::{taxonomy, Category, CategoryInfo};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, Source};
-#[cfg(feature = "tools")]
-pub use edit::{add_papers, add_tweet, EditError};
-#[cfg(feature = "tools")]
-pub use fetch::{
-    parse_atom, ArxivPaper, Client, Endpoints, FetchError, DEFAULT_ARXIV_API, DEFAULT_OEMBED_API,
-};
-pub use import::{import_post, ImportError};
+pub use import::{import_post, parse_tweet_embed, ImportError};
 pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
 pub use model::{source_hash, Day, Dir, Paper, Tweet};
 pub use parse::{parse_day, MAX_DAY_FILE_BYTES};

@@ -24,6 +24,7 @@ const SITE_FILES: &[&str] = &[
     "rustfmt.toml",
     "src",
     "hotpapers",
+    "hotpapers-cli",
     "hotpapers-macros",
     "xtask",
     "tests",

@@ -17,10 +17,7 @@ fn hotpapers(root: &Path, args: &[&str]) -> (Output, String) {
 /// A site holding a copy of one of the UI cases' day-files.
 fn site_from(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let from = crate::util::project_dir()
-        .join("tests/ui")
-        .join(case)
-        .join("posts");
+    let from = crate::project_dir().join("tests/ui").join(case).join("posts");
     std::fs::create_dir(dir.path().join("posts")).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -62,10 +59,9 @@ fn check_prints_json_lines_and_the_human_form_of_the_build() {
     assert_eq!(stdout.lines().count(), 4);
 
     let (_, human) = hotpapers(site.path(), &["check"]);
-    let ui = std::fs::read_to_string(
-        crate::util::project_dir().join("tests/ui/fail/every-error-in-every-file.stderr"),
-    )
-    .unwrap();
+    let ui =
+        std::fs::read_to_string(crate::project_dir().join("tests/ui/fail/every-error-in-every-file.stderr"))
+            .unwrap();
     for headline in human.lines().filter(|l| l.starts_with("error: ")) {
         let compile_time = headline.replace(
             "error: posts/",
@@ -122,7 +118,7 @@ fn new_starts_a_day_that_checks_and_never_overwrites() {
 #[test]
 fn import_turns_legacy_posts_into_day_files_that_render_them_back() {
     let site = tempfile::tempdir().unwrap();
-    let golden = crate::util::project_dir().join("tests/golden");
+    let golden = crate::project_dir().join("tests/golden");
     let (out, stdout) = hotpapers(site.path(), &["import", golden.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
@@ -164,7 +160,7 @@ fn import_turns_legacy_posts_into_day_files_that_render_them_back() {
 fn import_of_a_post_that_is_not_in_the_legacy_format_names_the_line() {
     let site = tempfile::tempdir().unwrap();
     let post = site.path().join("2020-10-30---Hot-Papers.md");
-    let legacy = include_str!("golden/2020-10-30---Hot-Papers.md");
+    let legacy = include_str!("../../tests/golden/2020-10-30---Hot-Papers.md");
     std::fs::write(&post, legacy.replacen("- links: [abs]", "- links: [ABS]", 1)).unwrap();
     let (out, _) = hotpapers(site.path(), &["import", post.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));

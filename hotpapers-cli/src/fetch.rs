@@ -12,9 +12,7 @@ use std::time::{Duration, Instant};
 
 use quick_xml::events::Event;
 
-use crate::arxiv::ArxivId;
-use crate::category::Category;
-use crate::model::Tweet;
+use hotpapers::{ArxivId, Category, Site, Tweet};
 
 /// The public arXiv API.
 pub const DEFAULT_ARXIV_API: &str = "http://export.arxiv.org/api/query";
@@ -33,7 +31,7 @@ pub struct Endpoints {
 impl Endpoints {
     /// `HOTPAPERS_ARXIV_API` and `HOTPAPERS_OEMBED_API`, else the site's
     /// settings, else the public services.
-    pub fn from_env(site: &crate::site::Site) -> Endpoints {
+    pub fn from_env(site: &Site) -> Endpoints {
         let pick = |var: &str, configured: &Option<String>, default: &str| {
             std::env::var(var)
                 .ok()
@@ -189,12 +187,7 @@ impl Client {
         let html = json["html"]
             .as_str()
             .ok_or_else(|| malformed("no `html` in the oEmbed answer"))?;
-        let embed = html
-            .trim_end()
-            .strip_suffix(crate::import::WIDGETS)
-            .unwrap_or(html)
-            .trim_end();
-        let mut tweet = crate::import::parse_tweet(embed)
+        let mut tweet = hotpapers::parse_tweet_embed(html)
             .ok_or_else(|| malformed("the embed HTML is not a tweet blockquote"))?;
         tweet.url = Cow::Owned(url);
         Ok(tweet)
@@ -390,7 +383,7 @@ fn entry(raw: Raw) -> Entry {
         return Err((id, normalise(&summary)));
     }
     let bare = id.rsplit_once("/abs/").map_or(id.as_str(), |(_, bare)| bare);
-    let Ok(parsed) = ArxivId::parse(crate::arxiv::split_version(bare).0.to_owned()) else {
+    let Ok(parsed) = ArxivId::parse(ArxivId::split_version(bare).0.to_owned()) else {
         return Err((id.clone(), format!("`{bare}` is not an arXiv id")));
     };
     let mut names: Vec<String> = primary.into_iter().collect();

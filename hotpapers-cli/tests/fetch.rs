@@ -257,7 +257,7 @@ fn tweet_appends_the_embed_under_its_paper() {
     assert_eq!(tweet.author, "Abeba Birhane");
     assert_eq!(tweet.date, time::macros::date!(2020 - 10 - 30));
     // The same text the legacy post shows for this tweet.
-    let legacy = include_str!("golden/2020-10-30---Hot-Papers.md");
+    let legacy = include_str!("../../tests/golden/2020-10-30---Hot-Papers.md");
     assert!(legacy.contains(&format!(
         "dir=\"ltr\">{}</p>&mdash; Abeba Birhane (@Abebab)",
         tweet.text

@@ -4,8 +4,7 @@
 use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::fetch::ArxivPaper;
-use crate::model::{Dir, Tweet};
-use crate::site::format_date;
+use hotpapers::{ArxivId, Dir, Tweet};
 
 /// Why a day-file was not edited.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +24,9 @@ pub enum EditError {
     /// The tweet is under the paper already.
     #[error("the tweet `{0}` is under this paper already")]
     DuplicateTweet(String),
+    /// A date before year 0, which TOML cannot write.
+    #[error("the date {0} cannot be written in a day-file")]
+    Date(time::Date),
 }
 
 fn parse(text: &str) -> Result<DocumentMut, EditError> {
@@ -40,7 +42,7 @@ fn papers(doc: &mut DocumentMut) -> Result<&mut ArrayOfTables, EditError> {
 }
 
 fn same_paper(table: &Table, id: &str) -> bool {
-    let base = |s| crate::arxiv::split_version(s).0;
+    let base = |s| ArxivId::split_version(s).0;
     table
         .get("arxiv")
         .and_then(Item::as_str)
@@ -107,8 +109,20 @@ pub fn add_tweet(text: &str, arxiv: &str, tweet: &Tweet<'_>) -> Result<String, E
     let mut table = spaced_table();
     table["url"] = value(tweet.url.as_ref());
     table["author"] = value(tweet.author.as_ref());
-    let date: toml_edit::Datetime = format_date(tweet.date).parse().expect("a formatted date parses");
-    table["date"] = value(date);
+    let date = toml_edit::Date {
+        year: tweet
+            .date
+            .year()
+            .try_into()
+            .map_err(|_| EditError::Date(tweet.date))?,
+        month: tweet.date.month().into(),
+        day: tweet.date.day(),
+    };
+    table["date"] = value(toml_edit::Datetime {
+        date: Some(date),
+        time: None,
+        offset: None,
+    });
     if tweet.lang != "en" {
         table["lang"] = value(tweet.lang.as_ref());
     }
@@ -127,8 +141,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-    use crate::arxiv::ArxivId;
-    use crate::category::Category;
+    use hotpapers::Category;
 
     const DAY: &str = "# Curated by hand.\ndate = 2020-10-30  # the day\npublished = 2020-10-31T09:40:17Z\n";
 
@@ -158,7 +171,7 @@ mod tests {
             text: Cow::Borrowed("a <br> tweet"),
         };
         let with_tweet = add_tweet(&with_paper, "2010.15581v2", &tweet).unwrap();
-        let (day, diagnostics) = crate::parse::parse_day("posts/2020-10-30.toml", &with_tweet);
+        let (day, diagnostics) = hotpapers::parse_day("posts/2020-10-30.toml", &with_tweet);
         assert!(diagnostics.is_empty(), "{diagnostics:#?}\n{with_tweet}");
         let day = day.unwrap();
         assert_eq!(day.papers[0].title, "It's \"quoted\"");

@@ -8,6 +8,9 @@
 //!   from the arXiv API and from tweet embeds.
 //! - `hotpapers schema`: the JSON Schema of day-files.
 
+mod edit;
+mod fetch;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -244,10 +247,8 @@ fn edit_day(
     Ok(path)
 }
 
-fn client(root: &Path) -> anyhow::Result<hotpapers::Client> {
-    Ok(hotpapers::Client::new(hotpapers::Endpoints::from_env(
-        &Site::load(root)?,
-    )))
+fn client(root: &Path) -> anyhow::Result<fetch::Client> {
+    Ok(fetch::Client::new(fetch::Endpoints::from_env(&Site::load(root)?)))
 }
 
 /// `hotpapers add`.
@@ -262,7 +263,7 @@ fn add(root: &Path, ids: &[String], day: Option<&str>, retweets: u32, favorites:
         .collect::<anyhow::Result<_>>()?;
     let papers = client(root)?.arxiv_papers(&ids)?;
     let path = edit_day(root, date, |text| {
-        Ok(hotpapers::add_papers(text, &papers, retweets, favorites)?)
+        Ok(edit::add_papers(text, &papers, retweets, favorites)?)
     })?;
     for paper in &papers {
         println!("added {} to {}: {}", paper.id, path.display(), paper.title);
@@ -278,7 +279,7 @@ fn tweet(root: &Path, url: &str, paper: &str, day: Option<&str>) -> anyhow::Resu
         bail!("`{url}` is not a tweet URL; expected `https://twitter.com/HANDLE/status/ID`");
     }
     let tweet = client(root)?.tweet(&normalised)?;
-    let path = edit_day(root, date, |text| Ok(hotpapers::add_tweet(text, paper, &tweet)?))?;
+    let path = edit_day(root, date, |text| Ok(edit::add_tweet(text, paper, &tweet)?))?;
     println!(
         "added the tweet by {} under {paper} in {}",
         tweet.author,

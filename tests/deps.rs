@@ -1,0 +1,56 @@
+//! What `cargo run` builds: the site, without the curator tools' HTTP and TLS
+//! stack. rustc's memory for the site crate (docs/BENCHMARKS.md, (e)) grows by about
+//! 110 MiB when that stack is among the site's dependencies, and cargo unifies
+//! features across the default members a plain `cargo run` selects.
+
+use std::process::Command;
+
+use crate::util::project_dir;
+
+/// The packages that depend on `krate`, as `cargo run` at the root resolves them.
+fn dependents(krate: &str) -> Vec<String> {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--invert",
+            krate,
+            "--edges",
+            "normal,build",
+            "--prefix",
+            "none",
+        ])
+        .args(["--format", "{p}"])
+        .current_dir(project_dir())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_site_is_built_without_the_curator_tools_network_stack() {
+    for krate in ["ureq", "rustls", "ring", "quick-xml", "toml_edit"] {
+        let dependents = dependents(krate);
+        assert!(
+            dependents.iter().any(|p| p == "hotpapers-cli"),
+            "{krate} is still used by the curator tools: {dependents:?}"
+        );
+        assert!(
+            !dependents
+                .iter()
+                .any(|p| p == "hotpapers-site" || p == "hotpapers"),
+            "the site now depends on {krate}: {dependents:?}"
+        );
+    }
+}
+
+#[test]
+fn the_site_publishes_with_git2() {
+    assert!(dependents("git2").iter().any(|p| p == "hotpapers-site"));
+}
