@@ -118,11 +118,7 @@ pub fn add_tweet(text: &str, arxiv: &str, tweet: &Tweet<'_>) -> Result<String, E
         month: tweet.date.month().into(),
         day: tweet.date.day(),
     };
-    table["date"] = value(toml_edit::Datetime {
-        date: Some(date),
-        time: None,
-        offset: None,
-    });
+    table["date"] = value(toml_edit::Datetime::from(date));
     if tweet.lang != "en" {
         table["lang"] = value(tweet.lang.as_ref());
     }

@@ -12,10 +12,9 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use crate::arxiv::ArxivId;
 use crate::category::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
+use crate::render::WIDGETS;
 
 const TWEET_START: &str = "<blockquote class=\"twitter-tweet\"><p lang=\"";
-const WIDGETS: &str =
-    "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>";
 
 /// A legacy post that does not follow the legacy format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -26,6 +26,7 @@ mod load;
 mod model;
 #[cfg(feature = "git")]
 mod pack;
+mod parallel;
 mod parse;
 #[cfg(feature = "git")]
 mod publish;

@@ -46,39 +46,18 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<Loaded, LoadError> {
 /// that read an absolute path but show the user a relative one.
 pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
     let files = day_files(dir)?;
-    let shown_paths: Vec<String> = files
-        .iter()
-        .map(|f| {
-            format!(
-                "{}/{}",
-                shown.trim_end_matches('/'),
-                f.file_name().unwrap_or_default().to_string_lossy()
-            )
-        })
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len().div_ceil(64))
-        .max(1);
-    let chunk = files.len().div_ceil(threads).max(1);
-    let results: Vec<Result<(Option<Day<'static>>, Diagnostics), LoadError>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .zip(shown_paths.chunks(chunk))
-            .map(|(files, shown)| {
-                scope.spawn(move || {
-                    files
-                        .iter()
-                        .zip(shown)
-                        .map(|(f, s)| load_file(f, s))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
+    let shown_path = |file: &Path| {
+        format!(
+            "{}/{}",
+            shown.trim_end_matches('/'),
+            file.file_name().unwrap_or_default().to_string_lossy()
+        )
+    };
+    let results = crate::parallel::map_chunks(&files, 64, |files| {
+        files
+            .iter()
+            .map(|f| load_file(f, &shown_path(f)))
+            .collect::<Vec<_>>()
     });
     let mut loaded = Loaded {
         files,
@@ -86,7 +65,7 @@ pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
     };
     let mut all = Diagnostics::default();
     let mut complete = true;
-    for result in results {
+    for result in results.into_iter().flatten() {
         let (day, diagnostics) = result?;
         all.0.extend(diagnostics.0);
         match day {

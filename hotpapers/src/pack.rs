@@ -31,18 +31,12 @@ struct Packed {
 
 /// Writes `blobs` into one new pack and returns their ids, in order.
 pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>, PublishError> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).max(1);
-    let chunk = blobs.len().div_ceil(threads).max(1);
-    let packed: Vec<Packed> = std::thread::scope(|scope| {
-        let workers: Vec<_> = blobs
-            .chunks(chunk)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|blob| pack_blob(blob)).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
+    let packed: Vec<Packed> = crate::parallel::map_chunks(blobs, 1, |chunk| {
+        chunk.iter().map(|blob| pack_blob(blob)).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let ids: Vec<Oid> = packed
         .iter()
         .map(|p| Oid::from_bytes(&p.id))

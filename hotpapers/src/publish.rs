@@ -47,6 +47,14 @@ pub enum Change {
 }
 
 impl Change {
+    /// `Updated` for a path committed before (`committed` is its blob), else `Added`.
+    fn of(committed: Option<Oid>) -> Change {
+        match committed {
+            Some(_) => Change::Updated,
+            None => Change::Added,
+        }
+    }
+
     /// `add`, `update` or `remove`, as in commit messages.
     pub fn verb(self) -> &'static str {
         match self {
@@ -196,7 +204,7 @@ fn commit_posts(
     let head = head_commit(repo)?;
     let base_tree = match &head {
         Some(commit) => commit.tree()?,
-        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+        None => empty_tree(repo)?,
     };
     let plan = plan(repo, &workdir, &prefix, site, &archive.days, &base_tree)?;
     let mut report = Report {
@@ -301,36 +309,18 @@ fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>
             .map(|f| f.blob.as_ref().and_then(|_| ids.next()))
             .collect());
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len().div_ceil(64))
-        .max(1);
-    let chunk = files.len().div_ceil(threads);
-    let path = git_dir.to_owned();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|files| {
-                let path = &path;
-                scope.spawn(move || -> Result<Vec<Option<Oid>>, PublishError> {
-                    let repo = Repository::open(path)?;
-                    files
-                        .iter()
-                        .map(|f| Ok(f.blob.as_deref().map(|b| repo.blob(b)).transpose()?))
-                        .collect()
-                })
-            })
-            .collect();
-        let mut ids = Vec::with_capacity(files.len());
-        for worker in workers {
-            ids.extend(
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            );
-        }
-        Ok(ids)
-    })
+    let chunks = crate::parallel::map_chunks(files, 64, |files| -> Result<Vec<Option<Oid>>, PublishError> {
+        let repo = Repository::open(git_dir)?;
+        files
+            .iter()
+            .map(|f| Ok(f.blob.as_deref().map(|b| repo.blob(b)).transpose()?))
+            .collect()
+    });
+    let mut ids = Vec::with_capacity(files.len());
+    for chunk in chunks {
+        ids.extend(chunk?);
+    }
+    Ok(ids)
 }
 
 /// The index entry of a work-tree file whose content is the blob `id`, with the
@@ -430,6 +420,11 @@ fn open(site_root: &Path) -> Result<Repository, PublishError> {
         RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => "`git am`",
     };
     Err(PublishError::Busy(busy))
+}
+
+/// The tree of no files: what an unborn branch's first commit is built on.
+pub(crate) fn empty_tree(repo: &Repository) -> Result<git2::Tree<'_>, PublishError> {
+    Ok(repo.find_tree(repo.treebuilder(None)?.write()?)?)
 }
 
 fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, PublishError> {
@@ -659,11 +654,7 @@ fn plan(
             }
             // A new post is added whatever its id; only a committed one needs hashing.
             if committed_post.is_none() || committed_post != Some(blob_id(post.as_bytes())?) {
-                let kind = if committed_post.is_some() {
-                    Change::Updated
-                } else {
-                    Change::Added
-                };
+                let kind = Change::of(committed_post);
                 change = Some(kind);
                 plan.files.push(PlannedFile {
                     path: post_path,
@@ -680,11 +671,7 @@ fn plan(
                 source: e,
             })?;
             if committed_source.is_none() || committed_source != Some(blob_id(&source)?) {
-                let kind = if committed_source.is_some() {
-                    Change::Updated
-                } else {
-                    Change::Added
-                };
+                let kind = Change::of(committed_source);
                 change.get_or_insert(Change::Updated);
                 plan.files.push(PlannedFile {
                     path: source_path,
@@ -699,6 +686,7 @@ fn plan(
         }
     }
     // Day-files committed earlier and deleted since: remove them and their posts.
+    let compiled: HashSet<Date> = days.iter().map(|d| d.date).collect();
     let mut committed_names: Vec<&String> = committed_sources.keys().collect();
     committed_names.sort();
     for name in committed_names {
@@ -708,7 +696,7 @@ fn plan(
         else {
             continue;
         };
-        if days.iter().any(|d| d.date == date) {
+        if compiled.contains(&date) {
             continue;
         }
         plan.files.push(PlannedFile {
@@ -913,13 +901,7 @@ impl Lock {
             path: path.clone(),
             source,
         };
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut file = tempfile::Builder::new()
-            .prefix("hotpapers-lock-")
-            .tempfile_in(dir)
-            .map_err(io)?;
-        writeln!(file, "{}", std::process::id()).map_err(io)?;
-        match file.persist_noclobber(&path) {
+        match lock_content(&path, &[]).map_err(io)?.persist_noclobber(&path) {
             Ok(_) => Ok(Lock(Some(path))),
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
                 let Some(stale_git_locks) = left_by_a_dead_run(&path) else {
@@ -943,18 +925,27 @@ impl Lock {
             path: path.clone(),
             source,
         };
-        let mut content = format!("{}\n", std::process::id());
-        for git_lock in git_locks {
-            content.push_str(&format!("{}\n", git_lock.display()));
-        }
-        let mut file = tempfile::Builder::new()
-            .prefix("hotpapers-lock-")
-            .tempfile_in(path.parent().unwrap_or(Path::new(".")))
-            .map_err(io)?;
-        file.write_all(content.as_bytes()).map_err(io)?;
-        file.persist(path).map_err(|e| io(e.error))?;
+        lock_content(path, git_locks)
+            .map_err(io)?
+            .persist(path)
+            .map_err(|e| io(e.error))?;
         Ok(())
     }
+}
+
+/// A temporary file beside the lock `path` holding what the lock says: this
+/// process's id, then the git locks it is about to take, a line each. Persisted
+/// over the lock, it replaces it whole.
+fn lock_content(path: &Path, git_locks: &[PathBuf]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut content = format!("{}\n", std::process::id());
+    for git_lock in git_locks {
+        content.push_str(&format!("{}\n", git_lock.display()));
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix("hotpapers-lock-")
+        .tempfile_in(path.parent().unwrap_or(Path::new(".")))?;
+    file.write_all(content.as_bytes())?;
+    Ok(file)
 }
 
 /// The git locks a dead run had noted, if the lock's holder has ended (known

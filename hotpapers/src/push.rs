@@ -11,7 +11,7 @@ use std::process::Command;
 use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
 use git2::{Delta, ErrorCode, FileMode, Oid, Repository};
 
-use crate::publish::PublishError;
+use crate::publish::{empty_tree, PublishError};
 
 /// Where to push.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub(crate) fn push(
             }
             Some(refusal) => refusal,
         };
-        let Some(remote_tip) = remote.fetch(repo, &target.remote, &branch)? else {
+        let Some(remote_tip) = remote.fetch(repo, &branch)? else {
             return Err(PublishError::Push(format!("the push was refused: {refusal}")));
         };
         if repo.graph_descendant_of(local, remote_tip)? || local == remote_tip {
@@ -144,7 +144,7 @@ fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, Publis
     let commit = repo.find_commit(ours.commit)?;
     let base_tree = match ours.parent {
         Some(parent) => repo.find_commit(parent)?.tree()?,
-        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+        None => empty_tree(repo)?,
     };
     let onto_commit = repo.find_commit(onto)?;
     let onto_tree = onto_commit.tree()?;
@@ -261,7 +261,8 @@ impl Remote {
     }
 
     /// Fetches the remote `branch`; its commit, or `None` if it does not exist.
-    fn fetch(&self, repo: &Repository, remote: &str, branch: &str) -> Result<Option<Oid>, PublishError> {
+    fn fetch(&self, repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> {
+        let remote = &self.name;
         let tracking = format!("refs/remotes/{remote}/{branch}");
         let refspec = format!("+refs/heads/{branch}:{tracking}");
         if self.local {

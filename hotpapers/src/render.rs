@@ -7,8 +7,9 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::model::{Day, Paper, Tweet};
 use crate::site::{fill, Site};
 
-const WIDGETS: &str =
-    "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n";
+/// The line after every tweet embed in a post.
+pub(crate) const WIDGETS: &str =
+    "<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>";
 
 /// Renders a day's post.
 pub fn render(day: &Day<'_>, site: &Site) -> String {
@@ -162,7 +163,7 @@ fn tweet_block(tweet: &Tweet<'_>, out: &mut String) {
         tweet.date.year()
     );
     out.push_str(WIDGETS);
-    out.push('\n');
+    out.push_str("\n\n");
 }
 
 #[cfg(test)]

@@ -99,19 +99,7 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     // A repository whose day-files are committed and whose posts are not yet.
     std::fs::write(site.join(".gitignore"), "/target\n")?;
     git(&site, &["init", "-q"])?;
-    git(&site, &["add", "-A"])?;
-    git(
-        &site,
-        &[
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@example.com",
-            "commit",
-            "-qm",
-            "day-files",
-        ],
-    )?;
+    commit_all(&site, "day-files")?;
 
     let (render_mb_s, decode_ms) = render_speed(&posts)?;
     eprintln!("   (a) render: {render_mb_s:.0} MB/s");
@@ -274,22 +262,7 @@ fn git_baseline(site: &Path, bench_dir: &Path) -> Result<Duration> {
     }
     copy(&site.join("content"), &dir.join("content"))?;
     git(&dir, &["init", "-q"])?;
-    let (result, took) = timed(|| -> Result<()> {
-        git(&dir, &["add", "-A"])?;
-        git(
-            &dir,
-            &[
-                "-c",
-                "user.name=bench",
-                "-c",
-                "user.email=bench@example.com",
-                "commit",
-                "-qm",
-                "posts",
-            ],
-        )?;
-        Ok(())
-    });
+    let (result, took) = timed(|| -> Result<()> { commit_all(&dir, "posts") });
     result?;
     Ok(took)
 }
@@ -342,6 +315,14 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
     let mut command = Command::new("git");
     command.args(args).current_dir(dir);
     run(command)
+}
+
+/// `git add -A && git commit`, as the bench identity.
+fn commit_all(dir: &Path, message: &str) -> Result<()> {
+    git(dir, &["add", "-A"])?;
+    let identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.com"];
+    git(dir, &[&identity[..], &["commit", "-qm", message]].concat())?;
+    Ok(())
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
