@@ -40,11 +40,18 @@ pub struct Diagnostic {
     pub expected: String,
     /// A likely fix, such as ``did you mean `cs.LG`?``.
     pub hint: Option<String>,
-    /// The offending line, for display.
+    /// The offending line, for display; a long line is cut to a window around
+    /// the column.
     pub source_line: String,
+    /// The column (0-based, in characters) of the line where `source_line`
+    /// starts: 0 unless a long line was cut.
+    pub source_from: usize,
     /// Columns the caret covers, at least 1.
     pub width: usize,
 }
+
+/// Longest stretch of a source line shown; longer lines are cut around the caret.
+const WINDOW: usize = 100;
 
 /// A day-file's text and the name to show for it.
 #[derive(Clone, Copy, Debug)]
@@ -57,6 +64,9 @@ pub struct Source<'s> {
 
 impl Source<'_> {
     /// A diagnostic for the bytes `span` of this file.
+    ///
+    /// Reads the file to find the line; to place many, build a [`LineIndex`] once
+    /// and use [`Source::diagnostic_in`].
     pub fn diagnostic(
         &self,
         severity: Severity,
@@ -64,26 +74,101 @@ impl Source<'_> {
         message: impl Into<String>,
         expected: impl Into<String>,
     ) -> Diagnostic {
-        let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
-        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
-        let line = self.text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
-        let column = self.text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(self.text, span.end.clamp(start, line_end));
-        let width = self.text[start..end].chars().count().max(1);
+        self.diagnostic_in(&LineIndex::new(self.text), severity, span, message, expected)
+    }
+
+    /// A diagnostic for the bytes `span` of this file, lines found in `index`.
+    pub fn diagnostic_in(
+        &self,
+        index: &LineIndex,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Diagnostic {
+        let text = self.text;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let (line, line_start, line_end) = index.line_of(text, start);
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+        let width = text[start..end].chars().count().max(1);
+        // Only a window of a long line is kept: a file of one long line with many
+        // problems must not hold a copy of the line for each.
+        let (source_from, source_line) = if line_end - line_start <= 4 * WINDOW {
+            (0, text[line_start..line_end].to_owned())
+        } else {
+            let from = (column - 1).saturating_sub(WINDOW);
+            let shown: String = text[line_start..line_end]
+                .chars()
+                .skip(from)
+                .take(3 * WINDOW)
+                .collect();
+            (from, shown)
+        };
         Diagnostic {
             severity,
             path: self.path.to_owned(),
             line,
             column,
-            message: message.into(),
-            expected: expected.into(),
+            message: printable(message.into()),
+            expected: printable(expected.into()),
             hint: None,
-            source_line: self.text[line_start..line_end].trim_end_matches('\r').to_owned(),
+            source_line,
+            source_from,
             width,
         }
+    }
+}
+
+/// Where each line of a text starts, found in one pass, so that placing many
+/// problems in a large file does not read it again for each.
+#[derive(Clone, Debug)]
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts.collect())
+    }
+
+    /// The 1-based line holding byte `at`, and the bytes where it starts and ends
+    /// (before its `\n`).
+    fn line_of(&self, text: &str, at: usize) -> (usize, usize, usize) {
+        let line = self.0.partition_point(|&start| start <= at).max(1);
+        let start = self.0[line - 1];
+        let end = self.0.get(line).map_or(text.len(), |next| next - 1);
+        (line, start, end.max(start))
+    }
+}
+
+/// Text with every control character but tab escaped, so that nothing a file
+/// holds reaches a terminal or a CI log as a control sequence or a forged line.
+fn printable(text: String) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text;
+    }
+    text.chars()
+        .flat_map(|c| {
+            let escaped = c.is_control() && c != '\t';
+            let (one, many) = if escaped {
+                (None, Some(c.escape_default()))
+            } else {
+                (Some(c), None)
+            };
+            one.into_iter().chain(many.into_iter().flatten())
+        })
+        .collect()
+}
+
+/// A character of a source line as shown: a control character is shown as its
+/// Unicode control picture (`\r` as `␍`), one column wide like the original.
+fn shown_char(c: char) -> char {
+    match u32::from(c) {
+        code @ 0..=0x1F if c != '\t' => char::from_u32(0x2400 + code).unwrap_or('?'),
+        0x7F => '\u{2421}',
+        _ if c.is_control() => '\u{FFFD}',
+        _ => c,
     }
 }
 
@@ -144,26 +229,29 @@ impl Diagnostic {
     }
 }
 
-/// Longest stretch of a source line shown; longer lines are cut around the caret.
-const WINDOW: usize = 100;
-
 impl fmt::Display for Diagnostic {
     /// The headline, then the line with a caret under the value, as rustc shows code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let chars: Vec<char> = self.source_line.chars().collect();
-        let caret_at = self.column - 1;
+        let chars: Vec<char> = self.source_line.chars().map(shown_char).collect();
+        let caret_at = (self.column - 1)
+            .saturating_sub(self.source_from)
+            .min(chars.len());
         let (from, to) = if chars.len() <= WINDOW {
             (0, chars.len())
         } else {
             let from = caret_at.saturating_sub(WINDOW / 3);
             (from, (from + WINDOW).min(chars.len()))
         };
-        let lead = if from > 0 { "..." } else { "" };
+        let lead = if from > 0 || self.source_from > 0 {
+            "..."
+        } else {
+            ""
+        };
         let tail = if to < chars.len() { "..." } else { "" };
         let shown: String = chars[from..to].iter().collect();
         let pad: String = lead
             .chars()
-            .chain(chars[from..caret_at.min(to)].iter().copied())
+            .chain(chars[from..caret_at.clamp(from, to)].iter().copied())
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let width = self.width.min(to.saturating_sub(caret_at)).max(1);
@@ -285,6 +373,37 @@ mod tests {
             source.diagnostic(Severity::Error, at..at + 1, "m", "e").column,
             13
         );
+    }
+
+    #[test]
+    fn shows_a_long_line_of_bare_carriage_returns_without_panicking() {
+        let text = format!("# {}\r\r\r", "x".repeat(300));
+        let source = Source {
+            path: "p.toml",
+            text: &text,
+        };
+        let shown = source
+            .diagnostic(Severity::Error, text.len() - 1..text.len(), "m\r\u{1b}[2J", "e")
+            .to_string();
+        assert!(shown.contains("␍"), "{shown}");
+        assert!(!shown.contains(['\r', '\u{1b}']), "{shown:?}");
+        assert!(shown.starts_with("p.toml:1:305: m\\r\\u{1b}[2J"), "{shown}");
+    }
+
+    #[test]
+    fn keeps_a_window_of_a_long_line_not_the_line() {
+        let text = format!("{}BAD{}", "a".repeat(100_000), "b".repeat(100_000));
+        let source = Source {
+            path: "p.toml",
+            text: &text,
+        };
+        let at = text.find("BAD").unwrap();
+        let d = source.diagnostic(Severity::Error, at..at + 3, "m", "e");
+        assert!(d.source_line.len() <= 300, "{}", d.source_line.len());
+        assert_eq!(d.column, 100_001);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[3].find('^'), lines[2].find("BAD"), "{shown}");
     }
 
     #[test]

@@ -1,353 +1,485 @@
-//! Keeps day-file text from running or loading anything in a reader's browser.
+//! The HTML policy: what day-file text may put into a reader's page.
 //!
-//! The blog renders Markdown with raw HTML enabled, so every text field is checked
-//! the way a browser and a CommonMark parser would read it: tags as the HTML
-//! tokenizer splits them, attribute values and link destinations after entity
-//! decoding, schemes with whitespace and control characters removed. Text that
-//! only looks like HTML (`$\omega<2.37$`, `<human, object, interaction>`) passes.
+//! A post is Markdown with raw HTML on, so a field is read by one of two parsers
+//! before the browser sees it, and is checked by that parser's rules:
+//!
+//! - [`Context::Markdown`] (title, authors, abstract) is inline Markdown text: no
+//!   raw HTML at all (nothing CommonMark could read as a tag, comment, processing
+//!   instruction, declaration, CDATA section or autolink), no images, links only to
+//!   `http`, `https` and `mailto` URLs, and `\n` as the only line ending. Links,
+//!   images and fences are found by pulldown-cmark, in the field's place in the post.
+//! - [`Context::EmbedText`] (tweet author) sits inside the embed's HTML block, read
+//!   directly by the browser's HTML tokenizer: text and character references only.
+//! - [`Context::EmbedHtml`] (tweet text) is read by a WHATWG tokenizer (html5gum)
+//!   and may hold text, character references, `<br>` and `<a href="http(s)://…">`
+//!   … `</a>`, written exactly so, balanced, and with not one tokenizer error, so it
+//!   ends in the data state and nothing after it is read differently.
+//!
+//! Nothing is decided by looking for "dangerous" names: what is not allowed is
+//! refused. Text that only looks like HTML (`k<k'`, `$m<n^{1.19}$`,
+//! `<human, object, interaction>`) is text to both parsers and passes untouched.
 
-/// Which HTML a field may hold.
+use std::ops::Range;
+
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+
+/// Where a field's text lands in the post, and so which parser reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Allowed {
-    /// Any harmless markup: no element that runs or loads, no handler, no script URL.
-    Text,
-    /// Tweet embed HTML: only `<a href="http(s)://...">`, `</a>` and `<br>`.
-    TweetHtml,
+pub(crate) enum Context {
+    /// Inline Markdown text: the title (in the paper's heading), the authors and
+    /// the abstract (each a paragraph).
+    Markdown(Block),
+    /// Plain text inside the embed's HTML: the tweet author.
+    EmbedText,
+    /// The tweet's body inside the embed's HTML.
+    EmbedHtml,
 }
 
-/// Elements that run code or load something when the post is shown.
-const FORBIDDEN: &[&str] = &[
-    "applet", "audio", "base", "button", "embed", "form", "frame", "frameset", "iframe", "image", "img",
-    "input", "link", "meta", "object", "picture", "portal", "script", "source", "style", "track", "video",
-];
+/// The Markdown block a field is rendered in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// `# 1. TITLE`.
+    Heading,
+    /// A paragraph of its own.
+    Paragraph,
+    /// A paragraph right after a list (the abstract, after the category links),
+    /// where an indented line continues the list's last item.
+    AfterList,
+}
 
-/// URL schemes that run code or carry inline content.
-const SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];
+/// Why a text breaks the policy, and where: `at` is a byte range of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Violation {
+    /// The offending bytes of the checked text.
+    pub(crate) at: Range<usize>,
+    /// What was found, for the curator.
+    pub(crate) message: String,
+}
 
-/// Why a text is unsafe, as a message for the curator.
-pub(crate) fn check(text: &str, allowed: Allowed) -> Result<(), String> {
+fn violation(at: Range<usize>, message: impl Into<String>) -> Violation {
+    Violation {
+        at,
+        message: message.into(),
+    }
+}
+
+/// Checks `text` against the policy of `context`.
+pub(crate) fn check(text: &str, context: Context) -> Result<(), Violation> {
+    match context {
+        Context::Markdown(block) => {
+            line_endings(text)?;
+            no_raw_html(text)?;
+            markdown_links(text, block)
+        }
+        Context::EmbedText => embed(text, false),
+        Context::EmbedHtml => embed(text, true),
+    }
+}
+
+/// Allowed schemes of a Markdown link.
+const LINK_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Allowed schemes of a tweet's `<a href>`.
+const EMBED_SCHEMES: &[&str] = &["http", "https"];
+
+/// `\n` only: a lone `\r` is a line ending to CommonMark and a browser, and would
+/// start a new block (a heading, a list) inside the field.
+fn line_endings(text: &str) -> Result<(), Violation> {
     let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(offset) = text[at..].find('<') {
-        let start = at + offset;
-        at = start + 1;
-        let Some(tag) = Tag::parse(&text[start..]) else {
-            continue;
-        };
-        at = start + tag.len;
-        if tag.name.contains(':') {
-            // A CommonMark autolink such as `<javascript:alert(1)>`.
-            check_url(&tag.name, "an autolink")?;
-            continue;
-        }
-        let name = tag.name.to_ascii_lowercase();
-        if allowed == Allowed::TweetHtml {
-            check_tweet_tag(&name, tag.closing, &tag.attributes)?;
-            continue;
-        }
-        if FORBIDDEN.contains(&name.as_str()) {
-            return Err(format!(
-                "`<{}>` can run or load content in a reader's browser",
-                tag.name
-            ));
-        }
-        for (attribute, value) in &tag.attributes {
-            check_attribute(attribute, value)?;
-        }
-    }
-    check_markdown_links(bytes, text)
-}
-
-fn check_tweet_tag(name: &str, closing: bool, attributes: &[(String, String)]) -> Result<(), String> {
-    let only = "tweet text may hold only `<a href=\"http(s)://...\">` and `<br>` tags";
-    match (name, closing) {
-        ("br", false) if attributes.is_empty() => Ok(()),
-        ("a", true) => Ok(()),
-        ("a", false) => {
-            let mut href = false;
-            for (attribute, value) in attributes {
-                if !attribute.eq_ignore_ascii_case("href") {
-                    return Err(format!("{only}, found attribute `{attribute}` on `<a>`"));
-                }
-                let url = normalise_url(value);
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(format!("{only}; `href` must be an http(s) URL"));
-                }
-                href = true;
-            }
-            if href {
-                Ok(())
-            } else {
-                Err(format!("{only}; `<a>` needs an `href`"))
-            }
-        }
-        _ => Err(format!(
-            "{only}, found `<{}{name}>`",
-            if closing { "/" } else { "" }
-        )),
-    }
-}
-
-fn check_attribute(attribute: &str, value: &str) -> Result<(), String> {
-    let lower = attribute.to_ascii_lowercase();
-    if lower.len() > 2 && lower.starts_with("on") {
-        return Err(format!(
-            "event handler attribute `{attribute}=` runs code in a reader's browser"
-        ));
-    }
-    check_url(value, &format!("attribute `{attribute}`"))
-}
-
-fn check_url(value: &str, place: &str) -> Result<(), String> {
-    let url = normalise_url(value);
-    match SCHEMES.iter().find(|scheme| url.starts_with(*scheme)) {
-        Some(scheme) => Err(format!(
-            "`{scheme}` URL in {place} can run code in a reader's browser"
+    match (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        Some(i) => Err(violation(
+            i..i + 1,
+            "a carriage return (`\\r`) that is not part of a `\\r\\n` line ending",
         )),
         None => Ok(()),
     }
 }
 
-/// Markdown links and reference definitions: `[x](dest)` and `[x]: dest`.
-fn check_markdown_links(bytes: &[u8], text: &str) -> Result<(), String> {
-    for (i, pair) in bytes.windows(2).enumerate() {
-        if pair == b"](" || pair == b"]:" {
-            let rest = &text[i + 2..];
-            let destination: String = rest
-                .trim_start()
-                .trim_start_matches('<')
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != ')' && *c != '>')
-                .collect();
-            check_url(&destination, "a Markdown link")?;
+/// Refuses every `<` that CommonMark could read as the start of raw HTML or an
+/// autolink. The rule is wider than any one parser's (it does not wait for the
+/// closing `>`), so no Markdown renderer finds markup in what it accepts.
+fn no_raw_html(text: &str) -> Result<(), Violation> {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('<') {
+        let rest = &bytes[at + 1..];
+        if let Some(what) = raw_html_start(rest) {
+            let end = text[at..]
+                .find(|c: char| c.is_whitespace() || c == '>')
+                .map_or(text.len(), |i| {
+                    at + i + usize::from(text[at + i..].starts_with('>'))
+                });
+            return Err(violation(
+                at..end.max(at + 1),
+                format!("{what}, which Markdown passes to the page as raw HTML"),
+            ));
         }
     }
     Ok(())
 }
 
-/// A URL as a browser sees its scheme: entities and backslash escapes decoded,
-/// whitespace and control characters dropped, lower case.
-fn normalise_url(value: &str) -> String {
-    decode_entities(value)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\\')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// What the bytes after a `<` start, if CommonMark could read them as markup.
+fn raw_html_start(rest: &[u8]) -> Option<&'static str> {
+    let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
+    match rest {
+        [b'!', b'-', b'-', ..] => Some("an HTML comment"),
+        [b'!', b'[', b'C', b'D', b'A', b'T', b'A', b'[', ..] => Some("a CDATA section"),
+        [b'!', b, ..] if b.is_ascii_alphabetic() => Some("an HTML declaration"),
+        [b'?', ..] => Some("an HTML processing instruction"),
+        [b'/', b, ..] if b.is_ascii_alphabetic() => Some("an HTML closing tag"),
+        [b, ..] if b.is_ascii_alphabetic() => {
+            let name = rest.iter().take_while(|b| is_name(b)).count();
+            let scheme = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+                .count();
+            match (&rest[name..], &rest[scheme..]) {
+                (_, [b':', ..]) if (2..=32).contains(&scheme) => Some("an autolink"),
+                ([b' ' | b'\t' | b'\n' | b'\r' | b'\x0C' | b'>', ..] | [b'/', b'>', ..], _) => {
+                    Some("an HTML tag")
+                }
+                _ => email_autolink(rest),
+            }
+        }
+        _ => email_autolink(rest),
+    }
 }
 
-/// Decodes numeric character references and the named ones that can spell a
-/// scheme; browsers accept both with or without the final `;`.
-fn decode_entities(text: &str) -> String {
-    const NAMED: &[(&str, char)] = &[
-        ("colon", ':'),
-        ("tab", '\t'),
-        ("newline", '\n'),
-        ("amp", '&'),
-        ("lt", '<'),
-        ("gt", '>'),
-        ("quot", '"'),
-        ("apos", '\''),
-        ("lpar", '('),
-        ("rpar", ')'),
-        ("sol", '/'),
-        ("period", '.'),
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        let (decoded, used) = if let Some(number) = rest.strip_prefix('#') {
-            let (digits, radix, skip) = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => (hex, 16, 2),
-                None => (number, 10, 1),
-            };
-            let len = digits
-                .bytes()
-                .take_while(|b| (*b as char).is_digit(radix))
-                .count();
-            let value = u32::from_str_radix(&digits[..len.min(8)], radix).ok();
-            match value.and_then(char::from_u32) {
-                Some(c) if len > 0 => (Some(c), skip + len),
-                _ => (None, 0),
+/// `<user@example.com>`: CommonMark's email autolink, read up to its `>`.
+fn email_autolink(rest: &[u8]) -> Option<&'static str> {
+    let local = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(b))
+        .count();
+    (local > 0 && rest.get(local) == Some(&b'@')).then_some("an email autolink")
+}
+
+/// Images and links as pulldown-cmark finds them with the field in its place.
+fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
+    // One line, as rendered: the abstract's line breaks become spaces (same length,
+    // so offsets stay those of `text`).
+    let line = text.replace(['\r', '\n'], " ");
+    let prefix = match block {
+        Block::Heading => "# 1. ",
+        Block::Paragraph => "",
+        Block::AfterList => "- [cs.LG](https://arxiv.org/list/cs.LG/recent)\n\n",
+    };
+    let source = format!("{prefix}{line}");
+    let place = |range: Range<usize>| {
+        let start = range.start.saturating_sub(prefix.len()).min(text.len());
+        start..range.end.saturating_sub(prefix.len()).clamp(start, text.len())
+    };
+    let mut parser = Parser::new(&source).into_offset_iter();
+    for (event, range) in parser.by_ref() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                return Err(violation(place(range), "raw HTML"));
             }
-        } else {
-            let len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-            let name = rest[..len].to_ascii_lowercase();
-            match NAMED.iter().find(|(n, _)| *n == name) {
-                Some(&(_, c)) => (Some(c), len),
-                None => (None, 0),
+            Event::Start(Tag::Image { .. }) => {
+                return Err(violation(
+                    place(range),
+                    "a Markdown image, which loads from another site when the post is read",
+                ));
             }
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[used..];
-                rest = rest.strip_prefix(';').unwrap_or(rest);
+            Event::Start(Tag::Link { dest_url, .. })
+                if !scheme_of(&dest_url).is_some_and(|s| LINK_SCHEMES.contains(&s.as_str())) =>
+            {
+                return Err(violation(
+                    place(range),
+                    format!("a Markdown link to `{}`", crate::validate::quoted(&dest_url)),
+                ));
             }
-            None => out.push('&'),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                return Err(violation(
+                    place(range),
+                    "a code fence, which would swallow the rest of the post",
+                ));
+            }
+            _ => {}
         }
     }
-    out.push_str(rest);
-    out
+    // A definition is used by `[x]` anywhere in the post, in any field.
+    let definition = parser
+        .reference_definitions()
+        .iter()
+        .next()
+        .map(|(_, d)| d.span.clone());
+    match definition {
+        Some(span) => Err(violation(
+            place(span),
+            "a Markdown link reference definition, which turns `[…]` anywhere in the post into a link",
+        )),
+        None => Ok(()),
+    }
 }
 
-/// A start or end tag as the HTML tokenizer reads it.
-struct Tag {
-    name: String,
-    closing: bool,
-    attributes: Vec<(String, String)>,
-    /// Bytes from `<` to after `>` (or the end of the text).
-    len: usize,
+/// A URL's scheme, lower case, as the URL standard reads it: leading and trailing
+/// controls and spaces trimmed, tabs and line breaks removed. `None` for a
+/// relative URL.
+pub(crate) fn scheme_of(url: &str) -> Option<String> {
+    let url: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
 }
 
-impl Tag {
-    /// Reads a tag at the start of `text` (which starts with `<`); `None` where the
-    /// tokenizer would see text, as in `<2.37` or `< b`.
-    fn parse(text: &str) -> Option<Tag> {
-        let mut chars = text.char_indices().skip(1).peekable();
-        let closing = chars.next_if(|&(_, c)| c == '/').is_some();
-        if !chars.peek().is_some_and(|&(_, c)| c.is_ascii_alphabetic()) {
-            return None;
-        }
-        let mut name = String::new();
-        while let Some((_, c)) = chars.next_if(|&(_, c)| !is_space(c) && c != '/' && c != '>') {
-            name.push(c);
-        }
-        let mut attributes = Vec::new();
-        loop {
-            while chars.next_if(|&(_, c)| is_space(c) || c == '/').is_some() {}
-            let Some(&(at, c)) = chars.peek() else {
-                return Some(Tag {
-                    name,
-                    closing,
-                    attributes,
-                    len: text.len(),
-                });
-            };
-            if c == '>' {
-                return Some(Tag {
-                    name,
-                    closing,
-                    attributes,
-                    len: at + 1,
-                });
+/// Text inside the embed's HTML, read by a WHATWG tokenizer. `links` allows the
+/// tweet body's `<a href>`, `</a>` and `<br>`.
+fn embed(text: &str, links: bool) -> Result<(), Violation> {
+    let only = if links {
+        "tweet text may hold only text, `<a href=\"https://…\">…</a>` and `<br>`"
+    } else {
+        "this text is read as HTML and may hold only text and character references"
+    };
+    let mut open_link: Option<Range<usize>> = None;
+    let tokens = Tokenizer::new_with_emitter(text, DefaultEmitter::<usize>::new_with_span());
+    for token in tokens {
+        let Ok(token) = token;
+        match token {
+            Token::String(_) => {}
+            Token::Error(error) => {
+                let at = error.span.start..error.span.end;
+                return Err(violation(
+                    at,
+                    format!(
+                        "HTML that a browser reads with the parse error `{}`; {only}",
+                        error.value
+                    ),
+                ));
             }
-            let mut attribute = String::new();
-            while let Some((_, c)) = chars
-                .next_if(|&(_, c)| !is_space(c) && c != '/' && c != '>' && (c != '=' || attribute.is_empty()))
-            {
-                attribute.push(c);
-            }
-            while chars.next_if(|&(_, c)| is_space(c)).is_some() {}
-            let mut value = String::new();
-            if chars.next_if(|&(_, c)| c == '=').is_some() {
-                while chars.next_if(|&(_, c)| is_space(c)).is_some() {}
-                match chars.next_if(|&(_, c)| c == '"' || c == '\'') {
-                    Some((_, quote)) => {
-                        for (_, c) in chars.by_ref() {
-                            if c == quote {
-                                break;
-                            }
-                            value.push(c);
+            Token::StartTag(tag) if links => {
+                let at = tag.span.start..tag.span.end;
+                let written = &text[at.clone()];
+                match &**tag.name {
+                    b"br" if written == "<br>" => {}
+                    b"a" => {
+                        if open_link.is_some() {
+                            return Err(violation(at, format!("a link inside a link; {only}")));
                         }
+                        let href = tag.attributes.get(b"href".as_slice()).map(|v| v.to_vec());
+                        let href = href.and_then(|v| String::from_utf8(v).ok());
+                        let canonical = written
+                            .strip_prefix("<a href=\"")
+                            .and_then(|rest| rest.strip_suffix("\">"))
+                            .is_some_and(|value| !value.contains('"'));
+                        let scheme_ok = href
+                            .as_deref()
+                            .and_then(scheme_of)
+                            .is_some_and(|s| EMBED_SCHEMES.contains(&s.as_str()));
+                        if !(canonical && tag.attributes.len() == 1 && scheme_ok) {
+                            return Err(violation(
+                                at,
+                                format!("`{}`; {only}", crate::validate::quoted(written)),
+                            ));
+                        }
+                        open_link = Some(at);
                     }
-                    None => {
-                        while let Some((_, c)) = chars.next_if(|&(_, c)| !is_space(c) && c != '>') {
-                            value.push(c);
-                        }
+                    _ => {
+                        return Err(violation(
+                            at,
+                            format!("`{}`; {only}", crate::validate::quoted(written)),
+                        ))
                     }
                 }
             }
-            attributes.push((attribute, value));
+            Token::EndTag(tag) if links && &text[tag.span.start..tag.span.end] == "</a>" => {
+                if open_link.take().is_none() {
+                    let at = tag.span.start..tag.span.end;
+                    return Err(violation(at, format!("`</a>` closes no link; {only}")));
+                }
+            }
+            Token::StartTag(html5gum::StartTag { span, .. })
+            | Token::EndTag(html5gum::EndTag { span, .. })
+            | Token::Comment(html5gum::Spanned { span, .. })
+            | Token::Doctype(html5gum::Doctype { span, .. }) => {
+                let at = span.start..span.end.max(span.start + 1).min(text.len());
+                let shown = text.get(at.clone()).unwrap_or("<");
+                return Err(violation(
+                    at,
+                    format!("`{}`; {only}", crate::validate::quoted(shown)),
+                ));
+            }
         }
     }
-}
-
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+    match open_link {
+        Some(at) => Err(violation(
+            at,
+            format!("a link that is never closed with `</a>`; {only}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(s: &str) -> Result<(), String> {
-        check(s, Allowed::Text)
+    fn markdown(s: &str) -> Result<(), Violation> {
+        check(s, Context::Markdown(Block::Paragraph))
     }
 
-    fn tweet(s: &str) -> Result<(), String> {
-        check(s, Allowed::TweetHtml)
+    fn title(s: &str) -> Result<(), Violation> {
+        check(s, Context::Markdown(Block::Heading))
+    }
+
+    fn tweet(s: &str) -> Result<(), Violation> {
+        check(s, Context::EmbedHtml)
     }
 
     #[test]
-    fn keeps_ordinary_angle_brackets() {
+    fn text_that_only_looks_like_html_passes() {
         for ok in [
-            r"$\omega<2.37$",
+            "for some k<k', the decomposition only needs O(k) space",
             "<human, object, interaction>",
+            "$m<n^{1.19}$",
+            "$f<n/2$",
+            r"$\omega<2.37$",
             "a < b > c",
-            "x<y",
-            "<i>italic</i> and <sub>2</sub>",
+            "<2.37",
+            "a <- b",
             "data: we collected it",
             "the javascript: language",
-            "[link](https://example.com) and [ref]: https://arxiv.org",
+            "[link](https://example.com) and << 2 >>",
+            "mail [us](mailto:a@example.com)",
+            "line one\nline two\r\nline three",
+            "&lt;script&gt; is text, and so is &amp; and &#106;",
         ] {
-            assert_eq!(text(ok), Ok(()), "{ok}");
+            assert_eq!(markdown(ok), Ok(()), "{ok}");
+            assert_eq!(title(&ok.replace(['\r', '\n'], " ")), Ok(()), "{ok}");
+        }
+        assert_eq!(markdown("ends in <b"), Ok(()), "no tag without its `>`");
+    }
+
+    #[test]
+    fn markdown_fields_refuse_raw_html() {
+        for (bad, at) in [
+            ("<b title=\"<img src=x onerror=alert(1)>", 0),
+            ("<b! title=\"<img src=x onerror=alert(1)>", 11),
+            ("<b title=\"a\"x=\"y\">", 0),
+            ("<!--<b title=\"--><img src=x onerror=alert(1)>\">", 0),
+            ("x <x:y autofocus onfocus=alert(1)>new</x:y>", 37),
+            ("<xmp><b title=\"</xmp><img src=x onerror=alert(1)>\">", 0),
+            ("<a href=\"&#0000000106;avascript:alert(1)\">A paper</a>", 0),
+            ("abstract <plaintext>", 9),
+            ("new paper <!--", 10),
+            ("<i>italic</i>", 0),
+            ("end </p>", 4),
+            ("<?php x ?>", 0),
+            ("<!DOCTYPE html>", 0),
+            ("<![CDATA[x]]>", 0),
+            ("<javascript:alert(1)>", 0),
+            ("<https://arxiv.org>", 0),
+            ("<me@example.com>", 0),
+            ("<br/>", 0),
+            ("<b\tstyle=x>", 0),
+            ("x<y and y>z", 1),
+        ] {
+            let error = markdown(bad).expect_err(bad);
+            assert_eq!(error.at.start, at, "{bad}: {error:?}");
         }
     }
 
     #[test]
-    fn rejects_code_in_text() {
+    fn markdown_links_go_only_to_the_web_and_images_are_refused() {
         for bad in [
-            "<script>alert(1)</script>",
-            "<ScRiPt>alert(1)</ScRiPt>",
-            "<iframe src=x>",
-            "<object data=x>",
-            "<embed src=x>",
-            "<style>body{}</style>",
-            "<link rel=stylesheet href=x>",
-            "<meta http-equiv=refresh>",
-            "<img src=x onerror=alert(1)>",
-            "<svg onload=alert(1)>",
-            "<math><mi xlink:href=\"javascript:alert(1)\">",
-            "<b onmouseover='x'>hi</b>",
-            "<a href=\"javascript:alert(1)\">x</a>",
-            "<a href=\"&#106;avascript:alert(1)\">x</a>",
-            "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
-            "<a href=\"java&#x09;script:alert(1)\">x</a>",
-            "<a href=\"java&Tab;script&colon;alert(1)\">x</a>",
-            "<a href=' JaVaScRiPt:alert(1)'>x</a>",
-            "<a href=\"vbscript:msgbox\">x</a>",
-            "<a href=\"data:text/html;base64,xx\">x</a>",
             "[click](javascript:alert(1))",
             "[click](<javascript:alert(1)>)",
             "[click](&#106;avascript:alert(1))",
-            "[ref]: javascript:alert(1)",
-            "<javascript:alert(1)>",
+            "[click](vbscript:x)",
+            "[click](data:text/html,x)",
+            "[click](/relative)",
+            "[x]: javascript:alert(1)",
+            "[x]: https://example.com",
+            "![](https://tracker.example/p.gif)",
+            "![alt](x.png)",
         ] {
-            assert!(text(bad).is_err(), "{bad}");
+            assert!(markdown(bad).is_err(), "{bad}");
+        }
+        assert!(markdown("```js\ncode").is_err(), "a fence swallows the post");
+        let abstract_ = |s| check(s, Context::Markdown(Block::AfterList));
+        assert!(
+            abstract_("    ```<").is_err(),
+            "a fence inside the list item above"
+        );
+        assert_eq!(abstract_("    indented"), Ok(()));
+        assert_eq!(markdown("[ok](https://arxiv.org/abs/2010.00001)"), Ok(()));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_refused() {
+        let error = markdown("one\r# two\r- three").unwrap_err();
+        assert_eq!(error.at, 3..4);
+        assert_eq!(markdown("one\r\ntwo"), Ok(()));
+    }
+
+    #[test]
+    fn tweets_allow_canonical_links_and_breaks_only() {
+        for ok in [
+            "new paper <a href=\"https://t.co/x\">https://t.co/x</a><br><br>w/ &amp; conf&#39;s",
+            "&lt;script&gt; is shown as text",
+            "a > b and \"quotes\" and 'single'",
+            "<a href=\"https://twitter.com/x?ref_src=twsrc%5Etfw\">@x</a>",
+            "",
+        ] {
+            assert_eq!(tweet(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "<b>bold</b>",
+            "<a href=\"ftp://x\">x</a>",
+            "<a href=\"https://x\" onclick=\"x\">x</a>",
+            "<a>x</a>",
+            "<br onload=x>",
+            "<a href=\"https://t.co/x",
+            "new paper <!--",
+            "<!--<b title=\"--><img src=x onerror=alert(1)>\">",
+            "<x:y autofocus tabindex=1 onfocus=alert(document.domain)>new paper</x:y>",
+            "<a href=\"&#0000000106;avascript:alert(1)\">x</a>",
+            "<a href=\" javascript:alert(1)\">x</a>",
+            "<A HREF=\"https://x\">x</a>",
+            "<a href=https://x>x</a>",
+            "<a href=\"https://x\">x",
+            "x</a>",
+            "<a href=\"https://x\"><a href=\"https://y\">y</a></a>",
+            "<a href=\"https://x\"/>",
+            "<br/>",
+            "</br>",
+            "&#0;",
+            "&#x110000;",
+            "a <",
+            "<plaintext>",
+            "<xmp>",
+        ] {
+            assert!(tweet(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
-    fn tweets_allow_links_and_breaks_only() {
+    fn embed_text_is_text_only() {
+        assert_eq!(check("Ada &amp; Alan \"A\" 'B'", Context::EmbedText), Ok(()));
+        for bad in ["<b>x</b>", "a<b", "x <!--", "<a href=\"https://x\">x</a>", "&#0;"] {
+            assert!(check(bad, Context::EmbedText).is_err(), "{bad}");
+        }
         assert_eq!(
-            tweet("new paper <a href=\"https://t.co/x\">https://t.co/x</a><br><br>w/ &amp; &#39;"),
-            Ok(())
+            check("\" onmouseover=\"alert(1)\" x=\"", Context::EmbedText),
+            Ok(()),
+            "a quote in text is text"
         );
-        assert!(tweet("<b>bold</b>").is_err());
-        assert!(tweet("<a href=\"ftp://x\">x</a>").is_err());
-        assert!(tweet("<a href=\"https://x\" onclick=\"x\">x</a>").is_err());
-        assert!(tweet("<a>x</a>").is_err());
-        assert!(tweet("<br onload=x>").is_err());
-        assert_eq!(tweet("&lt;script&gt; is shown as text"), Ok(()));
     }
 
     #[test]
-    fn decodes_entities_like_a_browser() {
+    fn reads_schemes_as_the_url_standard_does() {
         assert_eq!(
-            decode_entities("&#106;&#x61;&colon;&amp&unknown;"),
-            "ja:&&unknown;"
+            scheme_of(" \u{1}JaVa\tScRiPt:alert(1)").as_deref(),
+            Some("javascript")
         );
+        assert_eq!(scheme_of("https://x").as_deref(), Some("https"));
+        assert_eq!(scheme_of("/relative:x"), None);
+        assert_eq!(scheme_of("no-colon"), None);
     }
 }

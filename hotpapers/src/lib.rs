@@ -41,7 +41,7 @@ mod write;
 pub use archive::{Archive, ArchiveError};
 pub use arxiv::{ArxivId, ArxivIdError};
 pub use category::{taxonomy, Category, CategoryInfo};
-pub use diagnostic::{Diagnostic, Diagnostics, Severity, Source};
+pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 pub use import::{import_post, parse_tweet_embed, ImportError};
 pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
 pub use model::{source_hash, Day, Dir, Paper, Tweet};

@@ -12,14 +12,18 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity, Source};
-use crate::html::Allowed;
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
+use crate::html::{Block, Context};
 use crate::model::{source_hash, Day, Dir, Paper, Tweet};
 use crate::schema::{self, Key};
 use crate::validate::{self, Problem};
 
 /// The largest day-file read; real days are around 20 KiB.
 pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The most problems reported for one file; the rest are counted in one more
+/// line, so a file of garbage costs no more to report than a file of a few errors.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 50;
 
 /// Parses and checks one day-file.
 ///
@@ -29,7 +33,9 @@ pub fn parse_day(path: &str, text: &str) -> (Option<Day<'static>>, Vec<Diagnosti
     let source = Source { path, text };
     let mut walker = Walker {
         source,
+        lines: None,
         diagnostics: Vec::new(),
+        more: 0,
     };
     if text.len() as u64 > MAX_DAY_FILE_BYTES {
         walker.error(
@@ -55,16 +61,20 @@ pub fn parse_day(path: &str, text: &str) -> (Option<Day<'static>>, Vec<Diagnosti
         walker.error(span, Problem::new(format!("malformed TOML: {message}"), expected));
     }
     if !errors.is_empty() {
-        return (None, walker.diagnostics);
+        return (None, walker.finish());
     }
     let day = walker.day(document.get_ref(), source_hash(text.as_bytes()));
     let failed = walker.diagnostics.iter().any(Diagnostic::is_error);
-    (day.filter(|_| !failed), walker.diagnostics)
+    (day.filter(|_| !failed), walker.finish())
 }
 
 struct Walker<'s> {
     source: Source<'s>,
+    /// Built at the first problem: most files have none.
+    lines: Option<LineIndex>,
     diagnostics: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS_PER_FILE`], counted but not placed.
+    more: usize,
 }
 
 /// The key-value pairs of one table, looked up by key.
@@ -91,11 +101,30 @@ impl Walker<'_> {
     }
 
     fn report(&mut self, severity: Severity, span: Range<usize>, problem: Problem) {
-        let mut diagnostic = self
-            .source
-            .diagnostic(severity, span, problem.message, problem.expected);
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS_PER_FILE {
+            self.more += 1;
+            return;
+        }
+        let lines = self.lines.get_or_insert_with(|| LineIndex::new(self.source.text));
+        let mut diagnostic =
+            self.source
+                .diagnostic_in(lines, severity, span, problem.message, problem.expected);
         diagnostic.hint = problem.hint;
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The diagnostics, with a last one counting those left out (placed where
+    /// the last one shown is).
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if let (more @ 1.., Some(last)) = (self.more, self.diagnostics.last()) {
+            let mut summary = last.clone();
+            summary.message = format!("... and {more} more problem(s) in this file");
+            summary.expected =
+                format!("the first {MAX_DIAGNOSTICS_PER_FILE} fixed; check the file again for the rest");
+            summary.hint = None;
+            self.diagnostics.push(summary);
+        }
+        self.diagnostics
     }
 
     /// Checks the keys of a table against the format's table of keys, reporting
@@ -161,15 +190,78 @@ impl Walker<'_> {
         }
     }
 
-    /// A string shown on one line of the post, as text with harmless markup.
-    fn line_text(&mut self, value: &Spanned<DeValue<'_>>, key: &str, allowed: Allowed) -> Option<String> {
+    /// A string shown on one line of the post, held to the HTML policy of the
+    /// place it is rendered in.
+    fn line_text(&mut self, value: &Spanned<DeValue<'_>>, key: &str, context: Context) -> Option<String> {
         let text = self.string(value, key, &format!("a string: the {key}"))?;
-        let checked = validate::one_line(key, &text).and_then(|()| validate::safe_html(key, &text, allowed));
-        self.check(value.span(), checked).map(|()| text)
+        let checked =
+            validate::one_line(key, &text).and_then(|()| validate::html_policy(key, &text, context));
+        self.check_text(value.span(), &text, checked).map(|()| text)
+    }
+
+    /// The authors as the post shows them, one line joined by `, `, where two
+    /// names could make one link (`[a`, `](b)`); a problem is placed on the name
+    /// it starts in.
+    fn author_line(&mut self, names: &[(String, Range<usize>)]) -> bool {
+        let line = names
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let Err(problem) = validate::html_policy("authors", &line, Context::Markdown(Block::Paragraph))
+        else {
+            return true;
+        };
+        let at = problem.at.clone().map_or(0, |at| at.start);
+        let mut end = 0;
+        let culprit = names.iter().find(|(name, _)| {
+            end += name.len() + ", ".len();
+            at < end
+        });
+        let span = culprit.or(names.last()).map_or(0..0, |(_, span)| span.clone());
+        self.error(span, problem);
+        false
     }
 
     fn check<T>(&mut self, span: Range<usize>, result: Result<T, Problem>) -> Option<T> {
         result.map_err(|problem| self.error(span, problem)).ok()
+    }
+
+    /// Like [`Walker::check`] for a string value, placing a problem that names
+    /// bytes of `text` on those bytes of the file.
+    fn check_text<T>(&mut self, span: Range<usize>, text: &str, result: Result<T, Problem>) -> Option<T> {
+        result
+            .map_err(|problem| {
+                let span = match &problem.at {
+                    Some(at) => self.text_span(span, text, at.clone()),
+                    None => span,
+                };
+                self.error(span, problem)
+            })
+            .ok()
+    }
+
+    /// The file bytes of `at`, a range of the text of the string value at `span`,
+    /// where the value is written without escapes; otherwise the whole value.
+    fn text_span(&self, span: Range<usize>, text: &str, at: Range<usize>) -> Range<usize> {
+        let file = self.source.text;
+        let raw = file.get(span.clone()).unwrap_or_default();
+        let delimiter = if raw.starts_with("\'\'\'") || raw.starts_with("\"\"\"") {
+            3
+        } else {
+            1
+        };
+        let mut start = span.start + delimiter;
+        if delimiter == 3 {
+            start += [("\r\n", 2), ("\n", 1)]
+                .iter()
+                .find(|(newline, _)| file[start.min(file.len())..].starts_with(newline))
+                .map_or(0, |(_, len)| *len);
+        }
+        match file.get(start..start + text.len()) {
+            Some(written) if written == text => start + at.start..start + at.end,
+            _ => span,
+        }
     }
 
     fn date(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<Date> {
@@ -411,17 +503,19 @@ impl Walker<'_> {
             });
         let title = self
             .required(&fields, "title", "the paper's title")
-            .and_then(|v| self.line_text(v, "title", Allowed::Text));
+            .and_then(|v| self.line_text(v, "title", Context::Markdown(Block::Heading)));
         let authors = self
             .required(&fields, "authors", "the authors, such as `['Ada Lovelace']`")
             .and_then(|v| {
                 let names = self.strings(v, "authors", "author")?;
                 let mut ok = true;
                 for (name, span) in &names {
-                    let checked = validate::one_line("author", name)
-                        .and_then(|()| validate::safe_html("author", name, Allowed::Text));
-                    ok &= self.check(span.clone(), checked).is_some();
+                    let checked = validate::one_line("author", name).and_then(|()| {
+                        validate::html_policy("author", name, Context::Markdown(Block::Paragraph))
+                    });
+                    ok &= self.check_text(span.clone(), name, checked).is_some();
                 }
+                ok = ok && self.author_line(&names);
                 ok.then(|| names.into_iter().map(|(name, _)| Cow::Owned(name)).collect())
             });
         let categories = self
@@ -457,9 +551,16 @@ impl Walker<'_> {
                             format!("abstract holds control character U+{:04X}", u32::from(c)),
                             "text without control characters",
                         )),
-                        None => validate::safe_html("abstract", &text, Allowed::Text),
+                        None => validate::html_policy("abstract", &text, Context::Markdown(Block::AfterList)),
                     };
-                    self.check(v.span(), checked).map(|()| text)
+                    // `\r\n` line endings are kept as `\n`, as the post shows them.
+                    self.check_text(v.span(), &text, checked).map(|()| {
+                        if text.contains('\r') {
+                            text.replace("\r\n", "\n")
+                        } else {
+                            text
+                        }
+                    })
                 }),
         };
         let mut tweets = Some(Vec::new());
@@ -525,7 +626,7 @@ impl Walker<'_> {
             });
         let author = self
             .required(&fields, "author", "the display name")
-            .and_then(|v| self.line_text(v, "author", Allowed::Text));
+            .and_then(|v| self.line_text(v, "author", Context::EmbedText));
         let date = self
             .required(&fields, "date", "the tweet's date, such as `2020-10-30`")
             .and_then(|v| self.date(v, "date"));
@@ -543,7 +644,7 @@ impl Walker<'_> {
         };
         let text = self
             .required(&fields, "text", "the tweet as embed HTML")
-            .and_then(|v| self.line_text(v, "text", Allowed::TweetHtml));
+            .and_then(|v| self.line_text(v, "text", Context::EmbedHtml));
         Some(Tweet {
             url: Cow::Owned(url?),
             author: Cow::Owned(author?),

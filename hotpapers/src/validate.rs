@@ -5,7 +5,7 @@
 
 use crate::arxiv::ArxivId;
 use crate::category::Category;
-use crate::html::{self, Allowed};
+use crate::html::{self, Context};
 use crate::model::Dir;
 
 /// What is wrong with a value, before it is placed in a file.
@@ -17,6 +17,8 @@ pub struct Problem {
     pub expected: String,
     /// A likely fix.
     pub hint: Option<String>,
+    /// The offending bytes of the value's text, where narrower than the value.
+    pub at: Option<std::ops::Range<usize>>,
 }
 
 impl Problem {
@@ -25,6 +27,7 @@ impl Problem {
             message: message.into(),
             expected: expected.into(),
             hint: None,
+            at: None,
         }
     }
 
@@ -56,27 +59,52 @@ pub(crate) fn one_line(field: &str, value: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// A field whose text goes into the post as Markdown with raw HTML.
-pub(crate) fn safe_html(field: &str, value: &str, allowed: Allowed) -> Result<(), Problem> {
-    html::check(value, allowed).map_err(|why| {
-        Problem::new(
-            format!("unsafe HTML in {field}: {why}"),
-            "text that cannot run code in a reader's browser",
-        )
+/// A field whose text reaches a reader's page, against the HTML policy of the
+/// place it is rendered in.
+pub(crate) fn html_policy(field: &str, value: &str, context: Context) -> Result<(), Problem> {
+    html::check(value, context).map_err(|violation| {
+        let expected = match context {
+            Context::Markdown(_) => "plain text (Markdown links to http(s) allowed; no HTML, no images)",
+            Context::EmbedText => "plain text",
+            Context::EmbedHtml => "text with `<a href=\"https://…\">…</a>` and `<br>` only",
+        };
+        let mut problem = Problem::new(format!("{field} holds {}", violation.message), expected);
+        problem.at = Some(violation.at);
+        problem
     })
+}
+
+/// A value as a message quotes it: control characters escaped (so a value cannot
+/// forge a line of output or reach the terminal as a control sequence) and long
+/// values cut.
+pub fn quoted(value: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// An arXiv identifier.
 pub(crate) fn arxiv_id(value: &str) -> Result<ArxivId<'static>, Problem> {
     ArxivId::parse(value.to_owned())
-        .map_err(|why| Problem::new(format!("`{value}` is not an arXiv id"), why.to_string()))
+        .map_err(|why| Problem::new(format!("`{}` is not an arXiv id", quoted(value)), why.to_string()))
 }
 
 /// A category of the arXiv taxonomy.
 pub(crate) fn category(value: &str) -> Result<Category, Problem> {
     Category::from_id(value).ok_or_else(|| {
         Problem::new(
-            format!("unknown category `{value}`"),
+            format!("unknown category `{}`", quoted(value)),
             "a category of the arXiv taxonomy, such as `cs.LG`",
         )
         .hint(Category::suggest(value).map(|id| format!("did you mean `{id}`?")))
@@ -87,7 +115,7 @@ pub(crate) fn category(value: &str) -> Result<Category, Problem> {
 pub(crate) fn tweet_url(value: &str) -> Result<(), Problem> {
     tweet_handle(value).map(drop).ok_or_else(|| {
         Problem::new(
-            format!("`{value}` is not a tweet URL"),
+            format!("`{}` is not a tweet URL", quoted(value)),
             "`https://twitter.com/HANDLE/status/ID` (or on `x.com`)",
         )
     })
@@ -115,7 +143,7 @@ pub(crate) fn lang(value: &str) -> Result<(), Problem> {
         Ok(())
     } else {
         Err(Problem::new(
-            format!("`{value}` is not a language tag"),
+            format!("`{}` is not a language tag", quoted(value)),
             "a language tag such as `en`, `ja`, `pt-BR` or `und`",
         ))
     }
@@ -127,7 +155,7 @@ pub(crate) fn dir(value: &str) -> Result<Dir, Problem> {
         "ltr" => Ok(Dir::Ltr),
         "rtl" => Ok(Dir::Rtl),
         _ => Err(Problem::new(
-            format!("`{value}` is not a text direction"),
+            format!("`{}` is not a text direction", quoted(value)),
             "`ltr` or `rtl`",
         )),
     }
@@ -175,6 +203,18 @@ mod tests {
         assert!(one_line("title", "a\u{7}b").is_err());
         assert!(one_line("title", "  ").is_err());
         assert_eq!(one_line("title", "Ünïcödé 😀 \u{202E}rtl"), Ok(()));
+    }
+
+    #[test]
+    fn quotes_values_without_control_characters() {
+        assert_eq!(
+            quoted("en\n::error file=x::forged"),
+            "en\\n::error file=x::forged"
+        );
+        assert_eq!(quoted("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(quoted(&"x".repeat(100)).chars().count(), 81);
+        let problem = lang("en\n::error::forged").unwrap_err();
+        assert!(!problem.message.contains('\n'), "{}", problem.message);
     }
 
     #[test]
