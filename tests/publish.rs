@@ -262,22 +262,18 @@ fn refuses_a_bare_repository() {
 #[test]
 fn refuses_while_another_run_holds_the_lock() {
     let repo = with_days();
-    // A live process holds it: this one.
-    std::fs::write(
-        repo.repo.path().join("hotpapers.lock"),
-        format!("{}\n", std::process::id()),
-    )
-    .unwrap();
+    // Another process holds the OS lock; this test's own handle stands in for it.
+    let path = repo.repo.path().join("hotpapers.lock");
+    let held = std::fs::File::create(&path).unwrap();
+    held.lock().unwrap();
     let error = run_err(&repo);
     assert!(matches!(error, PublishError::Locked(_)));
     assert!(error.to_string().contains("another hotpapers run is publishing"));
     assert!(!repo.path().join("content").exists());
-    std::fs::remove_file(repo.repo.path().join("hotpapers.lock")).unwrap();
+    drop(held);
     run(&repo);
-    assert!(
-        !repo.repo.path().join("hotpapers.lock").exists(),
-        "a run releases its lock"
-    );
+    let again = std::fs::File::open(&path).unwrap();
+    assert!(again.try_lock().is_ok(), "a run releases its lock");
 }
 
 #[test]
@@ -464,11 +460,11 @@ fn refuses_during_a_rebase_cherry_pick_or_revert() {
 }
 
 #[test]
-fn takes_over_the_lock_of_a_run_that_was_killed() {
+fn a_lock_file_left_by_a_killed_run_does_not_block() {
     let repo = with_days();
+    // The kernel released the dead run's lock; its file alone means nothing.
     std::fs::write(repo.repo.path().join("hotpapers.lock"), "999999999\n").unwrap();
     assert!(run(&repo).commit.is_some());
-    assert!(!repo.repo.path().join("hotpapers.lock").exists());
 }
 
 #[test]
@@ -480,7 +476,10 @@ fn a_failure_before_the_branch_moves_leaves_the_work_staged_and_the_next_run_com
     let index_lock = repo.repo.path().join("index.lock");
     std::fs::write(&index_lock, "").unwrap();
     let error = run_err(&repo);
-    assert!(matches!(error, PublishError::Git(_)), "{error}");
+    assert!(
+        matches!(&error, PublishError::GitLocked(lock) if *lock == index_lock),
+        "{error}"
+    );
     assert_eq!(repo.head(), head, "the branch did not move");
     assert_eq!(
         repo.read(POST_30),
@@ -546,34 +545,108 @@ fn a_large_publish_is_written_as_one_pack_that_git_accepts() {
 }
 
 #[test]
-fn a_killed_runs_git_locks_are_cleared_and_no_one_elses() {
+fn gits_own_locks_are_reported_as_git_does_and_never_removed() {
     let repo = with_days();
     repo.commit_all("start");
     let git = repo.repo.path().to_owned();
-    // A run killed while writing the index: its lock notes `index.lock`.
-    std::fs::write(git.join("index.lock"), "").unwrap();
-    std::fs::write(
-        git.join("hotpapers.lock"),
-        format!("999999999\n{}\n", git.join("index.lock").display()),
-    )
-    .unwrap();
-    assert!(run(&repo).commit.is_some());
-    assert!(!git.join("index.lock").exists() && !git.join("hotpapers.lock").exists());
-    assert_eq!(repo.status(), "");
-
-    // An index lock that no hotpapers run noted is someone else's: left alone.
     repo.write(
         "posts/2020-10-30.toml",
         &OCT_30.replace("retweets = 4696", "retweets = 1"),
     );
+    // Whether a killed run or a live `git` left it, it is not this tool's to take.
     std::fs::write(git.join("index.lock"), "").unwrap();
-    std::fs::write(git.join("hotpapers.lock"), "999999999\n").unwrap();
     let error = run_err(&repo);
-    assert!(error.to_string().contains("index is locked"), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "unable to create `{}`: file exists",
+            git.join("index.lock").display()
+        )),
+        "{message}"
+    );
+    assert!(message.contains("remove the file by hand"), "{message}");
     assert!(git.join("index.lock").exists());
     std::fs::remove_file(git.join("index.lock")).unwrap();
     assert!(run(&repo).commit.is_some(), "the next run finishes the job");
     assert_eq!(repo.status(), "");
+}
+
+#[test]
+fn the_preview_loop_of_no_commit_runs_then_a_commit_works() {
+    let repo = with_days();
+    run(&repo);
+    let no_commit = PublishOptions {
+        no_commit: true,
+        ..options()
+    };
+    let edit = |retweets: &str| {
+        repo.write(
+            "posts/2020-10-30.toml",
+            &OCT_30.replace("retweets = 4696", &format!("retweets = {retweets}")),
+        );
+        archive_of(repo.path())
+    };
+    // Preview, edit, preview again: the second run overwrites the first's output.
+    publish(repo.path(), &edit("5000"), &no_commit).unwrap();
+    publish(repo.path(), &edit("6000"), &no_commit).unwrap();
+    assert!(repo.read(POST_30).contains("retweets: 6000"));
+    let head = repo.head();
+    let report = publish(repo.path(), &edit("7000"), &options()).unwrap();
+    assert!(report.commit.is_some() && repo.head() != head);
+    assert_eq!(repo.status(), "");
+    assert!(
+        !repo.repo.path().join("hotpapers-written").exists(),
+        "nothing of this tool's is left uncommitted"
+    );
+}
+
+#[test]
+fn a_hand_edit_after_a_no_commit_run_is_still_refused() {
+    let repo = with_days();
+    run(&repo);
+    let no_commit = PublishOptions {
+        no_commit: true,
+        ..options()
+    };
+    repo.write(
+        "posts/2020-10-30.toml",
+        &OCT_30.replace("retweets = 4696", "retweets = 5000"),
+    );
+    publish(repo.path(), &archive_of(repo.path()), &no_commit).unwrap();
+    let ours = repo.read(POST_30);
+    repo.write(POST_30, &format!("{ours}my edit\n"));
+    repo.write(
+        "posts/2020-10-30.toml",
+        &OCT_30.replace("retweets = 4696", "retweets = 6000"),
+    );
+    let error = publish(repo.path(), &archive_of(repo.path()), &no_commit).unwrap_err();
+    assert!(
+        matches!(&error, PublishError::LocalEdits(path) if path == POST_30),
+        "{error}"
+    );
+    assert!(error
+        .to_string()
+        .contains("has changes that are not in git and would be overwritten"));
+    assert!(repo.read(POST_30).ends_with("my edit\n"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_committed_symlink_on_the_way_to_the_posts_is_refused() {
+    let repo = with_days();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("content")).unwrap();
+    repo.commit_all("content is a link");
+    let error = run_err(&repo);
+    assert!(
+        matches!(&error, PublishError::Symlink(path) if path == "content"),
+        "{error}"
+    );
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
 }
 
 #[test]

@@ -181,8 +181,12 @@ fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
                     "a Markdown image, which loads from another site when the post is read",
                 ));
             }
+            // A URL with whitespace or a control character is read one way here
+            // and written percent-encoded into the page: refused, so the scheme
+            // checked is the scheme the browser sees.
             Event::Start(Tag::Link { dest_url, .. })
-                if !scheme_of(&dest_url).is_some_and(|s| LINK_SCHEMES.contains(&s.as_str())) =>
+                if dest_url.chars().any(|c| c.is_whitespace() || c.is_control())
+                    || !scheme_of(&dest_url).is_some_and(|s| LINK_SCHEMES.contains(&s.as_str())) =>
             {
                 return Err(violation(
                     place(range),
@@ -394,6 +398,8 @@ mod tests {
             "[click](vbscript:x)",
             "[click](data:text/html,x)",
             "[click](/relative)",
+            "[](h&Tab;ttps://found-by-the-fuzzer)",
+            "[x](<https://a b>)",
             "[x]: javascript:alert(1)",
             "[x]: https://example.com",
             "![](https://tracker.example/p.gif)",

@@ -52,6 +52,6 @@ pub use publish::{publish, Change, FileChange, Options as PublishOptions, Publis
 pub use push::{PushTarget, Pushed};
 pub use render::{ranked, render, render_into};
 pub use schema::json_schema;
-pub use site::{CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
+pub use site::{parse_date, CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
 pub use validate::tweet_handle;
 pub use write::day_file;

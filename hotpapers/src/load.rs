@@ -82,7 +82,9 @@ pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
-/// The `*.toml` files directly in `dir`, sorted; hidden files are skipped.
+/// The `*.toml` entries directly in `dir`, sorted; hidden ones are skipped. Links
+/// and other entries that are not regular files are listed too, so that loading
+/// refuses them with an error instead of passing over them in silence.
 pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let io = |source| LoadError::Io {
         path: dir.to_owned(),
@@ -94,7 +96,7 @@ pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with('.') && name.ends_with(".toml") && entry.file_type().map_err(io)?.is_file() {
+        if !name.starts_with('.') && name.ends_with(".toml") {
             files.push(path);
         }
     }
@@ -108,7 +110,9 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
         path: path.to_owned(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    // The entry itself, not what a link points to: a day-file is a regular file
+    // in the repository, and a link could read anything on the machine.
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
     let refuse = |problem: Problem| {
         let source = Source {
             path: shown,
@@ -117,13 +121,38 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
         let d = source.diagnostic(Severity::Error, 0..0, problem.message, problem.expected);
         Ok((None, Diagnostics(vec![d])))
     };
-    if size > MAX_DAY_FILE_BYTES {
+    if !meta.is_file() {
+        let what = if meta.is_symlink() {
+            "a symbolic link"
+        } else if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file"
+        };
         return refuse(Problem::new(
-            format!("day-file is {size} bytes"),
-            format!("a day-file of at most {MAX_DAY_FILE_BYTES} bytes"),
+            format!("`{shown}` is {what}"),
+            "a day-file that is a regular file (copy a linked file in instead)",
         ));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let too_large = |size: u64| {
+        Problem::new(
+            format!("day-file is {size} bytes"),
+            format!("a day-file of at most {MAX_DAY_FILE_BYTES} bytes"),
+        )
+    };
+    if meta.len() > MAX_DAY_FILE_BYTES {
+        return refuse(too_large(meta.len()));
+    }
+    // At most one byte past the limit is read, even if the file grew meanwhile.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|file| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_DAY_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_DAY_FILE_BYTES {
+        return refuse(too_large(bytes.len() as u64));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => {
             let (day, diagnostics) = parse_day(shown, &text);
@@ -136,5 +165,41 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
             ),
             "TOML text in UTF-8",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_linked_day_file_instead_of_skipping_or_following_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("secret.txt");
+        std::fs::write(&outside, "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n").unwrap();
+        let posts = dir.path().join("posts");
+        std::fs::create_dir(&posts).unwrap();
+        std::os::unix::fs::symlink(&outside, posts.join("2020-10-30.toml")).unwrap();
+        std::fs::create_dir(posts.join("2020-10-31.toml")).unwrap();
+        let Err(LoadError::Invalid(diagnostics)) = load_dir(&posts) else {
+            panic!("a link and a folder were accepted");
+        };
+        let messages: Vec<&str> = diagnostics.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].ends_with("2020-10-30.toml` is a symbolic link"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].ends_with("2020-10-31.toml` is a folder"),
+            "{messages:?}"
+        );
+        let (day, diagnostics) = load_file(&posts.join("2020-10-30.toml"), "posts/2020-10-30.toml").unwrap();
+        assert!(day.is_none());
+        assert!(
+            !diagnostics.to_string().contains("date = 2020"),
+            "the target is not shown"
+        );
     }
 }

@@ -296,7 +296,10 @@ impl Walker<'_> {
                 if converted.is_none() {
                     self.error(
                         value.span(),
-                        Problem::new(format!("`{key}` is not a valid date-time"), expected),
+                        Problem::new(
+                            format!("`{key}` is not a valid date-time, or is out of range in UTC"),
+                            expected,
+                        ),
                     );
                 }
                 converted
@@ -382,7 +385,7 @@ impl Walker<'_> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        let stem_date = Date::parse(stem, time::macros::format_description!("[year]-[month]-[day]")).ok();
+        let stem_date = crate::site::parse_date(stem);
         if stem_date.is_none() {
             self.error(
                 0..0,
@@ -696,7 +699,9 @@ fn to_offset_date_time(
             UtcOffset::from_whole_seconds(i32::from(minutes) * 60).ok()?
         }
     };
-    Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+    let at = PrimitiveDateTime::new(date, time).assume_offset(offset);
+    // Shown in UTC, which must exist too: 9999-12-31T23:00:00-05:00 does not.
+    at.checked_to_offset(UtcOffset::UTC).map(|_| at)
 }
 
 #[cfg(test)]
@@ -754,6 +759,58 @@ mod tests {
         assert_eq!(diagnostics.0[0].expected, "a day-file of at most 4194304 bytes");
         let (day, diagnostics) = parse_day("posts/2020-10-30.toml", &text);
         assert!(day.is_none() && diagnostics[0].message.starts_with("day-file is"));
+    }
+
+    #[test]
+    fn a_date_time_out_of_range_in_utc_is_an_error_not_a_panic() {
+        for (published, collected) in [
+            ("9999-12-31T23:00:00-05:00", "2020-10-31T00:00:00Z"),
+            ("2020-10-31T00:00:00Z", "9999-12-31T23:59:59-23:59"),
+        ] {
+            let text = format!(
+                "date = 2020-10-30\npublished = {published}\n[[paper]]\narxiv = '2010.00001'\ntitle = 't'\n\
+                 authors = ['a']\ncategories = ['cs.LG']\nretweets = 1\nfavorites = 1\ncollected = {collected}\n"
+            );
+            let (day, diagnostics) = parse_day("posts/2020-10-30.toml", &text);
+            assert!(day.is_none());
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("out of range in UTC")),
+                "{diagnostics:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_of_bare_carriage_returns_is_reported_in_bounded_memory_and_time() {
+        let text = format!("# {}", "\r".repeat(64 * 1024));
+        let started = std::time::Instant::now();
+        let (day, diagnostics) = parse_day("posts/2020-10-30.toml", &text);
+        assert!(day.is_none());
+        assert_eq!(diagnostics.len(), MAX_DIAGNOSTICS_PER_FILE + 1);
+        assert!(
+            diagnostics.last().unwrap().message.starts_with("... and "),
+            "{:?}",
+            diagnostics.last()
+        );
+        let kept: usize = diagnostics.iter().map(|d| d.source_line.len()).sum();
+        assert!(kept < 64 * 1024, "{kept} bytes of source lines kept");
+        // Generous: a debug build on a loaded machine; the point is seconds, not minutes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_file_name_must_be_exactly_a_date() {
+        let text = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n";
+        for name in ["+2020-10-30", "02020-10-30"] {
+            let (day, diagnostics) = parse_day(&format!("posts/{name}.toml"), text);
+            assert!(day.is_none(), "{name}");
+            assert!(
+                diagnostics[0].message.contains("is not a date"),
+                "{diagnostics:#?}"
+            );
+        }
     }
 
     #[test]

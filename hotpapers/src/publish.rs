@@ -111,8 +111,16 @@ pub enum PublishError {
     #[error("a {0} is in progress; finish or abort it, then run again")]
     Busy(&'static str),
     /// Another run holds the lock.
-    #[error("another hotpapers run is publishing (lock `{}`); wait for it, or delete the file if no run is active", .0.display())]
+    #[error("another hotpapers run is publishing in this repository (it holds `{}`); wait for it to finish", .0.display())]
     Locked(PathBuf),
+    /// One of git's own lock files is there: another git process is at work, or
+    /// one crashed. Said as git says it; the file is never removed by this tool.
+    #[error("unable to create `{}`: file exists; another git process seems to be running in this repository; make sure all git processes have ended and try again; if it still fails, a git process may have crashed here earlier: remove the file by hand to continue", .0.display())]
+    GitLocked(PathBuf),
+    /// A folder on the way to the posts is a symbolic link: writing there could
+    /// write outside the work tree.
+    #[error("`{0}` is a symbolic link; posts are written only to real folders inside the work tree")]
+    Symlink(String),
     /// The binary was built from other day-files or settings than those on disk.
     #[error("{what} since this binary was built; {fix}")]
     Stale {
@@ -166,7 +174,8 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
             "HEAD is detached; name the branch to push to with `--branch NAME`".into(),
         ));
     }
-    let mut report = commit_posts(&repo, &lock, site_root, archive, options)?;
+    let mut report = commit_posts(&repo, site_root, archive, options)?;
+    drop(lock);
     if let Some(target) = options
         .push
         .as_ref()
@@ -191,7 +200,6 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
 /// Writes the posts and makes the commit; everything but the push.
 fn commit_posts(
     repo: &Repository,
-    lock: &Lock,
     site_root: &Path,
     archive: &Archive<'_>,
     options: &Options,
@@ -200,13 +208,15 @@ fn commit_posts(
     let site = &archive.site;
     let prefix = site_prefix(site_root, &workdir)?;
     check_fresh(&workdir, &prefix, archive)?;
+    check_real_folders(&workdir, &format!("{prefix}{}", site.output_dir))?;
+    let mut ours = Written::load(repo)?;
 
     let head = head_commit(repo)?;
     let base_tree = match &head {
         Some(commit) => commit.tree()?,
         None => empty_tree(repo)?,
     };
-    let plan = plan(repo, &workdir, &prefix, site, &archive.days, &base_tree)?;
+    let plan = plan(repo, &workdir, &prefix, site, &archive.days, &base_tree, &ours)?;
     let mut report = Report {
         unchanged: plan.unchanged,
         ..Report::default()
@@ -245,6 +255,9 @@ fn commit_posts(
         Ok(())
     };
     let Some((author, committer)) = signatures.filter(|_| !plan.files.is_empty()) else {
+        // Noted first: whatever this run manages to write is known as its own.
+        ours.note_writes(&plan.writes)?;
+        ours.save()?;
         write_posts()?;
         return Ok(report);
     };
@@ -288,11 +301,16 @@ fn commit_posts(
             },
         }
     }
-    lock.note(&[repo.path().join("index.lock")])?;
-    index.write()?;
-    lock.note(&[head_lock(repo)?])?;
-    advance_head(repo, oid, head.as_ref().map(git2::Commit::id), &message)?;
-    lock.note(&[])?;
+    index
+        .write()
+        .map_err(|e| git_lock(e, repo.path().join("index.lock")))?;
+    advance_head(repo, oid, head.as_ref().map(git2::Commit::id), &message).map_err(|e| match e {
+        PublishError::Git(e) => git_lock(e, head_lock(repo).unwrap_or_default()),
+        e => e,
+    })?;
+    // Committed now: these paths are git's again, not this tool's uncommitted output.
+    ours.forget(plan.files.iter().map(|f| f.path.as_str()));
+    ours.save()?;
     report.commit = Some(oid);
     Ok(report)
 }
@@ -614,6 +632,7 @@ fn plan(
     site: &Site,
     days: &[Day<'_>],
     base: &git2::Tree<'_>,
+    written: &Written,
 ) -> Result<Plan, PublishError> {
     let mut plan = Plan {
         days: Vec::new(),
@@ -643,7 +662,8 @@ fn plan(
         {
             if on_disk.as_deref() != Some(post.as_bytes()) {
                 if let Some(on_disk) = &on_disk {
-                    if Some(blob_id(on_disk)?) != committed_post {
+                    let id = blob_id(on_disk)?;
+                    if Some(id) != committed_post && !written.wrote(&post_path, id) {
                         return Err(PublishError::LocalEdits(post_path));
                     }
                 }
@@ -690,10 +710,7 @@ fn plan(
     let mut committed_names: Vec<&String> = committed_sources.keys().collect();
     committed_names.sort();
     for name in committed_names {
-        let Some(date) = name
-            .strip_suffix(".toml")
-            .and_then(|stem| Date::parse(stem, DATE).ok())
-        else {
+        let Some(date) = name.strip_suffix(".toml").and_then(crate::site::parse_date) else {
             continue;
         };
         if compiled.contains(&date) {
@@ -709,7 +726,8 @@ fn plan(
         if let Some(&committed) = committed_posts.get(&post_name) {
             let on_disk = read_if_exists(&workdir.join(&post_path))?;
             if let Some(on_disk) = &on_disk {
-                if blob_id(on_disk)? != committed {
+                let id = blob_id(on_disk)?;
+                if id != committed && !written.wrote(&post_path, id) {
                     return Err(PublishError::LocalEdits(post_path));
                 }
                 plan.writes.push(PlannedWrite {
@@ -728,9 +746,6 @@ fn plan(
     plan.days.sort();
     Ok(plan)
 }
-
-const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 /// `Hot Papers 2020-10-30` for one day added or updated; otherwise a summary
 /// subject and a body that lists the files.
@@ -876,94 +891,137 @@ fn remove_file(path: &Path) -> Result<(), PublishError> {
     }
 }
 
-/// A lock file in the repository's git folder, held for the length of a run.
-///
-/// It holds the run's process id and, while the run is inside a git step that
-/// takes one of git's own locks (`index.lock`, a ref's `.lock`), that lock's
-/// path. A run killed there leaves both behind; the next run finds the holder
-/// gone and removes exactly the git locks it had noted, so it can finish the job.
-struct Lock(Option<PathBuf>);
+/// The run lock: an OS advisory lock on `hotpapers.lock` in the git folder, held
+/// for the length of a run and released by the kernel when the process ends,
+/// however it ends. The file itself stays; it holds nothing.
+struct Lock {
+    _file: Option<fs::File>,
+}
 
 impl Lock {
     fn take(repo: &Repository, dry_run: bool) -> Result<Lock, PublishError> {
         let path = repo.commondir().join("hotpapers.lock");
-        if dry_run {
-            return if path.exists() {
-                Err(PublishError::Locked(path))
-            } else {
-                Ok(Lock(None))
-            };
-        }
-        // Written whole, then linked into place only if no lock is there: a lock
-        // file always names its holder.
         let io = |source| PublishError::Io {
-            action: "create",
+            action: "lock",
             path: path.clone(),
             source,
         };
-        match lock_content(&path, &[]).map_err(io)?.persist_noclobber(&path) {
-            Ok(_) => Ok(Lock(Some(path))),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                let Some(stale_git_locks) = left_by_a_dead_run(&path) else {
-                    return Err(PublishError::Locked(path));
-                };
-                for git_lock in stale_git_locks {
-                    remove_file(&git_lock)?;
-                }
-                remove_file(&path)?;
-                Lock::take(repo, dry_run)
-            }
-            Err(e) => Err(io(e.error)),
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            // A dry run only looks: it must not keep a real run waiting.
+            Ok(()) if dry_run => Ok(Lock { _file: None }),
+            Ok(()) => Ok(Lock { _file: Some(file) }),
+            Err(fs::TryLockError::WouldBlock) => Err(PublishError::Locked(path)),
+            Err(fs::TryLockError::Error(e)) => Err(io(e)),
         }
     }
+}
 
-    /// Notes the git locks the run is about to take (none: it has released them).
-    fn note(&self, git_locks: &[PathBuf]) -> Result<(), PublishError> {
-        let Some(path) = &self.0 else { return Ok(()) };
-        let io = |source| PublishError::Io {
-            action: "write",
-            path: path.clone(),
-            source,
-        };
-        lock_content(path, git_locks)
-            .map_err(io)?
-            .persist(path)
-            .map_err(|e| io(e.error))?;
+/// git's own lock was in the way: reported as git reports it, never removed.
+fn git_lock(error: git2::Error, lock: PathBuf) -> PublishError {
+    if error.code() == ErrorCode::Locked || lock.exists() {
+        PublishError::GitLocked(lock)
+    } else {
+        PublishError::Git(error)
+    }
+}
+
+/// Refuses a symbolic link at any folder from the work tree down to `dir`: the
+/// folder could be committed as a link to anywhere on the machine.
+fn check_real_folders(workdir: &Path, dir: &str) -> Result<(), PublishError> {
+    let mut path = workdir.to_owned();
+    let mut shown = String::new();
+    for part in Path::new(dir).components() {
+        path.push(part);
+        if !shown.is_empty() {
+            shown.push('/');
+        }
+        shown.push_str(&part.as_os_str().to_string_lossy());
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_symlink() => return Err(PublishError::Symlink(shown)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => {
+                return Err(PublishError::Io {
+                    action: "read",
+                    path,
+                    source,
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What this tool wrote to each post and has not committed (`--no-commit`), so
+/// that its own output is not taken for a hand edit by the next run: a line
+/// `<blob id> <path>` each, in `hotpapers-written` in the git folder.
+struct Written {
+    file: PathBuf,
+    posts: HashMap<String, Oid>,
+    changed: bool,
+}
+
+impl Written {
+    fn load(repo: &Repository) -> Result<Written, PublishError> {
+        let file = repo.path().join("hotpapers-written");
+        let text = read_if_exists(&file)?.unwrap_or_default();
+        let posts = String::from_utf8_lossy(&text)
+            .lines()
+            .filter_map(|line| {
+                let (id, path) = line.split_once(' ')?;
+                Some((path.to_owned(), Oid::from_str(id).ok()?))
+            })
+            .collect();
+        Ok(Written {
+            file,
+            posts,
+            changed: false,
+        })
+    }
+
+    /// Whether the content with this id at `path` is what this tool wrote there.
+    fn wrote(&self, path: &str, id: Oid) -> bool {
+        self.posts.get(path) == Some(&id)
+    }
+
+    fn note_writes(&mut self, writes: &[PlannedWrite]) -> Result<(), PublishError> {
+        for write in writes {
+            match &write.content {
+                Some(content) => self
+                    .posts
+                    .insert(write.path.clone(), blob_id(content.as_bytes())?),
+                None => self.posts.remove(&write.path),
+            };
+            self.changed = true;
+        }
         Ok(())
     }
-}
 
-/// A temporary file beside the lock `path` holding what the lock says: this
-/// process's id, then the git locks it is about to take, a line each. Persisted
-/// over the lock, it replaces it whole.
-fn lock_content(path: &Path, git_locks: &[PathBuf]) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut content = format!("{}\n", std::process::id());
-    for git_lock in git_locks {
-        content.push_str(&format!("{}\n", git_lock.display()));
-    }
-    let mut file = tempfile::Builder::new()
-        .prefix("hotpapers-lock-")
-        .tempfile_in(path.parent().unwrap_or(Path::new(".")))?;
-    file.write_all(content.as_bytes())?;
-    Ok(file)
-}
-
-/// The git locks a dead run had noted, if the lock's holder has ended (known
-/// only where `/proc` is); `None` while it may be alive.
-fn left_by_a_dead_run(lock: &Path) -> Option<Vec<PathBuf>> {
-    let content = fs::read_to_string(lock).ok()?;
-    let mut lines = content.lines();
-    let pid: u32 = lines.next()?.trim().parse().ok()?;
-    let proc = Path::new("/proc");
-    let gone =
-        pid != std::process::id() && proc.join("self").exists() && !proc.join(pid.to_string()).exists();
-    gone.then(|| lines.map(PathBuf::from).collect())
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        if let Some(path) = &self.0 {
-            let _ = fs::remove_file(path);
+    fn forget<'p>(&mut self, paths: impl Iterator<Item = &'p str>) {
+        for path in paths {
+            self.changed |= self.posts.remove(path).is_some();
         }
+    }
+
+    fn save(&self) -> Result<(), PublishError> {
+        if !self.changed {
+            return Ok(());
+        }
+        if self.posts.is_empty() {
+            return remove_file(&self.file);
+        }
+        let mut lines: Vec<String> = self
+            .posts
+            .iter()
+            .map(|(path, id)| format!("{id} {path}\n"))
+            .collect();
+        lines.sort();
+        write_atomically(&self.file, lines.concat().as_bytes())
     }
 }

@@ -164,6 +164,24 @@ impl Site {
                 self.file_name
             ));
         }
+        if self.file_name.ends_with(".toml") {
+            return Err(format!(
+                "`file-name = \"{}\"` ends in `.toml`, the ending of day-files",
+                self.file_name
+            ));
+        }
+        fn folder(dir: &str) -> Vec<std::path::Component<'_>> {
+            let path = std::path::Path::new(dir);
+            path.components()
+                .filter(|c| *c != std::path::Component::CurDir)
+                .collect()
+        }
+        if folder(&self.posts_dir) == folder(&self.output_dir) {
+            return Err(format!(
+                "`output-dir` and `posts-dir` are the same folder, `{}`; posts would be written among the day-files",
+                self.posts_dir
+            ));
+        }
         for (key, value) in [("posts-dir", &self.posts_dir), ("output-dir", &self.output_dir)] {
             let path = std::path::Path::new(value);
             if value.is_empty()
@@ -202,12 +220,25 @@ impl Site {
     pub fn post_date(&self, file_name: &str) -> Option<Date> {
         let (before, after) = self.file_name.split_once("{date}")?;
         let stem = file_name.strip_prefix(before)?.strip_suffix(after)?;
-        Date::parse(stem, DATE_FORMAT).ok()
+        parse_date(stem)
     }
 }
 
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
+/// A date written exactly `YYYY-MM-DD`, as day-file and post names hold it: no
+/// sign, no wider year, no other separator.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let shape = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    shape.then(|| Date::parse(text, format).ok()).flatten()
+}
 
 /// A pattern with `{date}` replaced by the day.
 pub(crate) fn fill(pattern: &str, date: Date) -> String {
@@ -273,5 +304,23 @@ mod tests {
         assert!(Site::from_toml(SITE_FILE, "title = 'a\"b'").is_err());
         assert!(Site::from_toml(SITE_FILE, "file-name = 'post.md'").is_err());
         assert!(Site::from_toml(SITE_FILE, "output-dir = '../elsewhere'").is_err());
+        assert!(Site::from_toml(SITE_FILE, "output-dir = 'posts/'").is_err());
+        assert!(Site::from_toml(SITE_FILE, "output-dir = './posts'").is_err());
+        assert!(Site::from_toml(SITE_FILE, "file-name = '{date}.toml'").is_err());
+    }
+
+    #[test]
+    fn reads_dates_written_exactly() {
+        assert_eq!(parse_date("2020-10-30"), Some(date!(2020 - 10 - 30)));
+        for bad in [
+            "+2020-10-30",
+            "2020-10-3",
+            "02020-10-30",
+            "2020/10/30",
+            "2020-13-01",
+            "2020-10-30 ",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }
