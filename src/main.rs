@@ -1,12 +1,13 @@
 //! The Hot Papers site: `cargo run` renders every day-file in `posts/` and
 //! commits the posts that changed.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use hotpapers::{Archive, Change, PublishOptions, PushTarget, Report};
+use hotpapers::{Archive, Change, PublishOptions, PushTarget, Report, WarningSummary};
 
 /// Render the day-files compiled into this binary into Markdown posts and commit them.
 #[derive(Debug, Parser)]
@@ -49,11 +50,6 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let archive: Archive<'static> = hotpapers_macros::archive!()?;
-    if !cli.json {
-        for warning in &archive.warnings {
-            eprintln!("{warning}\n");
-        }
-    }
     let options = PublishOptions {
         dry_run: cli.dry_run,
         no_commit: cli.no_commit,
@@ -66,12 +62,34 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     };
     let report = hotpapers::publish(&cli.root, &archive, &options)
         .with_context(|| format!("cannot publish the site in `{}`", cli.root.display()))?;
+    let touched: HashSet<_> = report
+        .changes
+        .iter()
+        .filter(|(_, change)| *change != Change::Removed)
+        .map(|(date, _)| *date)
+        .collect();
+    let warnings = archive.warning_summary(|day| touched.contains(&day));
     if cli.json {
-        println!("{}", json(&report, cli));
+        println!("{}", json(&report, &warnings, cli));
     } else {
+        print_warnings(&warnings);
         print_summary(&report, cli);
     }
     Ok(())
+}
+
+/// The warnings of the days this run adds or updates in full, then one line for
+/// the rest: a run should not repeat every legacy day's warnings.
+fn print_warnings(warnings: &WarningSummary<'_>) {
+    for warning in &warnings.shown {
+        eprintln!("{warning}\n");
+    }
+    if warnings.other > 0 {
+        eprintln!(
+            "{} warning(s) in {} other day(s); `cargo run --bin hotpapers -- check` lists them\n",
+            warnings.other, warnings.other_days
+        );
+    }
 }
 
 fn print_summary(report: &Report, cli: &Cli) {
@@ -135,7 +153,7 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn json(report: &Report, cli: &Cli) -> serde_json::Value {
+fn json(report: &Report, warnings: &WarningSummary<'_>, cli: &Cli) -> serde_json::Value {
     let dates = |change: Change| -> Vec<String> {
         report
             .changes
@@ -169,6 +187,11 @@ fn json(report: &Report, cli: &Cli) -> serde_json::Value {
             "updated": dates(Change::Updated),
             "removed": dates(Change::Removed),
             "unchanged": report.unchanged,
+        },
+        "warnings": {
+            "shown": warnings.shown,
+            "other": warnings.other,
+            "other_days": warnings.other_days,
         },
         "files": {
             "added": files(Change::Added),

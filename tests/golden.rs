@@ -36,12 +36,7 @@ fn compile_time_and_run_time_loading_agree() {
     assert_eq!((&compiled.site, compiled.site_hash), (&site, site_hash));
     assert_eq!(compiled.days, loaded.days);
     assert_eq!(compiled.days.len(), 2);
-    let warnings: Vec<String> = loaded
-        .warnings
-        .0
-        .iter()
-        .map(|w| format!("warning: {w}"))
-        .collect();
+    let warnings: Vec<_> = loaded.warnings.0.iter().map(hotpapers::Warning::of).collect();
     assert_eq!(compiled.warnings, warnings);
 }
 

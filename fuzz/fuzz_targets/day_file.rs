@@ -29,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
     let post = render(&day, &site);
 
     // The compiled-in form decodes to the same day.
-    let bytes = Archive::encode(&site, None, std::slice::from_ref(&day), &["w"]);
+    let warning = hotpapers::Warning {
+        day: Some(day.date),
+        text: "w".into(),
+    };
+    let bytes = Archive::encode(&site, None, std::slice::from_ref(&day), &[warning]);
     assert_eq!(Archive::decode(&bytes).expect("decodes").days[0], day);
 
     // The day-file the tools write parses back to the same day.

@@ -4,18 +4,21 @@
 //! Endpoints come from configuration (environment, then `hotpapers.toml`, then
 //! the public services), so tests run against a local server. The client keeps
 //! arXiv's terms: many ids in one request, at least three seconds between
-//! requests, a timeout, and a bounded number of retries with backoff on 429,
-//! 503 and timeouts.
+//! requests to one host (across processes: a shell loop of `hotpapers add` does
+//! not burst), a timeout, and a bounded number of retries with backoff on 406,
+//! 429, 503 and timeouts, honouring `Retry-After`. It names itself and what it
+//! accepts, and follows a redirect only on the same host. What comes back is
+//! untrusted: it goes through the checks a curator's typing goes through.
 
 use std::borrow::Cow;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use quick_xml::events::Event;
 
 use hotpapers::{ArxivId, Category, Site, Tweet};
 
 /// The public arXiv API.
-pub const DEFAULT_ARXIV_API: &str = "http://export.arxiv.org/api/query";
+pub const DEFAULT_ARXIV_API: &str = "https://export.arxiv.org/api/query";
 /// The public oEmbed endpoint for tweets.
 pub const DEFAULT_OEMBED_API: &str = "https://publish.twitter.com/oembed";
 
@@ -76,6 +79,9 @@ pub enum FetchError {
     /// arXiv has no such paper.
     #[error("arXiv has no paper `{0}`")]
     UnknownPaper(String),
+    /// `HOTPAPERS_HTTP_TIMEOUT` is not a usable number of seconds.
+    #[error("HOTPAPERS_HTTP_TIMEOUT=`{0}` is not a number of seconds from 0.001 to 3600")]
+    Timeout(String),
     /// The answer was not what the service documents.
     #[error("unexpected answer from {url}: {reason}")]
     Malformed {
@@ -105,32 +111,46 @@ pub struct ArxivPaper {
 pub struct Client {
     agent: ureq::Agent,
     endpoints: Endpoints,
-    last_request: Option<Instant>,
-    /// Time between two requests.
+    /// Time between two requests to one host.
     pub spacing: Duration,
     /// Tries per request.
     pub attempts: u32,
+    /// The longest `Retry-After` waited for; a longer one fails the request.
+    pub max_retry_after: Duration,
 }
 
+/// How the tool names itself to the services.
+const USER_AGENT: &str = concat!(
+    "hotpapers/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/hotpapers/hotpapers)"
+);
+
+/// Redirects followed on the same host, at most.
+const MAX_REDIRECTS: u32 = 3;
+
 impl Client {
-    /// A client with a timeout per request (`HOTPAPERS_HTTP_TIMEOUT` seconds, default 30).
-    pub fn new(endpoints: Endpoints) -> Client {
-        let timeout = std::env::var("HOTPAPERS_HTTP_TIMEOUT")
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-            .map_or(Duration::from_secs(30), Duration::from_secs_f64);
+    /// A client with a timeout per request (`HOTPAPERS_HTTP_TIMEOUT` seconds,
+    /// default 30).
+    pub fn new(endpoints: Endpoints) -> Result<Client, FetchError> {
+        let timeout = match std::env::var("HOTPAPERS_HTTP_TIMEOUT") {
+            Ok(text) => timeout_seconds(&text).ok_or(FetchError::Timeout(hotpapers::quoted(&text)))?,
+            Err(_) => Duration::from_secs(30),
+        };
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
-            .user_agent(concat!("hotpapers/", env!("CARGO_PKG_VERSION")))
+            // Redirects are followed by hand, only on the same host.
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
             .build();
-        Client {
+        Ok(Client {
             agent: config.into(),
             endpoints,
-            last_request: None,
             spacing: Duration::from_secs(3),
             attempts: 3,
-        }
+            max_retry_after: Duration::from_secs(120),
+        })
     }
 
     /// Looks papers up, all in one request.
@@ -142,7 +162,7 @@ impl Client {
             encode(&list.join(",")),
             ids.len()
         );
-        let body = self.get(&url)?;
+        let body = self.get(&url, "application/atom+xml")?;
         let papers = parse_atom(&body).map_err(|reason| FetchError::Malformed {
             url: url.clone(),
             reason,
@@ -178,7 +198,7 @@ impl Client {
     pub fn tweet(&mut self, url: &str) -> Result<Tweet<'static>, FetchError> {
         let url = url.replacen("https://x.com/", "https://twitter.com/", 1);
         let request = format!("{}?url={}&omit_script=true", self.endpoints.oembed, encode(&url));
-        let body = self.get(&request)?;
+        let body = self.get(&request, "application/json")?;
         let malformed = |reason: &str| FetchError::Malformed {
             url: request.clone(),
             reason: reason.to_owned(),
@@ -193,51 +213,154 @@ impl Client {
         Ok(tweet)
     }
 
-    /// GET with spacing, a timeout and retries with backoff on 429, 503 and timeouts.
-    fn get(&mut self, url: &str) -> Result<String, FetchError> {
+    /// GET with spacing, a timeout, same-host redirects and retries with
+    /// backoff on 406, 429, 503 and timeouts.
+    fn get(&mut self, url: &str, accept: &str) -> Result<String, FetchError> {
+        let network = |reason: String| FetchError::Network {
+            url: url.to_owned(),
+            reason,
+        };
         let mut reason = String::new();
-        for attempt in 0..self.attempts.max(1) {
-            if let Some(last) = self.last_request {
-                let backoff = self.spacing * attempt.max(1);
-                let wait = backoff.saturating_sub(last.elapsed());
-                std::thread::sleep(wait);
-            }
-            self.last_request = Some(Instant::now());
-            match self.agent.get(url).call() {
-                Ok(mut response) => {
-                    let status = response.status().as_u16();
-                    if status == 429 || status == 503 {
-                        reason = format!("HTTP {status}");
-                        continue;
-                    }
-                    if status != 200 {
-                        return Err(FetchError::Network {
-                            url: url.to_owned(),
-                            reason: format!("HTTP {status}"),
-                        });
-                    }
+        let mut asked = url.to_owned();
+        let mut redirects = 0;
+        let mut attempt = 0;
+        let mut retry_after = None;
+        while attempt < self.attempts.max(1) {
+            let backoff = retry_after.take().unwrap_or(self.spacing * attempt.max(1));
+            wait_turn(&asked, backoff.max(self.spacing)).map_err(|e| network(format!("spacing: {e}")))?;
+            attempt += 1;
+            let mut response = match self.agent.get(&asked).header("Accept", accept).call() {
+                Ok(response) => response,
+                Err(ureq::Error::Timeout(_)) => {
+                    reason = "timed out".to_owned();
+                    continue;
+                }
+                Err(error) => return Err(network(error.to_string())),
+            };
+            let status = response.status().as_u16();
+            match status {
+                200 => {
                     return response
                         .body_mut()
                         .read_to_string()
-                        .map_err(|e| FetchError::Network {
-                            url: url.to_owned(),
-                            reason: e.to_string(),
-                        });
+                        .map_err(|e| network(e.to_string()))
                 }
-                Err(ureq::Error::Timeout(_)) => reason = "timed out".to_owned(),
-                Err(error) => {
-                    return Err(FetchError::Network {
-                        url: url.to_owned(),
-                        reason: error.to_string(),
-                    })
+                301 | 302 | 303 | 307 | 308 if redirects < MAX_REDIRECTS => {
+                    let location = header(&response, "location").unwrap_or_default();
+                    asked = same_host_redirect(&asked, &location).ok_or_else(|| {
+                        network(format!(
+                            "HTTP {status} redirects to `{}`, another host; refused",
+                            hotpapers::quoted(&location)
+                        ))
+                    })?;
+                    redirects += 1;
+                    attempt -= 1;
                 }
+                406 | 429 | 503 => {
+                    reason = format!("HTTP {status}");
+                    if let Some(after) = header(&response, "retry-after").and_then(|v| parse_retry_after(&v))
+                    {
+                        if after > self.max_retry_after {
+                            return Err(network(format!(
+                                "HTTP {status}, retry after {} s; try again later",
+                                after.as_secs()
+                            )));
+                        }
+                        retry_after = Some(after);
+                    }
+                }
+                _ => return Err(network(format!("HTTP {status}"))),
             }
         }
-        Err(FetchError::Network {
-            url: url.to_owned(),
-            reason: format!("{reason}, {} times", self.attempts),
-        })
+        Err(network(format!("{reason}, {} times", self.attempts)))
     }
+}
+
+fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    response.headers().get(name)?.to_str().ok().map(str::to_owned)
+}
+
+/// `HOTPAPERS_HTTP_TIMEOUT`: a finite number of seconds, 1 ms to an hour.
+fn timeout_seconds(text: &str) -> Option<Duration> {
+    let seconds: f64 = text.trim().parse().ok()?;
+    (seconds.is_finite() && (0.001..=3600.0).contains(&seconds)).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// `Retry-After`: seconds, or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    if let Ok(seconds) = value.trim().parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at =
+        time::OffsetDateTime::parse(value.trim(), &time::format_description::well_known::Rfc2822).ok()?;
+    let wait = at - time::OffsetDateTime::now_utc();
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// Where a redirect from `from` to `location` leads, if it stays on the same
+/// scheme, host and port.
+fn same_host_redirect(from: &str, location: &str) -> Option<String> {
+    let origin = |url: &str| -> Option<String> {
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split(['/', '?', '#']).next()?;
+        Some(format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            host.to_ascii_lowercase()
+        ))
+    };
+    let base = origin(from)?;
+    if location.starts_with('/') && !location.starts_with("//") {
+        return Some(format!("{base}{location}"));
+    }
+    (origin(location)? == base).then(|| location.to_owned())
+}
+
+/// Waits until `spacing` has passed since the last request any process made to
+/// `url`'s host, then notes this one. The time is kept in a file per host in
+/// the temporary folder, read and written under an OS lock, so that processes
+/// run one after another share the spacing.
+fn wait_turn(url: &str, spacing: Duration) -> std::io::Result<()> {
+    let host: String = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!("hotpapers-spacing-{host}"));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)?;
+    file.lock()?;
+    let mut last = String::new();
+    std::io::Read::read_to_string(&mut file, &mut last)?;
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    };
+    if let Ok(last) = last.trim().parse::<u64>() {
+        let due = last.saturating_add(spacing.as_millis() as u64);
+        // A clock set back must not stall the tool for longer than the spacing.
+        let wait = due.saturating_sub(now_ms()).min(spacing.as_millis() as u64);
+        std::thread::sleep(Duration::from_millis(wait));
+    }
+    file.set_len(0)?;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
+    std::io::Write::write_all(&mut file, now_ms().to_string().as_bytes())?;
+    Ok(())
 }
 
 /// Percent-encodes a query value.

@@ -248,7 +248,9 @@ fn edit_day(
 }
 
 fn client(root: &Path) -> anyhow::Result<fetch::Client> {
-    Ok(fetch::Client::new(fetch::Endpoints::from_env(&Site::load(root)?)))
+    Ok(fetch::Client::new(fetch::Endpoints::from_env(&Site::load(
+        root,
+    )?))?)
 }
 
 /// `hotpapers add`.

@@ -12,6 +12,8 @@ use std::time::Duration;
 enum Reply {
     Ok(&'static str, &'static str),
     Status(u16),
+    /// A status with extra header lines, each ending in `\r\n`.
+    Headers(u16, String),
     /// Accept and say nothing, past the client's timeout.
     Hang,
 }
@@ -19,7 +21,7 @@ enum Reply {
 /// A server that answers a fixed script of requests, then stops.
 struct Server {
     base: String,
-    requests: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<(std::time::Instant, String)>>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -40,12 +42,8 @@ impl Server {
                 while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
                     head.push(byte[0]);
                 }
-                let line = String::from_utf8_lossy(&head)
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                seen.lock().unwrap().push(line);
+                let head = String::from_utf8_lossy(&head).into_owned();
+                seen.lock().unwrap().push((std::time::Instant::now(), head));
                 let response = match reply {
                     Reply::Ok(content_type, body) => format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -53,6 +51,9 @@ impl Server {
                     ),
                     Reply::Status(code) => {
                         format!("HTTP/1.1 {code} Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    }
+                    Reply::Headers(code, headers) => {
+                        format!("HTTP/1.1 {code} Status\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n")
                     }
                     Reply::Hang => {
                         std::thread::sleep(Duration::from_millis(1500));
@@ -69,7 +70,17 @@ impl Server {
         }
     }
 
-    fn requests(mut self) -> Vec<String> {
+    /// The request lines, once the script has run.
+    fn requests(self) -> Vec<String> {
+        let heads = self.heads();
+        heads
+            .into_iter()
+            .map(|(_, head)| head.lines().next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// When each request came, and its whole head.
+    fn heads(mut self) -> Vec<(std::time::Instant, String)> {
         if let Some(thread) = self.thread.take() {
             thread.join().unwrap();
         }
@@ -83,13 +94,22 @@ const OEMBED: &str = include_str!("recorded/oembed-abebab.json");
 const DAY: &str = "#:schema ../docs/day-file.schema.json\n# The day's picks.\ndate = 2020-10-30\npublished = 2020-10-31T09:40:17Z\n";
 
 fn hotpapers(site: &Path, server: &Server, args: &[&str]) -> (Output, String, String) {
+    hotpapers_with_timeout(site, server, args, "0.5")
+}
+
+fn hotpapers_with_timeout(
+    site: &Path,
+    server: &Server,
+    args: &[&str],
+    timeout: &str,
+) -> (Output, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_hotpapers"))
         .arg("--root")
         .arg(site)
         .args(args)
         .env("HOTPAPERS_ARXIV_API", format!("{}/api/query", server.base))
         .env("HOTPAPERS_OEMBED_API", format!("{}/oembed", server.base))
-        .env("HOTPAPERS_HTTP_TIMEOUT", "0.5")
+        .env("HOTPAPERS_HTTP_TIMEOUT", timeout)
         .output()
         .unwrap();
     let (stdout, stderr) = (
@@ -262,4 +282,136 @@ fn tweet_appends_the_embed_under_its_paper() {
         "dir=\"ltr\">{}</p>&mdash; Abeba Birhane (@Abebab)",
         tweet.text
     )));
+}
+
+#[test]
+fn requests_say_what_they_accept_and_who_asks() {
+    let site = site();
+    let server = Server::start(vec![Reply::Ok("application/atom+xml", TWO_PAPERS)]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
+    );
+    assert!(out.status.success(), "{stderr}");
+    let heads = server.heads();
+    let head = heads[0].1.to_ascii_lowercase();
+    assert!(head.contains("\r\naccept: application/atom+xml\r\n"), "{head}");
+    assert!(head.contains("\r\nuser-agent: hotpapers/"), "{head}");
+}
+
+#[test]
+fn a_redirect_to_another_host_is_refused_and_one_on_the_same_host_followed() {
+    let site = site();
+    let server = Server::start(vec![Reply::Headers(
+        302,
+        "Location: http://evil.example/api/query?id_list=x\r\n".into(),
+    )]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "--day", "2020-10-30"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("redirects to `http://evil.example/api/query?id_list=x`, another host; refused"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(day_file(&site), DAY);
+
+    let server = Server::start(vec![
+        Reply::Headers(
+            301,
+            "Location: /api/v2/query?id_list=2010.15581,2010.15775\r\n".into(),
+        ),
+        Reply::Ok("application/atom+xml", TWO_PAPERS),
+    ]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
+    );
+    assert!(out.status.success(), "{stderr}");
+    let requests = server.requests();
+    assert!(
+        requests[1].starts_with("GET /api/v2/query?id_list="),
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn a_406_is_retried_after_the_pause_retry_after_asks_for() {
+    let site = site();
+    let server = Server::start(vec![
+        Reply::Headers(406, "Retry-After: 5\r\n".into()),
+        Reply::Ok("application/atom+xml", TWO_PAPERS),
+    ]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
+    );
+    assert!(out.status.success(), "{stderr}");
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2);
+    assert!(
+        heads[1].0 - heads[0].0 >= Duration::from_secs(5),
+        "Retry-After honoured"
+    );
+
+    let server = Server::start(vec![Reply::Headers(429, "Retry-After: 86400\r\n".into())]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "--day", "2020-10-30"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("HTTP 429, retry after 86400 s; try again later"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_three_seconds_hold_across_processes() {
+    let site = site();
+    let server = Server::start(vec![
+        Reply::Ok("application/atom+xml", TWO_PAPERS),
+        Reply::Ok("application/atom+xml", TWO_PAPERS),
+    ]);
+    // One process after the other, as a shell loop runs them.
+    for id in ["2010.15581", "2010.15775"] {
+        let (out, _, stderr) = hotpapers(site.path(), &server, &["add", id, "--day", "2020-10-30"]);
+        assert!(out.status.success(), "{stderr}");
+    }
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2);
+    assert!(
+        heads[1].0 - heads[0].0 >= Duration::from_millis(2900),
+        "{:?}",
+        heads[1].0 - heads[0].0
+    );
+}
+
+#[test]
+fn a_timeout_that_is_not_a_number_of_seconds_is_a_clear_error() {
+    let site = site();
+    for bad in ["-1", "inf", "NaN", "0", "ten"] {
+        let server = Server::start(vec![]);
+        let (out, _, stderr) = hotpapers_with_timeout(
+            site.path(),
+            &server,
+            &["add", "2010.15581", "--day", "2020-10-30"],
+            bad,
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "HOTPAPERS_HTTP_TIMEOUT=`{bad}` is not a number of seconds"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
 }

@@ -52,12 +52,7 @@ fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
     let posts = root.join(&site.posts_dir);
     match hotpapers::load_dir_shown(&posts, &shown(&site.posts_dir)) {
         Ok(loaded) => {
-            let warnings: Vec<String> = loaded
-                .warnings
-                .0
-                .iter()
-                .map(|w| format!("warning: {w}"))
-                .collect();
+            let warnings: Vec<_> = loaded.warnings.0.iter().map(hotpapers::Warning::of).collect();
             Ok(hotpapers::Archive::encode(
                 &site,
                 site_hash,

@@ -20,7 +20,7 @@ use crate::model::{Day, Dir, Paper, Tweet};
 use crate::site::{CommitSettings, EndpointSettings, Site};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +33,38 @@ pub struct Archive<'a> {
     /// The days, sorted by date.
     pub days: Vec<Day<'a>>,
     /// Warnings found while checking the day-files, rendered for display.
-    pub warnings: Vec<Cow<'a, str>>,
+    pub warnings: Vec<Warning<'a>>,
+}
+
+/// A warning found while checking a day-file, rendered for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning<'a> {
+    /// The day whose file it is in; `None` for the site as a whole.
+    pub day: Option<Date>,
+    /// The whole warning as shown, headline, line and caret.
+    pub text: Cow<'a, str>,
+}
+
+impl<'a> Warning<'a> {
+    /// The warning about the file a diagnostic names, rendered.
+    pub fn of(diagnostic: &crate::Diagnostic) -> Warning<'static> {
+        Warning {
+            day: crate::site::day_file_date(&diagnostic.path),
+            text: Cow::Owned(format!("warning: {diagnostic}")),
+        }
+    }
+}
+
+/// The warnings a run shows: in full for the days it touches, counted for the
+/// rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WarningSummary<'w> {
+    /// The warnings shown in full: of the touched days, and of the site.
+    pub shown: Vec<&'w str>,
+    /// How many other warnings there are.
+    pub other: usize,
+    /// In how many other days.
+    pub other_days: usize,
 }
 
 /// The embedded archive is not in this version's format.
@@ -48,7 +79,7 @@ impl<'a> Archive<'a> {
         site: &Site,
         site_hash: Option<u64>,
         days: &[Day<'_>],
-        warnings: &[impl AsRef<str>],
+        warnings: &[Warning<'_>],
     ) -> Vec<u8> {
         let text: usize = days
             .iter()
@@ -72,9 +103,34 @@ impl<'a> Archive<'a> {
         }
         w.len(warnings.len());
         for warning in warnings {
-            w.str(warning.as_ref());
+            match warning.day {
+                Some(day) => {
+                    w.u8(1);
+                    w.date(day);
+                }
+                None => w.u8(0),
+            }
+            w.str(&warning.text);
         }
         w.0
+    }
+
+    /// The warnings of the days for which `touched` is true (and of the site) in
+    /// full, and a count of the others.
+    pub fn warning_summary(&self, touched: impl Fn(Date) -> bool) -> WarningSummary<'_> {
+        let mut summary = WarningSummary::default();
+        let mut other_days = std::collections::HashSet::new();
+        for warning in &self.warnings {
+            match warning.day {
+                Some(day) if !touched(day) => {
+                    summary.other += 1;
+                    other_days.insert(day);
+                }
+                _ => summary.shown.push(&warning.text),
+            }
+        }
+        summary.other_days = other_days.len();
+        summary
     }
 
     /// Decodes what [`Archive::encode`] wrote, borrowing its strings.
@@ -91,7 +147,13 @@ impl<'a> Archive<'a> {
             days.push(r.day()?);
         }
         let warnings = (0..r.len()?)
-            .map(|_| r.str().map(Cow::Borrowed))
+            .map(|_| {
+                let day = if r.u8()? == 1 { Some(r.date()?) } else { None };
+                Ok(Warning {
+                    day,
+                    text: Cow::Borrowed(r.str()?),
+                })
+            })
             .collect::<Result<_, _>>()?;
         if r.at != bytes.len() {
             return Err(ArchiveError("trailing bytes"));
@@ -347,6 +409,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
 
     const DAY: &str = r#"date = 2020-10-30
 published = 2020-10-31T11:40:17.5+02:00
@@ -382,17 +445,55 @@ text = "مرحبا <br>"
             },
             ..Site::default()
         };
-        let bytes = Archive::encode(&site, Some(42), std::slice::from_ref(&day), &["a warning"]);
+        let warning = Warning {
+            day: Some(day.date),
+            text: "a warning".into(),
+        };
+        let bytes = Archive::encode(
+            &site,
+            Some(42),
+            std::slice::from_ref(&day),
+            std::slice::from_ref(&warning),
+        );
         let archive = Archive::decode(&bytes).unwrap();
         assert_eq!(archive.site, site);
         assert_eq!(archive.site_hash, Some(42));
         assert_eq!(archive.days, [day]);
-        assert_eq!(archive.warnings, ["a warning"]);
+        assert_eq!(archive.warnings, [warning]);
+    }
+
+    #[test]
+    fn shows_the_warnings_of_touched_days_and_counts_the_rest() {
+        let warning = |day: Option<Date>, text: &'static str| Warning {
+            day,
+            text: text.into(),
+        };
+        let (a, b, c) = (
+            date!(2020 - 10 - 30),
+            date!(2020 - 10 - 31),
+            date!(2020 - 11 - 01),
+        );
+        let archive = Archive {
+            site: Site::default(),
+            site_hash: None,
+            days: Vec::new(),
+            warnings: vec![
+                warning(Some(a), "a1"),
+                warning(Some(b), "b1"),
+                warning(Some(b), "b2"),
+                warning(Some(c), "c1"),
+                warning(None, "site"),
+            ],
+        };
+        let summary = archive.warning_summary(|day| day == a);
+        assert_eq!(summary.shown, ["a1", "site"]);
+        assert_eq!((summary.other, summary.other_days), (3, 2));
+        assert_eq!(archive.warning_summary(|_| true).other, 0);
     }
 
     #[test]
     fn rejects_damaged_bytes() {
-        let bytes = Archive::encode(&Site::default(), None, &[], &[] as &[&str]);
+        let bytes = Archive::encode(&Site::default(), None, &[], &[]);
         assert!(Archive::decode(&bytes).is_ok());
         assert!(Archive::decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(Archive::decode(b"HPAR\x02\0\0\0").is_err());

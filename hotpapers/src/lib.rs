@@ -38,7 +38,7 @@ mod site;
 mod validate;
 mod write;
 
-pub use archive::{Archive, ArchiveError};
+pub use archive::{Archive, ArchiveError, Warning, WarningSummary};
 pub use arxiv::{ArxivId, ArxivIdError};
 pub use category::{taxonomy, Category, CategoryInfo};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
@@ -52,6 +52,8 @@ pub use publish::{publish, Change, FileChange, Options as PublishOptions, Publis
 pub use push::{PushTarget, Pushed};
 pub use render::{ranked, render, render_into};
 pub use schema::json_schema;
-pub use site::{parse_date, CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
-pub use validate::tweet_handle;
+pub use site::{
+    day_file_date, day_file_name, parse_date, CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE,
+};
+pub use validate::{quoted, tweet_handle};
 pub use write::day_file;

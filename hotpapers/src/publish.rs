@@ -17,7 +17,7 @@ use crate::archive::Archive;
 use crate::model::{source_hash, Day};
 use crate::push::{push, Published, PushTarget, Pushed};
 use crate::render::render;
-use crate::site::{format_date, Site};
+use crate::site::{day_file_name, format_date, Site};
 
 /// How to publish.
 #[derive(Clone, Debug, Default)]
@@ -479,10 +479,6 @@ fn join(prefix: &str, dir: &str, name: &str) -> String {
     format!("{prefix}{}/{name}", dir.trim_end_matches('/'))
 }
 
-fn day_file_name(date: Date) -> String {
-    format!("{}.toml", format_date(date))
-}
-
 /// Refuses to publish posts rendered from other day-files than those on disk.
 fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<(), PublishError> {
     let (site, days) = (&archive.site, &archive.days);
@@ -710,7 +706,7 @@ fn plan(
     let mut committed_names: Vec<&String> = committed_sources.keys().collect();
     committed_names.sort();
     for name in committed_names {
-        let Some(date) = name.strip_suffix(".toml").and_then(crate::site::parse_date) else {
+        let Some(date) = crate::site::day_file_date(name) else {
             continue;
         };
         if compiled.contains(&date) {

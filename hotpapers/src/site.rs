@@ -224,6 +224,17 @@ impl Site {
     }
 }
 
+/// The file name of a day's day-file, `YYYY-MM-DD.toml`.
+pub fn day_file_name(date: Date) -> String {
+    format!("{}.toml", format_date(date))
+}
+
+/// The day of a day-file named `YYYY-MM-DD.toml` (in any folder).
+pub fn day_file_date(path: &str) -> Option<Date> {
+    let name = path.rsplit(['/', '\\']).next()?;
+    parse_date(name.strip_suffix(".toml")?)
+}
+
 /// A date written exactly `YYYY-MM-DD`, as day-file and post names hold it: no
 /// sign, no wider year, no other separator.
 pub fn parse_date(text: &str) -> Option<Date> {

@@ -86,7 +86,7 @@ proptest! {
             Some(day) => {
                 prop_assert!(diagnostics.iter().all(|d| !d.is_error()));
                 let _ = render(&day, &Site::default());
-                let bytes = Archive::encode(&Site::default(), None, std::slice::from_ref(&day), &[] as &[&str]);
+                let bytes = Archive::encode(&Site::default(), None, std::slice::from_ref(&day), &[]);
                 prop_assert_eq!(&Archive::decode(&bytes).unwrap().days[0], &day);
             }
             None => prop_assert!(diagnostics.iter().any(|d| d.is_error())),

@@ -235,7 +235,7 @@ fn synthetic_name(i: usize) -> String {
 fn render_speed(posts: &Path) -> Result<(f64, f64)> {
     let loaded = hotpapers::load_dir(posts).map_err(|e| anyhow::anyhow!("{e}"))?;
     let site = hotpapers::Site::default();
-    let bytes = hotpapers::Archive::encode(&site, None, &loaded.days, &[] as &[&str]);
+    let bytes = hotpapers::Archive::encode(&site, None, &loaded.days, &[]);
     let (archive, decode) = timed(|| hotpapers::Archive::decode(&bytes));
     let archive = archive?;
     let mut out = String::new();

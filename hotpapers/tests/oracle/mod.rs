@@ -215,6 +215,8 @@ fn is_after(node: &Handle) -> bool {
 fn attribute_allowed(element: &str, attr: &str, value: &str) -> bool {
     match (element, attr) {
         ("a", "href") => matches!(scheme(value).as_deref(), Some("http" | "https" | "mailto")),
+        // A Markdown link's title: text in an attribute, which runs nothing.
+        ("a", "title") => true,
         ("blockquote", "class") => value == "twitter-tweet",
         ("p", "lang") => value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
         ("p", "dir") => value == "ltr" || value == "rtl",
