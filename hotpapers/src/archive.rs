@@ -14,8 +14,8 @@ use std::borrow::Cow;
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
-use crate::arxiv::ArxivId;
-use crate::category::Category;
+use crate::model::ArxivId;
+use crate::model::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
 use crate::site::{CommitSettings, EndpointSettings, Site};
 
@@ -49,7 +49,7 @@ impl<'a> Warning<'a> {
     /// The warning about the file a diagnostic names, rendered.
     pub fn of(diagnostic: &crate::Diagnostic) -> Warning<'static> {
         Warning {
-            day: crate::site::day_file_date(&diagnostic.path),
+            day: crate::text::day_file_date(&diagnostic.path),
             text: Cow::Owned(format!("warning: {diagnostic}")),
         }
     }
@@ -435,7 +435,7 @@ text = "مرحبا <br>"
 
     #[test]
     fn round_trips_every_field() {
-        let (day, diagnostics) = crate::parse::parse_day("posts/2020-10-30.toml", DAY);
+        let (day, diagnostics) = crate::day::parse_day("posts/2020-10-30.toml", DAY);
         let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
         let site = Site {
             min_score: 7,

@@ -14,46 +14,49 @@
 //! let post = hotpapers::render(&day.unwrap(), &hotpapers::Site::default());
 //! assert!(post.starts_with("---\ntitle: Hot Papers 2020-12-07\ndate: 2020-12-08T13:04:41.Z\n"));
 //! ```
+//!
+//! # The map
+//!
+//! Layers, lowest first; a module uses only those above it in this list.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | `text` | small facts shared by every layer: the `YYYY-MM-DD` date and day-file name, did-you-mean hints, values quoted in messages, writing a file whole |
+//! | `diagnostic` | problems located by file, line and column, shown with the line and a caret |
+//! | `model` | the typed data: [`Day`], [`Paper`], [`Tweet`], [`ArxivId`], [`Category`] and the arXiv taxonomy |
+//! | `site` | the site settings of `hotpapers.toml` |
+//! | `day` | the day-file format: parsing with spans, the checks, the HTML policy, the schema, loading a folder, writing a day-file |
+//! | `post` | a day to its Markdown post ([`render`]) and a legacy post back to a day ([`import_post`]) |
+//! | `archive` | the compact form the macro compiles into the binary, and its warnings |
+//! | `git` | publishing (feature `git`): the plan, the commit steps, the run lock, the pack writer, push |
+//! | `parallel` | the one helper that spreads work over the cores |
 
 mod archive;
-mod arxiv;
-mod category;
+mod day;
 mod diagnostic;
-mod hint;
-mod html;
-mod import;
-mod load;
+#[cfg(feature = "git")]
+mod git;
 mod model;
-#[cfg(feature = "git")]
-mod pack;
 mod parallel;
-mod parse;
-#[cfg(feature = "git")]
-mod publish;
-#[cfg(feature = "git")]
-mod push;
-mod render;
-mod schema;
+mod post;
 mod site;
-mod validate;
-mod write;
+mod text;
 
 pub use archive::{Archive, ArchiveError, Warning, WarningSummary};
-pub use arxiv::{ArxivId, ArxivIdError};
-pub use category::{taxonomy, Category, CategoryInfo};
-pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
-pub use import::{import_post, parse_tweet_embed, ImportError};
-pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
-pub use model::{source_hash, Day, Dir, Paper, Tweet};
-pub use parse::{parse_day, MAX_DAY_FILE_BYTES};
-#[cfg(feature = "git")]
-pub use publish::{publish, Change, FileChange, Options as PublishOptions, PublishError, Report};
-#[cfg(feature = "git")]
-pub use push::{PushTarget, Pushed};
-pub use render::{ranked, render, render_into};
-pub use schema::json_schema;
-pub use site::{
-    day_file_date, day_file_name, parse_date, CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE,
+pub use day::write::day_file;
+pub use day::{
+    day_files, json_schema, load_dir, load_dir_shown, load_file, parse_day, LoadError, Loaded,
+    MAX_DAY_FILE_BYTES,
 };
-pub use validate::{quoted, tweet_handle};
-pub use write::day_file;
+pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
+#[cfg(feature = "git")]
+pub use git::{
+    publish, Change, FileChange, PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
+};
+pub use model::{
+    source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, Category, CategoryInfo, Day, Dir, Paper,
+    Tweet,
+};
+pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, ImportError};
+pub use site::{CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
+pub use text::{day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically};

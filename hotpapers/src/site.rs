@@ -220,50 +220,13 @@ impl Site {
     pub fn post_date(&self, file_name: &str) -> Option<Date> {
         let (before, after) = self.file_name.split_once("{date}")?;
         let stem = file_name.strip_prefix(before)?.strip_suffix(after)?;
-        parse_date(stem)
+        crate::text::parse_date(stem)
     }
-}
-
-/// The file name of a day's day-file, `YYYY-MM-DD.toml`.
-pub fn day_file_name(date: Date) -> String {
-    format!("{}.toml", format_date(date))
-}
-
-/// The day of a day-file named `YYYY-MM-DD.toml` (in any folder).
-pub fn day_file_date(path: &str) -> Option<Date> {
-    let name = path.rsplit(['/', '\\']).next()?;
-    parse_date(name.strip_suffix(".toml")?)
-}
-
-/// A date written exactly `YYYY-MM-DD`, as day-file and post names hold it: no
-/// sign, no wider year, no other separator.
-pub fn parse_date(text: &str) -> Option<Date> {
-    let bytes = text.as_bytes();
-    let shape = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    shape.then(|| Date::parse(text, format).ok()).flatten()
 }
 
 /// A pattern with `{date}` replaced by the day.
 pub(crate) fn fill(pattern: &str, date: Date) -> String {
-    pattern.replace("{date}", &format_date(date))
-}
-
-/// `YYYY-MM-DD`.
-pub(crate) fn format_date(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    pattern.replace("{date}", &crate::text::format_date(date))
 }
 
 #[cfg(test)]
@@ -318,20 +281,5 @@ mod tests {
         assert!(Site::from_toml(SITE_FILE, "output-dir = 'posts/'").is_err());
         assert!(Site::from_toml(SITE_FILE, "output-dir = './posts'").is_err());
         assert!(Site::from_toml(SITE_FILE, "file-name = '{date}.toml'").is_err());
-    }
-
-    #[test]
-    fn reads_dates_written_exactly() {
-        assert_eq!(parse_date("2020-10-30"), Some(date!(2020 - 10 - 30)));
-        for bad in [
-            "+2020-10-30",
-            "2020-10-3",
-            "02020-10-30",
-            "2020/10/30",
-            "2020-13-01",
-            "2020-10-30 ",
-        ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
     }
 }

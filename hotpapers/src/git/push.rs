@@ -11,7 +11,69 @@ use std::process::Command;
 use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
 use git2::{Delta, ErrorCode, FileMode, Oid, Repository};
 
-use crate::publish::{empty_tree, PublishError};
+use super::repo::empty_tree;
+
+/// Why a push did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    /// The branch has no commit yet.
+    #[error("there is no commit to push")]
+    NothingToPush,
+    /// On a detached `HEAD` the branch must be named.
+    #[error("HEAD is detached; name the branch to push to with `--branch NAME`")]
+    Detached,
+    /// No such remote.
+    #[error("no remote named `{0}`")]
+    NoRemote(String),
+    /// The remote refused, and had not moved ahead: trying again would not help.
+    #[error("the push was refused: {0}")]
+    Refused(String),
+    /// The remote has commits the local branch lacks, and this run made none to re-apply.
+    #[error("`{remote}/{branch}` has commits that the local branch lacks; pull them, then run again")]
+    Behind {
+        /// The remote.
+        remote: String,
+        /// The branch.
+        branch: String,
+    },
+    /// The remote no longer holds the commit this run's commit is built on.
+    #[error("`{remote}/{branch}` no longer contains the commit this run built on (history was rewritten); pull, then run again")]
+    Rewritten {
+        /// The remote.
+        remote: String,
+        /// The branch.
+        branch: String,
+    },
+    /// The remote kept moving ahead between fetch and push.
+    #[error("`{remote}/{branch}` kept moving; gave up after {attempts} attempts")]
+    KeptMoving {
+        /// The remote.
+        remote: String,
+        /// The branch.
+        branch: String,
+        /// Pushes tried.
+        attempts: u32,
+    },
+    /// A day-file changed on the remote as well as here: the curator decides.
+    #[error("`{0}` was changed on the remote too; pull, resolve, then run again")]
+    Conflict(String),
+    /// The remote branch could not be fetched.
+    #[error("cannot fetch `{remote}/{branch}`: {reason}")]
+    Fetch {
+        /// The remote.
+        remote: String,
+        /// The branch.
+        branch: String,
+        /// What `git fetch` said.
+        reason: String,
+    },
+    /// The `git` command could not be run.
+    #[error("cannot run `git`: {0}")]
+    RunGit(std::io::Error),
+    /// git2 refused.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
 
 /// Where to push.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,21 +122,15 @@ pub(crate) fn push(
     repo: &Repository,
     target: &PushTarget,
     published: Option<Published>,
-) -> Result<Pushed, PublishError> {
+) -> Result<Pushed, PushError> {
     let head = repo.head().map_err(|e| match e.code() {
-        ErrorCode::UnbornBranch | ErrorCode::NotFound => {
-            PublishError::Push("there is no commit to push".into())
-        }
+        ErrorCode::UnbornBranch | ErrorCode::NotFound => PushError::NothingToPush,
         _ => e.into(),
     })?;
     let branch = match (&target.branch, head.is_branch()) {
         (Some(branch), _) => branch.clone(),
-        (None, true) => head.shorthand().map_err(PublishError::Git)?.to_owned(),
-        (None, false) => {
-            return Err(PublishError::Push(
-                "HEAD is detached; name the branch to push to with `--branch NAME`".into(),
-            ))
-        }
+        (None, true) => head.shorthand()?.to_owned(),
+        (None, false) => return Err(PushError::Detached),
     };
     let mut local = head.peel_to_commit()?.id();
     let mut published = published;
@@ -100,25 +156,25 @@ pub(crate) fn push(
             Some(refusal) => refusal,
         };
         let Some(remote_tip) = remote.fetch(repo, &branch)? else {
-            return Err(PublishError::Push(format!("the push was refused: {refusal}")));
+            return Err(PushError::Refused(refusal));
         };
         if repo.graph_descendant_of(local, remote_tip)? || local == remote_tip {
             // The remote did not move ahead of us; retrying would not help.
-            return Err(PublishError::Push(format!("the push was refused: {refusal}")));
+            return Err(PushError::Refused(refusal));
         }
         let Some(ours) = published.as_ref().filter(|p| p.commit == local) else {
-            return Err(PublishError::Push(format!(
-                "`{}/{branch}` has commits that the local branch lacks; pull them, then run again",
-                target.remote
-            )));
+            return Err(PushError::Behind {
+                remote: target.remote.clone(),
+                branch,
+            });
         };
         let onto = remote_tip;
         if let Some(parent) = ours.parent {
             if !repo.graph_descendant_of(onto, parent)? && onto != parent {
-                return Err(PublishError::Push(format!(
-                    "`{}/{branch}` no longer contains the commit this run built on (history was rewritten); pull, then run again",
-                    target.remote
-                )));
+                return Err(PushError::Rewritten {
+                    remote: target.remote.clone(),
+                    branch,
+                });
             }
         }
         let rebased = reapply(repo, ours, onto)?;
@@ -130,17 +186,18 @@ pub(crate) fn push(
         local = rebased;
         reapplied = true;
     }
-    Err(PublishError::Push(format!(
-        "`{}/{branch}` kept moving; gave up after {} attempts",
-        target.remote, target.attempts
-    )))
+    Err(PushError::KeptMoving {
+        remote: target.remote.clone(),
+        branch,
+        attempts: target.attempts,
+    })
 }
 
 /// The publish commit's changes, applied on top of `onto`.
 ///
 /// Posts are generated, so this run's version of a post wins. A day-file that the
 /// remote changed too is a real conflict: the curator must decide.
-fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, PublishError> {
+fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, PushError> {
     let commit = repo.find_commit(ours.commit)?;
     let base_tree = match ours.parent {
         Some(parent) => repo.find_commit(parent)?.tree()?,
@@ -162,10 +219,7 @@ fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, Publis
         let mine = (delta.status() != Delta::Deleted).then(|| delta.new_file().id());
         let is_post = path.extension().is_some_and(|e| e == "md");
         if theirs != base && theirs != mine && !is_post {
-            return Err(PublishError::Push(format!(
-                "`{}` was changed on the remote too; pull, resolve, then run again",
-                path.display()
-            )));
+            return Err(PushError::Conflict(path.display().to_string()));
         }
         match mine {
             Some(id) => update.upsert(path, id, FileMode::Blob),
@@ -173,7 +227,7 @@ fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, Publis
         };
     }
     let tree = repo.find_tree(update.create_updated(repo, &onto_tree)?)?;
-    let message = commit.message().map_err(PublishError::Git)?;
+    let message = commit.message()?;
     let (author, committer) = (commit.author(), commit.committer());
     let id = repo.commit(None, &author, &committer, message, &tree, &[&onto_commit])?;
     Ok(id)
@@ -181,12 +235,12 @@ fn reapply(repo: &Repository, ours: &Published, onto: Oid) -> Result<Oid, Publis
 
 /// Points the branch (or the detached HEAD) at `commit`, updating the work tree
 /// safely: files the user changed are never overwritten.
-fn move_local(repo: &Repository, commit: Oid) -> Result<(), PublishError> {
+fn move_local(repo: &Repository, commit: Oid) -> Result<(), PushError> {
     let target = repo.find_commit(commit)?;
     repo.checkout_tree(target.as_object(), Some(CheckoutBuilder::new().safe()))?;
     let head = repo.head()?;
     if head.is_branch() {
-        let name = head.name().map_err(PublishError::Git)?.to_owned();
+        let name = head.name()?.to_owned();
         repo.reference(
             &name,
             commit,
@@ -207,12 +261,12 @@ struct Remote {
 }
 
 impl Remote {
-    fn open(repo: &Repository, name: &str) -> Result<Remote, PublishError> {
+    fn open(repo: &Repository, name: &str) -> Result<Remote, PushError> {
         let remote = repo.find_remote(name).map_err(|e| match e.code() {
-            ErrorCode::NotFound => PublishError::Push(format!("no remote named `{name}`")),
+            ErrorCode::NotFound => PushError::NoRemote(name.to_owned()),
             _ => e.into(),
         })?;
-        let url = remote.url().map_err(PublishError::Git)?;
+        let url = remote.url()?;
         let local = url.starts_with("file://") || !url.contains(':') || Path::new(url).is_absolute();
         Ok(Remote {
             name: name.to_owned(),
@@ -221,7 +275,7 @@ impl Remote {
     }
 
     /// Pushes `commit` to the remote `branch`; `Some(reason)` if it was refused.
-    fn push(&self, repo: &Repository, commit: Oid, branch: &str) -> Result<Option<String>, PublishError> {
+    fn push(&self, repo: &Repository, commit: Oid, branch: &str) -> Result<Option<String>, PushError> {
         let destination = format!("refs/heads/{branch}");
         if !self.local {
             return git(
@@ -261,7 +315,7 @@ impl Remote {
     }
 
     /// Fetches the remote `branch`; its commit, or `None` if it does not exist.
-    fn fetch(&self, repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> {
+    fn fetch(&self, repo: &Repository, branch: &str) -> Result<Option<Oid>, PushError> {
         let remote = &self.name;
         let tracking = format!("refs/remotes/{remote}/{branch}");
         let refspec = format!("+refs/heads/{branch}:{tracking}");
@@ -269,9 +323,11 @@ impl Remote {
             repo.find_remote(&self.name)?
                 .fetch(&[refspec.as_str()], None, None)?;
         } else if let Some(error) = git(repo, &["fetch", "--quiet", &self.name, &refspec])? {
-            return Err(PublishError::Push(format!(
-                "cannot fetch `{remote}/{branch}`: {error}"
-            )));
+            return Err(PushError::Fetch {
+                remote: remote.clone(),
+                branch: branch.to_owned(),
+                reason: error,
+            });
         }
         match repo.refname_to_id(&tracking) {
             Ok(id) => Ok(Some(id)),
@@ -282,16 +338,12 @@ impl Remote {
 }
 
 /// Runs `git` in the repository; `Some(stderr)` if it failed.
-fn git(repo: &Repository, args: &[&str]) -> Result<Option<String>, PublishError> {
+fn git(repo: &Repository, args: &[&str]) -> Result<Option<String>, PushError> {
     let dir = repo.workdir().unwrap_or(repo.path());
     let output = Command::new("git")
         .args(args)
         .current_dir(dir)
         .output()
-        .map_err(|source| PublishError::Io {
-            action: "run `git` for",
-            path: dir.to_owned(),
-            source,
-        })?;
+        .map_err(PushError::RunGit)?;
     Ok((!output.status.success()).then(|| String::from_utf8_lossy(&output.stderr).trim().to_owned()))
 }

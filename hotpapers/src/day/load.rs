@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::day::checks::Problem;
+use crate::day::parse::{parse_day, MAX_DAY_FILE_BYTES};
 use crate::diagnostic::{Diagnostics, Severity, Source};
 use crate::model::Day;
-use crate::parse::{parse_day, MAX_DAY_FILE_BYTES};
-use crate::validate::Problem;
 
 /// The days of a folder, with the warnings they raised.
 #[derive(Debug, Default)]

@@ -16,7 +16,24 @@ use flate2::Compression;
 use git2::{Oid, Repository};
 use sha1::{Digest, Sha1};
 
-use crate::publish::PublishError;
+/// Why a pack could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// The pack folder could not be written.
+    #[error("cannot write a pack in `{}`: {source}", path.display())]
+    Io {
+        /// The folder.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// More than a pack's offsets can address at once.
+    #[error("a publish of more than 2 GiB at once")]
+    TooBig,
+    /// git2 refused.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
 
 /// Below this many new blobs, loose objects are as quick and keep no small packs around.
 pub(crate) const PACK_THRESHOLD: usize = 64;
@@ -30,7 +47,7 @@ struct Packed {
 }
 
 /// Writes `blobs` into one new pack and returns their ids, in order.
-pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>, PublishError> {
+pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>, PackError> {
     let packed: Vec<Packed> = crate::parallel::map_chunks(blobs, 1, |chunk| {
         chunk.iter().map(|blob| pack_blob(blob)).collect::<Vec<_>>()
     })
@@ -60,7 +77,7 @@ pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>
     header.extend_from_slice(b"PACK");
     header.extend_from_slice(&2u32.to_be_bytes());
     header.extend_from_slice(&u32::try_from(unique.len()).map_err(|_| too_big())?.to_be_bytes());
-    let mut write = |bytes: &[u8]| -> Result<(), PublishError> {
+    let mut write = |bytes: &[u8]| -> Result<(), PackError> {
         hasher.update(bytes);
         pack.write_all(bytes).map_err(|e| io(&pack_dir, e))
     };
@@ -150,20 +167,15 @@ fn set_read_only(path: &Path) -> std::io::Result<()> {
     fs::set_permissions(path, permissions)
 }
 
-fn io(path: &Path, source: std::io::Error) -> PublishError {
-    PublishError::Io {
-        action: "write",
+fn io(path: &Path, source: std::io::Error) -> PackError {
+    PackError::Io {
         path: path.to_owned(),
         source,
     }
 }
 
-fn too_big() -> PublishError {
-    PublishError::Io {
-        action: "write",
-        path: "objects/pack".into(),
-        source: std::io::Error::other("a publish of more than 2 GiB at once"),
-    }
+fn too_big() -> PackError {
+    PackError::TooBig
 }
 
 #[cfg(test)]

@@ -190,7 +190,7 @@ fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
             {
                 return Err(violation(
                     place(range),
-                    format!("a Markdown link to `{}`", crate::validate::quoted(&dest_url)),
+                    format!("a Markdown link to `{}`", crate::text::quoted(&dest_url)),
                 ));
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
@@ -279,7 +279,7 @@ fn embed(text: &str, links: bool) -> Result<(), Violation> {
                         if !(canonical && tag.attributes.len() == 1 && scheme_ok) {
                             return Err(violation(
                                 at,
-                                format!("`{}`; {only}", crate::validate::quoted(written)),
+                                format!("`{}`; {only}", crate::text::quoted(written)),
                             ));
                         }
                         open_link = Some(at);
@@ -287,7 +287,7 @@ fn embed(text: &str, links: bool) -> Result<(), Violation> {
                     _ => {
                         return Err(violation(
                             at,
-                            format!("`{}`; {only}", crate::validate::quoted(written)),
+                            format!("`{}`; {only}", crate::text::quoted(written)),
                         ))
                     }
                 }
@@ -304,10 +304,7 @@ fn embed(text: &str, links: bool) -> Result<(), Violation> {
             | Token::Doctype(html5gum::Doctype { span, .. }) => {
                 let at = span.start..span.end.max(span.start + 1).min(text.len());
                 let shown = text.get(at.clone()).unwrap_or("<");
-                return Err(violation(
-                    at,
-                    format!("`{}`; {only}", crate::validate::quoted(shown)),
-                ));
+                return Err(violation(at, format!("`{}`; {only}", crate::text::quoted(shown))));
             }
         }
     }

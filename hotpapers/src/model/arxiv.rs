@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::category::Category;
+use crate::model::Category;
 
 /// Archives that had old-style identifiers (`archive/YYMMNNN`) before April 2007.
 ///

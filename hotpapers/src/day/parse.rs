@@ -12,11 +12,11 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::day::checks::{self, Problem};
+use crate::day::html::{Block, Context};
+use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
-use crate::html::{Block, Context};
 use crate::model::{source_hash, Day, Dir, Paper, Tweet};
-use crate::schema::{self, Key};
-use crate::validate::{self, Problem};
 
 /// The largest day-file read; real days are around 20 KiB.
 pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -139,7 +139,7 @@ impl Walker<'_> {
         for (key, _) in table.iter() {
             let key_name: &str = key.get_ref();
             if !known.iter().any(|k| k.name == key_name) {
-                let hint = crate::hint::closest(key_name, known.iter().map(|k| k.name));
+                let hint = crate::text::closest(key_name, known.iter().map(|k| k.name));
                 let listed: Vec<String> = schema::names(known).iter().map(|k| format!("`{k}`")).collect();
                 self.error(
                     key.span(),
@@ -194,8 +194,7 @@ impl Walker<'_> {
     /// place it is rendered in.
     fn line_text(&mut self, value: &Spanned<DeValue<'_>>, key: &str, context: Context) -> Option<String> {
         let text = self.string(value, key, &format!("a string: the {key}"))?;
-        let checked =
-            validate::one_line(key, &text).and_then(|()| validate::html_policy(key, &text, context));
+        let checked = checks::one_line(key, &text).and_then(|()| checks::html_policy(key, &text, context));
         self.check_text(value.span(), &text, checked).map(|()| text)
     }
 
@@ -208,8 +207,7 @@ impl Walker<'_> {
             .map(|(name, _)| name.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        let Err(problem) = validate::html_policy("authors", &line, Context::Markdown(Block::Paragraph))
-        else {
+        let Err(problem) = checks::html_policy("authors", &line, Context::Markdown(Block::Paragraph)) else {
             return true;
         };
         let at = problem.at.clone().map_or(0, |at| at.start);
@@ -385,7 +383,7 @@ impl Walker<'_> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        let stem_date = crate::site::parse_date(stem);
+        let stem_date = crate::text::parse_date(stem);
         if stem_date.is_none() {
             self.error(
                 0..0,
@@ -475,7 +473,7 @@ impl Walker<'_> {
             .required(&fields, "arxiv", "the arXiv id, such as `\"2010.15581\"`")
             .and_then(|v| {
                 let text = self.string(v, "arxiv", "a string: the arXiv id, such as `\"2010.15581\"`")?;
-                let id = self.check(v.span(), validate::arxiv_id(&text))?;
+                let id = self.check(v.span(), checks::arxiv_id(&text))?;
                 let (year, month) = id.year_month();
                 if let Some(date) = date {
                     if (year, month) > (date.year(), u8::from(date.month())) {
@@ -513,8 +511,8 @@ impl Walker<'_> {
                 let names = self.strings(v, "authors", "author")?;
                 let mut ok = true;
                 for (name, span) in &names {
-                    let checked = validate::one_line("author", name).and_then(|()| {
-                        validate::html_policy("author", name, Context::Markdown(Block::Paragraph))
+                    let checked = checks::one_line("author", name).and_then(|()| {
+                        checks::html_policy("author", name, Context::Markdown(Block::Paragraph))
                     });
                     ok &= self.check_text(span.clone(), name, checked).is_some();
                 }
@@ -527,7 +525,7 @@ impl Walker<'_> {
                 let names = self.strings(v, "categories", "category")?;
                 let checked: Vec<_> = names
                     .iter()
-                    .map(|(name, span)| self.check(span.clone(), validate::category(name)))
+                    .map(|(name, span)| self.check(span.clone(), checks::category(name)))
                     .collect();
                 checked.into_iter().collect::<Option<Vec<_>>>()
             });
@@ -554,7 +552,7 @@ impl Walker<'_> {
                             format!("abstract holds control character U+{:04X}", u32::from(c)),
                             "text without control characters",
                         )),
-                        None => validate::html_policy("abstract", &text, Context::Markdown(Block::AfterList)),
+                        None => checks::html_policy("abstract", &text, Context::Markdown(Block::AfterList)),
                     };
                     // `\r\n` line endings are kept as `\n`, as the post shows them.
                     self.check_text(v.span(), &text, checked).map(|()| {
@@ -625,7 +623,7 @@ impl Walker<'_> {
             .required(&fields, "url", "the tweet's status URL")
             .and_then(|v| {
                 let url = self.string(v, "url", "a string: the tweet's status URL")?;
-                self.check(v.span(), validate::tweet_url(&url)).map(|()| url)
+                self.check(v.span(), checks::tweet_url(&url)).map(|()| url)
             });
         let author = self
             .required(&fields, "author", "the display name")
@@ -637,13 +635,13 @@ impl Walker<'_> {
             None => Some("en".to_owned()),
             Some(v) => self
                 .string(v, "lang", "a string: a language tag such as `\"en\"`")
-                .and_then(|lang| self.check(v.span(), validate::lang(&lang)).map(|()| lang)),
+                .and_then(|lang| self.check(v.span(), checks::lang(&lang)).map(|()| lang)),
         };
         let dir = match fields.get("dir") {
             None => Some(Dir::Ltr),
             Some(v) => self
                 .string(v, "dir", "`\"ltr\"` or `\"rtl\"`")
-                .and_then(|dir| self.check(v.span(), validate::dir(&dir))),
+                .and_then(|dir| self.check(v.span(), checks::dir(&dir))),
         };
         let text = self
             .required(&fields, "text", "the tweet as embed HTML")
@@ -748,7 +746,7 @@ mod tests {
         let mut text = String::from("date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n");
         text.push_str(&"# padding\n".repeat(MAX_DAY_FILE_BYTES as usize / 10 + 1));
         std::fs::write(&path, &text).unwrap();
-        let (day, diagnostics) = crate::load::load_file(&path, "posts/2020-10-30.toml").unwrap();
+        let (day, diagnostics) = crate::day::load::load_file(&path, "posts/2020-10-30.toml").unwrap();
         assert!(day.is_none());
         assert_eq!(diagnostics.0.len(), 1);
         assert!(
@@ -824,7 +822,7 @@ mod tests {
             );
             std::fs::write(dir.path().join(format!("{date}.toml")), text).unwrap();
         }
-        let loaded = crate::load::load_dir(dir.path()).unwrap();
+        let loaded = crate::day::load::load_dir(dir.path()).unwrap();
         assert_eq!(loaded.days.len(), 2);
         assert!(loaded.warnings.0.is_empty());
     }

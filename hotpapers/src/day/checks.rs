@@ -1,11 +1,11 @@
 //! The rules a value must follow, beyond its TOML type.
 //!
 //! Each check returns a [`Problem`] that says what was found and what was
-//! expected; [`crate::parse`] places it at the value's line and column.
+//! expected; [`crate::day::parse`] places it at the value's line and column.
 
-use crate::arxiv::ArxivId;
-use crate::category::Category;
-use crate::html::{self, Context};
+use crate::day::html::{self, Context};
+use crate::model::ArxivId;
+use crate::model::Category;
 use crate::model::Dir;
 
 /// What is wrong with a value, before it is placed in a file.
@@ -74,37 +74,21 @@ pub(crate) fn html_policy(field: &str, value: &str, context: Context) -> Result<
     })
 }
 
-/// A value as a message quotes it: control characters escaped (so a value cannot
-/// forge a line of output or reach the terminal as a control sequence) and long
-/// values cut.
-pub fn quoted(value: &str) -> String {
-    const MAX: usize = 80;
-    let mut out = String::new();
-    for (i, c) in value.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// An arXiv identifier.
 pub(crate) fn arxiv_id(value: &str) -> Result<ArxivId<'static>, Problem> {
-    ArxivId::parse(value.to_owned())
-        .map_err(|why| Problem::new(format!("`{}` is not an arXiv id", quoted(value)), why.to_string()))
+    ArxivId::parse(value.to_owned()).map_err(|why| {
+        Problem::new(
+            format!("`{}` is not an arXiv id", crate::text::quoted(value)),
+            why.to_string(),
+        )
+    })
 }
 
 /// A category of the arXiv taxonomy.
 pub(crate) fn category(value: &str) -> Result<Category, Problem> {
     Category::from_id(value).ok_or_else(|| {
         Problem::new(
-            format!("unknown category `{}`", quoted(value)),
+            format!("unknown category `{}`", crate::text::quoted(value)),
             "a category of the arXiv taxonomy, such as `cs.LG`",
         )
         .hint(Category::suggest(value).map(|id| format!("did you mean `{id}`?")))
@@ -113,24 +97,12 @@ pub(crate) fn category(value: &str) -> Result<Category, Problem> {
 
 /// A tweet status URL on twitter.com or x.com.
 pub(crate) fn tweet_url(value: &str) -> Result<(), Problem> {
-    tweet_handle(value).map(drop).ok_or_else(|| {
+    crate::model::tweet_handle(value).map(drop).ok_or_else(|| {
         Problem::new(
-            format!("`{}` is not a tweet URL", quoted(value)),
+            format!("`{}` is not a tweet URL", crate::text::quoted(value)),
             "`https://twitter.com/HANDLE/status/ID` (or on `x.com`)",
         )
     })
-}
-
-/// The HANDLE of `https://twitter.com/HANDLE/status/ID`, if `url` has that shape.
-pub fn tweet_handle(url: &str) -> Option<&str> {
-    let path = url
-        .strip_prefix("https://twitter.com/")
-        .or_else(|| url.strip_prefix("https://x.com/"))?;
-    let (handle, id) = path.split_once("/status/")?;
-    let handle_ok =
-        (1..=15).contains(&handle.len()) && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    let id_ok = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
-    (handle_ok && id_ok).then_some(handle)
 }
 
 /// A language tag such as `en`, `ja`, `pt-BR` or `und`.
@@ -143,7 +115,7 @@ pub(crate) fn lang(value: &str) -> Result<(), Problem> {
         Ok(())
     } else {
         Err(Problem::new(
-            format!("`{}` is not a language tag", quoted(value)),
+            format!("`{}` is not a language tag", crate::text::quoted(value)),
             "a language tag such as `en`, `ja`, `pt-BR` or `und`",
         ))
     }
@@ -155,7 +127,7 @@ pub(crate) fn dir(value: &str) -> Result<Dir, Problem> {
         "ltr" => Ok(Dir::Ltr),
         "rtl" => Ok(Dir::Rtl),
         _ => Err(Problem::new(
-            format!("`{}` is not a text direction", quoted(value)),
+            format!("`{}` is not a text direction", crate::text::quoted(value)),
             "`ltr` or `rtl`",
         )),
     }
@@ -164,28 +136,6 @@ pub(crate) fn dir(value: &str) -> Result<Dir, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_tweet_handles() {
-        assert_eq!(
-            tweet_handle("https://twitter.com/Abebab/status/1322229024387727360"),
-            Some("Abebab")
-        );
-        assert_eq!(
-            tweet_handle("https://x.com/_vaishnavh/status/1"),
-            Some("_vaishnavh")
-        );
-        for bad in [
-            "https://twitter.com/Abebab",
-            "http://twitter.com/a/status/1",
-            "https://twitter.com/a/status/1?s=20",
-            "https://twitter.com/a-b/status/1",
-            "https://twitter.com/sixteen_chars_xx/status/1",
-            "https://evil.com/a/status/1",
-        ] {
-            assert_eq!(tweet_handle(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn checks_language_tags() {
@@ -206,13 +156,7 @@ mod tests {
     }
 
     #[test]
-    fn quotes_values_without_control_characters() {
-        assert_eq!(
-            quoted("en\n::error file=x::forged"),
-            "en\\n::error file=x::forged"
-        );
-        assert_eq!(quoted("\u{1b}[31mred"), "\\u{1b}[31mred");
-        assert_eq!(quoted(&"x".repeat(100)).chars().count(), 81);
+    fn values_in_messages_hold_no_control_characters() {
         let problem = lang("en\n::error::forged").unwrap_err();
         assert!(!problem.message.contains('\n'), "{}", problem.message);
     }

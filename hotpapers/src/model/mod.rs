@@ -4,8 +4,11 @@ use std::borrow::Cow;
 
 use time::{Date, OffsetDateTime};
 
-use crate::arxiv::ArxivId;
-use crate::category::Category;
+mod arxiv;
+mod category;
+
+pub use arxiv::{ArxivId, ArxivIdError};
+pub use category::{taxonomy, Category, CategoryInfo};
 
 /// One arXiv day: the content of `posts/YYYY-MM-DD.toml`.
 ///
@@ -77,8 +80,20 @@ pub struct Tweet<'a> {
 impl Tweet<'_> {
     /// The author's handle, taken from the status URL.
     pub fn handle(&self) -> &str {
-        crate::validate::tweet_handle(&self.url).unwrap_or_default()
+        tweet_handle(&self.url).unwrap_or_default()
     }
+}
+
+/// The HANDLE of `https://twitter.com/HANDLE/status/ID`, if `url` has that shape.
+pub fn tweet_handle(url: &str) -> Option<&str> {
+    let path = url
+        .strip_prefix("https://twitter.com/")
+        .or_else(|| url.strip_prefix("https://x.com/"))?;
+    let (handle, id) = path.split_once("/status/")?;
+    let handle_ok =
+        (1..=15).contains(&handle.len()) && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let id_ok = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
+    (handle_ok && id_ok).then_some(handle)
 }
 
 /// Text direction of a tweet.
@@ -136,6 +151,28 @@ mod tests {
         edited[7] = b'3';
         assert_ne!(source_hash(&edited), source_hash(text));
         assert_ne!(source_hash(b"\0"), source_hash(b""));
+    }
+
+    #[test]
+    fn reads_tweet_handles() {
+        assert_eq!(
+            tweet_handle("https://twitter.com/Abebab/status/1322229024387727360"),
+            Some("Abebab")
+        );
+        assert_eq!(
+            tweet_handle("https://x.com/_vaishnavh/status/1"),
+            Some("_vaishnavh")
+        );
+        for bad in [
+            "https://twitter.com/Abebab",
+            "http://twitter.com/a/status/1",
+            "https://twitter.com/a/status/1?s=20",
+            "https://twitter.com/a-b/status/1",
+            "https://twitter.com/sixteen_chars_xx/status/1",
+            "https://evil.com/a/status/1",
+        ] {
+            assert_eq!(tweet_handle(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Legacy posts back to days: `hotpapers import`.
 //!
-//! The legacy generator's format is read exactly as [`crate::render`] writes it,
+//! The legacy generator's format is read exactly as [`crate::post::render`] writes it,
 //! line by line; anything else is an error naming the line and what was
 //! expected. Papers below the minimum score were never in the posts, so an
 //! imported day holds the papers its post showed.
@@ -9,10 +9,10 @@ use std::borrow::Cow;
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-use crate::arxiv::ArxivId;
-use crate::category::Category;
+use crate::model::ArxivId;
+use crate::model::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
-use crate::render::WIDGETS;
+use crate::post::render::WIDGETS;
 
 const TWEET_START: &str = "<blockquote class=\"twitter-tweet\"><p lang=\"";
 
@@ -267,7 +267,7 @@ fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
     let (rest, date) = rest.rsplit_once("?ref_src=twsrc%5Etfw\">")?;
     let (rest, url) = rest.rsplit_once(" <a href=\"")?;
     let (text, byline) = rest.rsplit_once("</p>&mdash; ")?;
-    let handle = crate::validate::tweet_handle(url)?;
+    let handle = crate::model::tweet_handle(url)?;
     let author = byline.strip_suffix(&format!(" (@{handle})"))?;
     let (month_day, year) = date.split_once(", ")?;
     let (month, day) = month_day.split_once(' ')?;
@@ -301,21 +301,21 @@ mod tests {
         for (date, post) in [
             (
                 date!(2020 - 10 - 30),
-                include_str!("../../tests/golden/2020-10-30---Hot-Papers.md"),
+                include_str!("../../../tests/golden/2020-10-30---Hot-Papers.md"),
             ),
             (
                 date!(2020 - 12 - 07),
-                include_str!("../../tests/golden/2020-12-07---Hot-Papers.md"),
+                include_str!("../../../tests/golden/2020-12-07---Hot-Papers.md"),
             ),
         ] {
             let day = import_post("post.md", date, post).unwrap();
-            assert_eq!(crate::render::render(&day, &Site::default()), post);
+            assert_eq!(crate::post::render::render(&day, &Site::default()), post);
         }
     }
 
     #[test]
     fn names_the_line_and_what_was_expected() {
-        let post = include_str!("../../tests/golden/2020-10-30---Hot-Papers.md");
+        let post = include_str!("../../../tests/golden/2020-10-30---Hot-Papers.md");
         let broken = post.replacen(
             "- retweets: 3026, favorites: 271",
             "- retweets: lots, favorites: 271",

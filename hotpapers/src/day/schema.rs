@@ -224,7 +224,7 @@ fn value(kind: Kind) -> Value {
             json!({"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ONE_LINE}})
         }
         Kind::Categories => {
-            let ids: Vec<&str> = crate::category::taxonomy().iter().map(|c| c.id).collect();
+            let ids: Vec<&str> = crate::model::taxonomy().iter().map(|c| c.id).collect();
             json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": ids}})
         }
         Kind::Tables(keys) => json!({"type": "array", "items": table(keys, "")}),

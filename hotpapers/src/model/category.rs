@@ -76,7 +76,7 @@ impl Category {
 
     /// The closest category id to a misspelt one, for a "did you mean" hint.
     pub fn suggest(id: &str) -> Option<&'static str> {
-        crate::hint::closest(id, taxonomy().iter().map(|info| info.id))
+        crate::text::closest(id, taxonomy().iter().map(|info| info.id))
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::model::{Day, Dir};
-use crate::site::format_date;
+use crate::text::format_date;
 
 /// The day-file text for `day`.
 pub fn day_file(day: &Day<'_>) -> String {
@@ -119,11 +119,11 @@ mod tests {
 
     #[test]
     fn writes_a_real_day_back_to_the_same_data() {
-        let text = include_str!("../../posts/2020-10-30.toml");
-        let (day, _) = crate::parse::parse_day("posts/2020-10-30.toml", text);
+        let text = include_str!("../../../posts/2020-10-30.toml");
+        let (day, _) = crate::day::parse_day("posts/2020-10-30.toml", text);
         let day = day.unwrap();
         let written = day_file(&day);
-        let (again, diagnostics) = crate::parse::parse_day("posts/2020-10-30.toml", &written);
+        let (again, diagnostics) = crate::day::parse_day("posts/2020-10-30.toml", &written);
         assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:#?}");
         let mut again = again.unwrap();
         again.source_hash = day.source_hash;

@@ -173,8 +173,8 @@ mod tests {
     use time::macros::{date, datetime};
 
     use super::*;
-    use crate::arxiv::ArxivId;
-    use crate::category::Category;
+    use crate::model::ArxivId;
+    use crate::model::Category;
     use crate::model::Dir;
 
     fn paper(id: &str, retweets: u32, favorites: u32, tweets: Vec<Tweet<'static>>) -> Paper<'static> {

@@ -1,0 +1,22 @@
+//! The day-file format: from TOML text to a checked [`Day`](crate::Day).
+//!
+//! - `parse`: the TOML read with spans and walked key by key into typed values,
+//!   every problem located (parse → check → build, as thiserror's `impl/` does);
+//! - `checks`: the rules a value must follow beyond its type, and the rules
+//!   between fields (an id's month, ids twice in a day, tweets twice);
+//! - `html`: the HTML policy, what a text field may put into a reader's page;
+//! - `schema`: the one table of keys, which the parser walks and the JSON Schema
+//!   is generated from;
+//! - `load`: a folder of day-files, the same code at compile time and run time;
+//! - `write`: a [`Day`](crate::Day) back to day-file text.
+
+mod checks;
+mod html;
+mod load;
+mod parse;
+mod schema;
+pub(crate) mod write;
+
+pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
+pub use parse::{parse_day, MAX_DAY_FILE_BYTES};
+pub use schema::json_schema;

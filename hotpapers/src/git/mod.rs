@@ -1,0 +1,31 @@
+//! Publishing with git2: posts written to the work tree and committed with the
+//! day-files they came from, touching nothing else; then, if asked, pushed.
+//!
+//! - `publish`: the orchestrator, [`publish`], a list of named steps;
+//! - `plan`: what a run writes and commits, from `HEAD`, the work tree and
+//!   `git status`, and the commit message;
+//! - `fresh`: the compiled-in day-files against those on disk;
+//! - `repo`: opening the repository, `HEAD`, folders of a tree, files;
+//! - `identity`: who the commit is by;
+//! - `lock`: the run's OS lock, and git's own locks, reported, never removed;
+//! - `written`: the posts a `--no-commit` run wrote, known as the tool's own;
+//! - `pack`: a large publish's blobs written as one pack;
+//! - `push`: the push, re-applying the commit when the remote moved;
+//! - `error`: [`PublishError`], which the lower errors ([`PushError`],
+//!   `PackError`) come into.
+
+mod error;
+mod fresh;
+mod identity;
+mod lock;
+mod pack;
+mod plan;
+mod publish;
+mod push;
+mod repo;
+mod written;
+
+pub use error::PublishError;
+pub(crate) use publish::Options;
+pub use publish::{publish, Change, FileChange, Options as PublishOptions, Report};
+pub use push::{PushError, PushTarget, Pushed};

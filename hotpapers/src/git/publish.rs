@@ -1,0 +1,395 @@
+//! Writing the posts and committing them with git2, touching nothing else.
+//!
+//! The commit is built from `HEAD`'s tree, not from the index, so whatever the
+//! user has staged stays staged and out of the commit. It holds the posts that
+//! were added, changed or removed and the day-files they came from, and then
+//! only those paths' index entries are brought up to date.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use git2::{ErrorCode, FileMode, Oid, Repository, Signature};
+use time::Date;
+
+use super::error::PublishError;
+use super::fresh::check_fresh;
+use super::identity::signatures;
+use super::lock::{git_lock, head_lock, Lock};
+use super::plan::{commit_message, plan, Plan, PlannedFile, Tree};
+use super::push::{push, Published, PushError, PushTarget, Pushed};
+use super::repo::{
+    check_real_folders, empty_tree, head_commit, open, remove_file, remove_stale_temp_files, site_prefix,
+    write,
+};
+use super::written::Written;
+use crate::archive::Archive;
+
+/// How to publish.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Say what would change; write and commit nothing.
+    pub dry_run: bool,
+    /// Write the posts but do not commit.
+    pub no_commit: bool,
+    /// The commit author, `Name <email>`; overrides every other source.
+    pub author: Option<String>,
+    /// Environment to read `GIT_AUTHOR_*` and `GIT_COMMITTER_*` from; the
+    /// process environment when `None`.
+    pub env: Option<BTreeMap<String, String>>,
+    /// Push the branch afterwards.
+    pub push: Option<PushTarget>,
+}
+
+/// What happened to one day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// A new post.
+    Added,
+    /// The post or its day-file changed.
+    Updated,
+    /// The day-file was deleted, and its post with it.
+    Removed,
+}
+
+impl Change {
+    /// `Updated` for a path committed before (`committed` is its blob), else `Added`.
+    pub(crate) fn of(committed: Option<Oid>) -> Change {
+        match committed {
+            Some(_) => Change::Updated,
+            None => Change::Added,
+        }
+    }
+
+    /// `add`, `update` or `remove`, as in commit messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Change::Added => "add",
+            Change::Updated => "update",
+            Change::Removed => "remove",
+        }
+    }
+}
+
+/// What a run did, or with `dry_run` would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Days that changed, by date.
+    pub changes: Vec<(Date, Change)>,
+    /// Days whose post and day-file were already committed as they are.
+    pub unchanged: usize,
+    /// Files written, added to or removed from the commit, relative to the repository.
+    pub files: Vec<FileChange>,
+    /// The new commit, if one was made.
+    pub commit: Option<Oid>,
+    /// The commit message, if there were changes.
+    pub message: Option<String>,
+    /// What `push` did.
+    pub pushed: Option<Pushed>,
+}
+
+impl Report {
+    /// How many days had a given change.
+    pub fn count(&self, change: Change) -> usize {
+        self.changes.iter().filter(|(_, c)| *c == change).count()
+    }
+}
+
+/// One path in the commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path relative to the repository's work tree, with `/`.
+    pub path: String,
+    /// Added, updated or removed.
+    pub change: Change,
+}
+
+/// Renders every day of `archive` into the site at `site_root` and commits the
+/// posts that changed, with their day-files.
+pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
+    let repo = open(site_root)?;
+    // Held until the push is done too; the kernel releases it however the run ends.
+    let _lock = Lock::take(&repo, options.dry_run)?;
+    if options.push.as_ref().is_some_and(|t| t.branch.is_none()) && repo.head_detached()? {
+        return Err(PushError::Detached.into());
+    }
+    let mut report = commit_posts(&repo, site_root, archive, options)?;
+    if let Some(target) = options
+        .push
+        .as_ref()
+        .filter(|_| !options.dry_run && !options.no_commit)
+    {
+        let published = match report.commit {
+            Some(commit) => Some(Published {
+                commit,
+                parent: repo.find_commit(commit)?.parent_id(0).ok(),
+            }),
+            None => None,
+        };
+        let pushed = push(&repo, target, published)?;
+        if pushed.reapplied {
+            report.commit = Some(pushed.commit);
+        }
+        report.pushed = Some(pushed);
+    }
+    Ok(report)
+}
+
+/// Writes the posts and makes the commit; everything but the push. Each step is
+/// one function below, in this order.
+fn commit_posts(
+    repo: &Repository,
+    site_root: &Path,
+    archive: &Archive<'_>,
+    options: &Options,
+) -> Result<Report, PublishError> {
+    let site = &archive.site;
+    let workdir = repo.workdir().ok_or(PublishError::Bare)?;
+    let prefix = site_prefix(site_root, workdir)?;
+    check_fresh(workdir, &prefix, archive)?;
+    check_real_folders(workdir, &format!("{prefix}{}", site.output_dir))?;
+    let mut ours = Written::load(repo)?;
+    let head = head_commit(repo)?;
+    let base = match &head {
+        Some(commit) => commit.tree()?,
+        None => empty_tree(repo)?,
+    };
+    let tree = Tree {
+        repo,
+        workdir,
+        prefix: &prefix,
+        base: &base,
+        written: &ours,
+    };
+    let plan = plan(&tree, site, &archive.days)?;
+    let mut report = Report::of(&plan);
+    if plan.files.is_empty() && plan.writes.is_empty() {
+        return Ok(report);
+    }
+    let message = commit_message(site, &plan);
+    report.message = Some(message.clone());
+    if options.dry_run {
+        return Ok(report);
+    }
+    remove_stale_temp_files(&workdir.join(&prefix).join(&site.output_dir))?;
+    let identity = match options.no_commit || plan.files.is_empty() {
+        true => None,
+        false => Some(signatures(repo, site, options)?),
+    };
+    let Some(identity) = identity else {
+        write_uncommitted(workdir, &plan, &mut ours)?;
+        return Ok(report);
+    };
+    let ids = write_posts_and_blobs(repo, workdir, &plan)?;
+    let commit = make_commit(repo, head.as_ref(), &base, &plan, &ids, &identity, &message)?;
+    stage(repo, workdir, &plan, &ids)?;
+    move_head(repo, commit, head.as_ref().map(git2::Commit::id), &message)?;
+    // Committed now: these paths are git's again, not this tool's uncommitted output.
+    ours.forget(plan.files.iter().map(|f| f.path.as_str()));
+    ours.save()?;
+    report.commit = Some(commit);
+    Ok(report)
+}
+
+impl Report {
+    fn of(plan: &Plan) -> Report {
+        Report {
+            changes: plan.days.clone(),
+            unchanged: plan.unchanged,
+            files: plan
+                .files
+                .iter()
+                .map(|f| FileChange {
+                    path: f.path.clone(),
+                    change: f.change,
+                })
+                .collect(),
+            ..Report::default()
+        }
+    }
+}
+
+/// Writes (and deletes) the planned posts in the work tree.
+fn write_posts(workdir: &Path, plan: &Plan) -> Result<(), PublishError> {
+    for post in &plan.writes {
+        match &post.content {
+            Some(content) => write(&workdir.join(&post.path), content.as_bytes())?,
+            None => remove_file(&workdir.join(&post.path))?,
+        }
+    }
+    Ok(())
+}
+
+/// `--no-commit`: the posts, noted first as this tool's own, so whatever this run
+/// manages to write is known as its own.
+fn write_uncommitted(workdir: &Path, plan: &Plan, ours: &mut Written) -> Result<(), PublishError> {
+    ours.note_writes(&plan.writes)?;
+    ours.save()?;
+    write_posts(workdir, plan)
+}
+
+/// The posts, written while other threads compress the commit's blobs: the two
+/// are independent, and a first publish spends most of its time in them.
+fn write_posts_and_blobs(
+    repo: &Repository,
+    workdir: &Path,
+    plan: &Plan,
+) -> Result<Vec<Option<Oid>>, PublishError> {
+    let git_dir = repo.path().to_owned();
+    let (ids, written) = std::thread::scope(|scope| {
+        let blobs = scope.spawn(|| write_blobs(&git_dir, &plan.files));
+        let written = write_posts(workdir, plan);
+        let ids = blobs
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (ids, written)
+    });
+    written?;
+    let ids = ids?;
+    // Objects may have arrived in a new pack, written through another handle.
+    repo.odb()?.refresh()?;
+    Ok(ids)
+}
+
+/// The commit: `HEAD`'s tree with the planned files upserted or removed.
+fn make_commit(
+    repo: &Repository,
+    head: Option<&git2::Commit<'_>>,
+    base: &git2::Tree<'_>,
+    plan: &Plan,
+    ids: &[Option<Oid>],
+    (author, committer): &(Signature<'static>, Signature<'static>),
+    message: &str,
+) -> Result<Oid, PublishError> {
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for (file, id) in plan.files.iter().zip(ids) {
+        match id {
+            Some(id) => update.upsert(file.path.as_str(), *id, FileMode::Blob),
+            None => update.remove(file.path.as_str()),
+        };
+    }
+    let tree = repo.find_tree(update.create_updated(repo, base)?)?;
+    let parents: Vec<&git2::Commit<'_>> = head.into_iter().collect();
+    Ok(repo.commit(None, author, committer, message, &tree, &parents)?)
+}
+
+/// The index entries of the committed paths, and only those. The index is
+/// written before the ref moves: a failure between the two leaves the old `HEAD`
+/// with the new posts staged, which the next run commits; never the reverse.
+fn stage(repo: &Repository, workdir: &Path, plan: &Plan, ids: &[Option<Oid>]) -> Result<(), PublishError> {
+    let mut index = repo.index()?;
+    for (file, id) in plan.files.iter().zip(ids) {
+        match id {
+            Some(id) => index.add(&index_entry(workdir, &file.path, *id)?)?,
+            None => match index.remove_path(Path::new(&file.path)) {
+                Err(e) if e.code() != ErrorCode::NotFound => return Err(e.into()),
+                _ => {}
+            },
+        }
+    }
+    index
+        .write()
+        .map_err(|e| git_lock(e, repo.path().join("index.lock")))
+}
+
+/// Moves the branch to the commit; git's lock in the way is reported as git does.
+fn move_head(repo: &Repository, commit: Oid, old: Option<Oid>, message: &str) -> Result<(), PublishError> {
+    advance_head(repo, commit, old, message).map_err(|e| match e {
+        PublishError::Git(e) => git_lock(e, head_lock(repo).unwrap_or_default()),
+        e => e,
+    })
+}
+
+/// Writes the blobs of the commit, on every core: compressing and hashing them is
+/// most of a first publish. Each thread has its own handle on the repository.
+fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>, PublishError> {
+    let blobs: Vec<&[u8]> = files.iter().filter_map(|f| f.blob.as_deref()).collect();
+    if blobs.len() >= crate::git::pack::PACK_THRESHOLD {
+        // A first publish or an import: one pack instead of thousands of files.
+        let mut ids = crate::git::pack::write_blobs(&Repository::open(git_dir)?, &blobs)?.into_iter();
+        return Ok(files
+            .iter()
+            .map(|f| f.blob.as_ref().and_then(|_| ids.next()))
+            .collect());
+    }
+    let chunks = crate::parallel::map_chunks(files, 64, |files| -> Result<Vec<Option<Oid>>, PublishError> {
+        let repo = Repository::open(git_dir)?;
+        files
+            .iter()
+            .map(|f| Ok(f.blob.as_deref().map(|b| repo.blob(b)).transpose()?))
+            .collect()
+    });
+    let mut ids = Vec::with_capacity(files.len());
+    for chunk in chunks {
+        ids.extend(chunk?);
+    }
+    Ok(ids)
+}
+
+/// The index entry of a work-tree file whose content is the blob `id`, with the
+/// file's stat data so that `git status` sees it clean without hashing it again.
+fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, PublishError> {
+    let full = workdir.join(path);
+    let meta = fs::metadata(&full).map_err(|source| PublishError::Io {
+        action: "read",
+        path: full,
+        source,
+    })?;
+    #[cfg(unix)]
+    let (ctime, mtime, dev, ino, mode, uid, gid) = {
+        use std::os::unix::fs::MetadataExt;
+        let time = |s: i64, ns: i64| git2::IndexTime::new(s as i32, ns as u32);
+        let mode = if meta.mode() & 0o111 != 0 {
+            0o100755
+        } else {
+            0o100644
+        };
+        (
+            time(meta.ctime(), meta.ctime_nsec()),
+            time(meta.mtime(), meta.mtime_nsec()),
+            meta.dev() as u32,
+            meta.ino() as u32,
+            mode,
+            meta.uid(),
+            meta.gid(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime, mtime, dev, ino, mode, uid, gid) = (
+        git2::IndexTime::new(0, 0),
+        git2::IndexTime::new(0, 0),
+        0,
+        0,
+        0o100644,
+        0,
+        0,
+    );
+    Ok(git2::IndexEntry {
+        ctime,
+        mtime,
+        dev,
+        ino,
+        mode,
+        uid,
+        gid,
+        file_size: meta.len() as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    })
+}
+
+/// Moves the branch HEAD names (or a detached HEAD) from `old` to `new`, failing
+/// if someone else moved it meanwhile.
+fn advance_head(repo: &Repository, new: Oid, old: Option<Oid>, message: &str) -> Result<(), PublishError> {
+    let subject = message.lines().next().unwrap_or_default();
+    let log = format!("commit: {subject}");
+    let head = repo.find_reference("HEAD")?;
+    match (head.symbolic_target()?, old) {
+        (Some(branch), Some(old)) => repo.reference_matching(branch, new, true, old, &log).map(drop)?,
+        (Some(branch), None) => repo.reference(branch, new, false, &log).map(drop)?,
+        (None, _) => repo.set_head_detached(new)?,
+    }
+    Ok(())
+}

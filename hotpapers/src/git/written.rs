@@ -1,0 +1,79 @@
+//! The posts this tool wrote and did not commit (`--no-commit`), so that its own
+//! output is not taken for a hand edit.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use git2::{Oid, Repository};
+
+use super::error::PublishError;
+use super::plan::PlannedWrite;
+use super::repo::{blob_id, read_if_exists, remove_file, write};
+
+/// What this tool wrote to each post and has not committed (`--no-commit`), so
+/// that its own output is not taken for a hand edit by the next run: a line
+/// `<blob id> <path>` each, in `hotpapers-written` in the git folder.
+pub(crate) struct Written {
+    file: PathBuf,
+    posts: HashMap<String, Oid>,
+    changed: bool,
+}
+
+impl Written {
+    pub(crate) fn load(repo: &Repository) -> Result<Written, PublishError> {
+        let file = repo.path().join("hotpapers-written");
+        let text = read_if_exists(&file)?.unwrap_or_default();
+        let posts = String::from_utf8_lossy(&text)
+            .lines()
+            .filter_map(|line| {
+                let (id, path) = line.split_once(' ')?;
+                Some((path.to_owned(), Oid::from_str(id).ok()?))
+            })
+            .collect();
+        Ok(Written {
+            file,
+            posts,
+            changed: false,
+        })
+    }
+
+    /// Whether the content with this id at `path` is what this tool wrote there.
+    pub(crate) fn wrote(&self, path: &str, id: Oid) -> bool {
+        self.posts.get(path) == Some(&id)
+    }
+
+    pub(crate) fn note_writes(&mut self, writes: &[PlannedWrite]) -> Result<(), PublishError> {
+        for write in writes {
+            match &write.content {
+                Some(content) => self
+                    .posts
+                    .insert(write.path.clone(), blob_id(content.as_bytes())?),
+                None => self.posts.remove(&write.path),
+            };
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn forget<'p>(&mut self, paths: impl Iterator<Item = &'p str>) {
+        for path in paths {
+            self.changed |= self.posts.remove(path).is_some();
+        }
+    }
+
+    pub(crate) fn save(&self) -> Result<(), PublishError> {
+        if !self.changed {
+            return Ok(());
+        }
+        if self.posts.is_empty() {
+            return remove_file(&self.file);
+        }
+        let mut lines: Vec<String> = self
+            .posts
+            .iter()
+            .map(|(path, id)| format!("{id} {path}\n"))
+            .collect();
+        lines.sort();
+        write(&self.file, lines.concat().as_bytes())
+    }
+}

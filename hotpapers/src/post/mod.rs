@@ -1,0 +1,8 @@
+//! Posts: a day to its Markdown post, byte for byte in the legacy format
+//! (`render`), and a legacy post back to the day that renders it (`import`).
+
+mod import;
+mod render;
+
+pub use import::{import_post, parse_tweet_embed, ImportError};
+pub use render::{ranked, render, render_into};
