@@ -132,10 +132,15 @@ impl LineIndex {
         LineIndex(starts.collect())
     }
 
+    /// The 1-based line holding byte `at`.
+    pub fn line(&self, at: usize) -> usize {
+        self.0.partition_point(|&start| start <= at).max(1)
+    }
+
     /// The 1-based line holding byte `at`, and the bytes where it starts and ends
     /// (before its `\n`).
     fn line_of(&self, text: &str, at: usize) -> (usize, usize, usize) {
-        let line = self.0.partition_point(|&start| start <= at).max(1);
+        let line = self.line(at);
         let start = self.0[line - 1];
         let end = self.0.get(line).map_or(text.len(), |next| next - 1);
         (line, start, end.max(start))

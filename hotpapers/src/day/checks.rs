@@ -1,7 +1,9 @@
 //! The rules a value must follow, beyond its TOML type.
 //!
 //! Each check returns a [`Problem`] that says what was found and what was
-//! expected; [`crate::day::parse`] places it at the value's line and column.
+//! expected; the parser places it at the value's line and column. The rules
+//! between fields (an id's month against the day, a paper or tweet listed twice)
+//! are here too, as functions of plain values.
 
 use crate::day::html::{self, Context};
 use crate::model::ArxivId;
@@ -82,6 +84,129 @@ pub(crate) fn arxiv_id(value: &str) -> Result<ArxivId<'static>, Problem> {
             why.to_string(),
         )
     })
+}
+
+/// `date` equal to the day the file's name gives (`named`, when it gives one).
+pub(crate) fn date_is_the_file_name(
+    date: time::Date,
+    named: Option<time::Date>,
+    path: &str,
+) -> Result<(), Problem> {
+    match named {
+        Some(named) if named != date => {
+            let name = std::path::Path::new(path)
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            Err(Problem::new(
+                format!(
+                    "`date` is {date} but the file is named `{}`",
+                    crate::text::quoted(name)
+                ),
+                format!("the date of the file name, `{named}`"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A post is not published before the day it covers (in UTC).
+pub(crate) fn published_on_or_after(
+    published: time::OffsetDateTime,
+    date: time::Date,
+) -> Result<(), Problem> {
+    let day = published.to_offset(time::UtcOffset::UTC).date();
+    if day < date {
+        return Err(Problem::new(
+            format!("`published` ({day}) is before the day it covers ({date})"),
+            "a publication time on or after `date`",
+        ));
+    }
+    Ok(())
+}
+
+/// An id whose `YYMM` is not later than the day it is listed on.
+pub(crate) fn id_not_after_day(id: &ArxivId<'_>, date: time::Date) -> Result<(), Problem> {
+    let (year, month) = id.year_month();
+    if (year, month) > (date.year(), u8::from(date.month())) {
+        return Err(Problem::new(
+            format!("arXiv id `{id}` is from {year}-{month:02}, after the day {date}"),
+            "an id whose `YYMM` is not later than the day",
+        ));
+    }
+    Ok(())
+}
+
+/// The papers of one day so far, to find one listed twice.
+#[derive(Default)]
+pub(crate) struct PapersOfTheDay(Vec<(String, usize)>);
+
+impl PapersOfTheDay {
+    /// Notes the paper `id` on `line`; an error if the day lists it already.
+    pub(crate) fn once(&mut self, id: &ArxivId<'_>, line: usize) -> Result<(), Problem> {
+        let key = id.without_version();
+        if let Some((_, first)) = self.0.iter().find(|(seen, _)| seen == key) {
+            return Err(Problem::new(
+                format!("paper `{key}` is listed twice in this day (first on line {first})"),
+                "each paper once per day",
+            ));
+        }
+        self.0.push((key.to_owned(), line));
+        Ok(())
+    }
+}
+
+/// The tweets of one paper so far, to find one listed twice.
+#[derive(Default)]
+pub(crate) struct TweetsOfAPaper(Vec<String>);
+
+impl TweetsOfAPaper {
+    /// Notes the tweet at `url`; a problem (a warning: legacy posts repeat some)
+    /// if the paper lists it already. One status on twitter.com and x.com is the
+    /// same tweet.
+    pub(crate) fn once(&mut self, url: &str) -> Result<(), Problem> {
+        let status = url.rsplit('/').next().unwrap_or_default().to_owned();
+        if self.0.contains(&status) {
+            return Err(Problem::new(
+                format!(
+                    "tweet `{}` is listed twice under this paper",
+                    crate::text::quoted(url)
+                ),
+                "each tweet once (legacy posts repeat some; the post shows both)",
+            ));
+        }
+        self.0.push(status);
+        Ok(())
+    }
+}
+
+/// A paper without tweets: a warning, since legacy posts have them.
+pub(crate) fn no_tweets() -> Problem {
+    Problem::new(
+        "paper has no tweets",
+        "at least one `[[paper.tweet]]` showing why the paper is hot",
+    )
+}
+
+/// The abstract: no control character but line breaks and tabs, then the HTML
+/// policy of a paragraph after the category list.
+pub(crate) fn abstract_text(text: &str) -> Result<(), Problem> {
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        let mut problem = Problem::new(
+            format!("abstract holds control character U+{:04X}", u32::from(c)),
+            "text without control characters",
+        );
+        problem.at = Some(at..at + c.len_utf8());
+        return Err(problem);
+    }
+    html_policy(
+        "abstract",
+        text,
+        Context::Markdown(crate::day::html::Block::AfterList),
+    )
 }
 
 /// A category of the arXiv taxonomy.

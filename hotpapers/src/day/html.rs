@@ -48,6 +48,18 @@ pub(crate) enum Block {
     AfterList,
 }
 
+impl Block {
+    /// What the post has before the field, as far as CommonMark's reading of the
+    /// field depends on it.
+    fn before(self) -> &'static str {
+        match self {
+            Block::Heading => "# 1. ",
+            Block::Paragraph => "",
+            Block::AfterList => "- [cs.LG](https://arxiv.org/list/cs.LG/recent)\n\n",
+        }
+    }
+}
+
 /// Why a text breaks the policy, and where: `at` is a byte range of the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Violation {
@@ -159,11 +171,7 @@ fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
     // One line, as rendered: the abstract's line breaks become spaces (same length,
     // so offsets stay those of `text`).
     let line = text.replace(['\r', '\n'], " ");
-    let prefix = match block {
-        Block::Heading => "# 1. ",
-        Block::Paragraph => "",
-        Block::AfterList => "- [cs.LG](https://arxiv.org/list/cs.LG/recent)\n\n",
-    };
+    let prefix = block.before();
     let source = format!("{prefix}{line}");
     let place = |range: Range<usize>| {
         let start = range.start.saturating_sub(prefix.len()).min(text.len());
@@ -241,6 +249,14 @@ fn embed(text: &str, links: bool) -> Result<(), Violation> {
     } else {
         "this text is read as HTML and may hold only text and character references"
     };
+    let refuse = |at: Range<usize>, what: &str| violation(at, format!("{what}; {only}"));
+    let written = |span: html5gum::Span<usize>| {
+        let at = span.start..span.end.max(span.start + 1).min(text.len());
+        (
+            at.clone(),
+            format!("`{}`", crate::text::quoted(text.get(at).unwrap_or("<"))),
+        )
+    };
     let mut open_link: Option<Range<usize>> = None;
     let tokens = Tokenizer::new_with_emitter(text, DefaultEmitter::<usize>::new_with_span());
     for token in tokens {
@@ -248,72 +264,64 @@ fn embed(text: &str, links: bool) -> Result<(), Violation> {
         match token {
             Token::String(_) => {}
             Token::Error(error) => {
-                let at = error.span.start..error.span.end;
-                return Err(violation(
-                    at,
-                    format!(
-                        "HTML that a browser reads with the parse error `{}`; {only}",
-                        error.value
-                    ),
-                ));
+                let what = format!("HTML that a browser reads with the parse error `{}`", error.value);
+                return Err(refuse(error.span.start..error.span.end, &what));
             }
             Token::StartTag(tag) if links => {
-                let at = tag.span.start..tag.span.end;
-                let written = &text[at.clone()];
-                match &**tag.name {
-                    b"br" if written == "<br>" => {}
-                    b"a" => {
-                        if open_link.is_some() {
-                            return Err(violation(at, format!("a link inside a link; {only}")));
-                        }
-                        let href = tag.attributes.get(b"href".as_slice()).map(|v| v.to_vec());
-                        let href = href.and_then(|v| String::from_utf8(v).ok());
-                        let canonical = written
-                            .strip_prefix("<a href=\"")
-                            .and_then(|rest| rest.strip_suffix("\">"))
-                            .is_some_and(|value| !value.contains('"'));
-                        let scheme_ok = href
-                            .as_deref()
-                            .and_then(scheme_of)
-                            .is_some_and(|s| EMBED_SCHEMES.contains(&s.as_str()));
-                        if !(canonical && tag.attributes.len() == 1 && scheme_ok) {
-                            return Err(violation(
-                                at,
-                                format!("`{}`; {only}", crate::text::quoted(written)),
-                            ));
-                        }
-                        open_link = Some(at);
+                let (at, shown) = written(tag.span);
+                match allowed_start_tag(&text[at.clone()], &tag) {
+                    Some(Link::Opens) if open_link.is_some() => {
+                        return Err(refuse(at, "a link inside a link"))
                     }
-                    _ => {
-                        return Err(violation(
-                            at,
-                            format!("`{}`; {only}", crate::text::quoted(written)),
-                        ))
-                    }
+                    Some(Link::Opens) => open_link = Some(at),
+                    Some(Link::Break) => {}
+                    None => return Err(refuse(at, &shown)),
                 }
             }
             Token::EndTag(tag) if links && &text[tag.span.start..tag.span.end] == "</a>" => {
                 if open_link.take().is_none() {
-                    let at = tag.span.start..tag.span.end;
-                    return Err(violation(at, format!("`</a>` closes no link; {only}")));
+                    return Err(refuse(tag.span.start..tag.span.end, "`</a>` closes no link"));
                 }
             }
             Token::StartTag(html5gum::StartTag { span, .. })
             | Token::EndTag(html5gum::EndTag { span, .. })
             | Token::Comment(html5gum::Spanned { span, .. })
             | Token::Doctype(html5gum::Doctype { span, .. }) => {
-                let at = span.start..span.end.max(span.start + 1).min(text.len());
-                let shown = text.get(at.clone()).unwrap_or("<");
-                return Err(violation(at, format!("`{}`; {only}", crate::text::quoted(shown))));
+                let (at, shown) = written(span);
+                return Err(refuse(at, &shown));
             }
         }
     }
     match open_link {
-        Some(at) => Err(violation(
-            at,
-            format!("a link that is never closed with `</a>`; {only}"),
-        )),
+        Some(at) => Err(refuse(at, "a link that is never closed with `</a>`")),
         None => Ok(()),
+    }
+}
+
+/// What an allowed start tag of tweet text is.
+enum Link {
+    /// `<a href="http(s)://…">`.
+    Opens,
+    /// `<br>`.
+    Break,
+}
+
+/// A start tag of tweet text, written exactly `<br>` or `<a href="…">` with an
+/// http(s) URL and no other attribute; `None` for anything else.
+fn allowed_start_tag(written: &str, tag: &html5gum::StartTag<usize>) -> Option<Link> {
+    match &**tag.name {
+        b"br" if written == "<br>" => Some(Link::Break),
+        b"a" => {
+            let canonical = written
+                .strip_prefix("<a href=\"")
+                .and_then(|rest| rest.strip_suffix("\">"))
+                .is_some_and(|value| !value.contains('"'));
+            let href = tag.attributes.get(b"href".as_slice())?;
+            let scheme = std::str::from_utf8(href).ok().and_then(scheme_of)?;
+            (canonical && tag.attributes.len() == 1 && EMBED_SCHEMES.contains(&scheme.as_str()))
+                .then_some(Link::Opens)
+        }
+        _ => None,
     }
 }
 

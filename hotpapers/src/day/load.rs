@@ -106,13 +106,6 @@ pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 
 /// Reads and checks one day-file; `shown` names it in diagnostics.
 pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diagnostics), LoadError> {
-    let io = |source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    // The entry itself, not what a link points to: a day-file is a regular file
-    // in the repository, and a link could read anything on the machine.
-    let meta = std::fs::symlink_metadata(path).map_err(io)?;
     let refuse = |problem: Problem| {
         let source = Source {
             path: shown,
@@ -121,38 +114,16 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
         let d = source.diagnostic(Severity::Error, 0..0, problem.message, problem.expected);
         Ok((None, Diagnostics(vec![d])))
     };
-    if !meta.is_file() {
-        let what = if meta.is_symlink() {
-            "a symbolic link"
-        } else if meta.is_dir() {
-            "a folder"
-        } else {
-            "not a regular file"
-        };
-        return refuse(Problem::new(
-            format!("`{shown}` is {what}"),
-            "a day-file that is a regular file (copy a linked file in instead)",
-        ));
-    }
-    let too_large = |size: u64| {
-        Problem::new(
-            format!("day-file is {size} bytes"),
-            format!("a day-file of at most {MAX_DAY_FILE_BYTES} bytes"),
-        )
+    let bytes = match read_day_file(path, shown) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(problem)) => return refuse(problem),
+        Err(source) => {
+            return Err(LoadError::Io {
+                path: path.to_owned(),
+                source,
+            })
+        }
     };
-    if meta.len() > MAX_DAY_FILE_BYTES {
-        return refuse(too_large(meta.len()));
-    }
-    // At most one byte past the limit is read, even if the file grew meanwhile.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|file| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_DAY_FILE_BYTES + 1), &mut bytes)
-        })
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_DAY_FILE_BYTES {
-        return refuse(too_large(bytes.len() as u64));
-    }
     match String::from_utf8(bytes) {
         Ok(text) => {
             let (day, diagnostics) = parse_day(shown, &text);
@@ -166,6 +137,43 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
             "TOML text in UTF-8",
         )),
     }
+}
+
+/// The bytes of a day-file, or why it is refused unread: it is not a regular
+/// file (the entry itself, not what a link points to: a link could read anything
+/// on the machine), or it is over the size limit. At most one byte past the
+/// limit is read, even if the file grows meanwhile.
+fn read_day_file(path: &Path, shown: &str) -> std::io::Result<Result<Vec<u8>, Problem>> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_symlink() {
+            "a symbolic link"
+        } else if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file"
+        };
+        return Ok(Err(Problem::new(
+            format!("`{}` is {what}", crate::text::quoted(shown)),
+            "a day-file that is a regular file (copy a linked file in instead)",
+        )));
+    }
+    let too_large = |size: u64| {
+        Problem::new(
+            format!("day-file is {size} bytes"),
+            format!("a day-file of at most {MAX_DAY_FILE_BYTES} bytes"),
+        )
+    };
+    if meta.len() > MAX_DAY_FILE_BYTES {
+        return Ok(Err(too_large(meta.len())));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let file = std::fs::File::open(path)?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_DAY_FILE_BYTES + 1), &mut bytes)?;
+    if bytes.len() as u64 > MAX_DAY_FILE_BYTES {
+        return Ok(Err(too_large(bytes.len() as u64)));
+    }
+    Ok(Ok(bytes))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::day::checks::{self, Problem};
 use crate::day::html::{Block, Context};
 use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
-use crate::model::{source_hash, Day, Dir, Paper, Tweet};
+use crate::model::{source_hash, ArxivId, Category, Day, Dir, Paper, Tweet};
 
 /// The largest day-file read; real days are around 20 KiB.
 pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -111,6 +111,13 @@ impl Walker<'_> {
                 .diagnostic_in(lines, severity, span, problem.message, problem.expected);
         diagnostic.hint = problem.hint;
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The 1-based line of a byte of the file.
+    fn line_of(&mut self, at: usize) -> usize {
+        self.lines
+            .get_or_insert_with(|| LineIndex::new(self.source.text))
+            .line(at)
     }
 
     /// The diagnostics, with a last one counting those left out (placed where
@@ -377,80 +384,39 @@ impl Walker<'_> {
         tables
     }
 
+    /// The whole day-file: its name, then each top-level key by its own reader.
     fn day(&mut self, table: &DeTable<'_>, source_hash: u64) -> Option<Day<'static>> {
         let fields = self.fields(table, 0..0, "the day-file", schema::DAY);
-        let stem = Path::new(self.source.path)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        let stem_date = crate::text::parse_date(stem);
-        if stem_date.is_none() {
-            self.error(
-                0..0,
-                Problem::new(
-                    format!("file name `{stem}.toml` is not a date"),
-                    "a day-file named after its day, `YYYY-MM-DD.toml`",
-                ),
-            );
-        }
-        let date_value = self.required(&fields, "date", "the arXiv day, such as `2020-10-30`");
-        let date = date_value.and_then(|v| {
-            let date = self.date(v, "date")?;
-            match stem_date {
-                Some(stem_date) if stem_date != date => {
-                    self.error(
-                        v.span(),
-                        Problem::new(
-                            format!("`date` is {date} but the file is named `{stem}.toml`"),
-                            format!("the date of the file name, `{stem_date}`"),
-                        ),
-                    );
-                    None
-                }
-                _ => Some(date),
-            }
-        });
-        let published_value = self.required(
-            &fields,
-            "published",
-            "the publication time, such as `2020-10-31T09:40:17Z`",
-        );
-        let published = published_value.and_then(|v| self.date_time(v, "published"));
-        if let (Some(date), Some(published), Some(v)) = (date, published, published_value) {
-            if published.to_offset(UtcOffset::UTC).date() < date {
-                self.error(
+        let named = self.file_name_date();
+        let date = self
+            .required(&fields, "date", "the arXiv day, such as `2020-10-30`")
+            .and_then(|v| {
+                let date = self.date(v, "date")?;
+                self.check(
                     v.span(),
-                    Problem::new(
-                        format!(
-                            "`published` ({}) is before the day it covers ({date})",
-                            published.to_offset(UtcOffset::UTC).date()
-                        ),
-                        "a publication time on or after `date`",
-                    ),
-                );
-            }
-        }
+                    checks::date_is_the_file_name(date, named, self.source.path),
+                )
+                .map(|()| date)
+            });
+        let published = self
+            .required(
+                &fields,
+                "published",
+                "the publication time, such as `2020-10-31T09:40:17Z`",
+            )
+            .and_then(|v| {
+                let published = self.date_time(v, "published")?;
+                match date {
+                    Some(date) => self.check(v.span(), checks::published_on_or_after(published, date)),
+                    None => Some(()),
+                }
+                .map(|()| published)
+            });
         let draft = match fields.get("draft") {
             None => Some(false),
-            Some(v) => match v.get_ref() {
-                DeValue::Boolean(b) => Some(*b),
-                _ => {
-                    self.wrong_type(v, "draft", "`true` or `false`");
-                    None
-                }
-            },
+            Some(v) => self.boolean(v, "draft"),
         };
-        let mut papers = Some(Vec::new());
-        if let Some(value) = fields.get("paper") {
-            let mut seen: Vec<(String, usize)> = Vec::new();
-            for (table, span) in self.tables(value, "paper", "[[paper]]") {
-                let paper = self.paper(table, span.clone(), published, date, &mut seen);
-                match (paper, papers.as_mut()) {
-                    (Some(paper), Some(papers)) => papers.push(paper),
-                    _ => papers = None,
-                }
-            }
-        }
+        let papers = self.papers(fields.get("paper"), published, date);
         Some(Day {
             date: date?,
             published: published?,
@@ -460,75 +426,79 @@ impl Walker<'_> {
         })
     }
 
+    /// The day the file's name gives, which must be exactly `YYYY-MM-DD.toml`.
+    fn file_name_date(&mut self) -> Option<Date> {
+        let named = crate::text::day_file_date(self.source.path);
+        if named.is_none() {
+            let name = Path::new(self.source.path)
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            self.error(
+                0..0,
+                Problem::new(
+                    format!("file name `{}` is not a date", crate::text::quoted(name)),
+                    "a day-file named after its day, `YYYY-MM-DD.toml`",
+                ),
+            );
+        }
+        named
+    }
+
+    fn boolean(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(value, key, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    fn papers(
+        &mut self,
+        value: Option<&Spanned<DeValue<'_>>>,
+        published: Option<OffsetDateTime>,
+        date: Option<Date>,
+    ) -> Option<Vec<Paper<'static>>> {
+        let mut papers = Some(Vec::new());
+        let mut seen = checks::PapersOfTheDay::default();
+        let tables = value
+            .map(|v| self.tables(v, "paper", "[[paper]]"))
+            .unwrap_or_default();
+        for (table, span) in tables {
+            let paper = self.paper(table, span, published, date, &mut seen);
+            match (paper, papers.as_mut()) {
+                (Some(paper), Some(papers)) => papers.push(paper),
+                _ => papers = None,
+            }
+        }
+        papers
+    }
+
+    /// A `[[paper]]`: each field typed and checked by its own reader below; the
+    /// rules between fields are in `checks`.
     fn paper(
         &mut self,
         table: &DeTable<'_>,
         span: Range<usize>,
         published: Option<OffsetDateTime>,
         date: Option<Date>,
-        seen: &mut Vec<(String, usize)>,
+        seen: &mut checks::PapersOfTheDay,
     ) -> Option<Paper<'static>> {
         let fields = self.fields(table, span.clone(), "`[[paper]]`", schema::PAPER);
         let arxiv = self
             .required(&fields, "arxiv", "the arXiv id, such as `\"2010.15581\"`")
-            .and_then(|v| {
-                let text = self.string(v, "arxiv", "a string: the arXiv id, such as `\"2010.15581\"`")?;
-                let id = self.check(v.span(), checks::arxiv_id(&text))?;
-                let (year, month) = id.year_month();
-                if let Some(date) = date {
-                    if (year, month) > (date.year(), u8::from(date.month())) {
-                        self.error(
-                            v.span(),
-                            Problem::new(
-                                format!("arXiv id `{id}` is from {year}-{month:02}, after the day {date}"),
-                                "an id whose `YYMM` is not later than the day",
-                            ),
-                        );
-                        return None;
-                    }
-                }
-                let line = self.source.text[..v.span().start].matches('\n').count() + 1;
-                let key = id.without_version().to_owned();
-                if let Some((_, first)) = seen.iter().find(|(seen, _)| *seen == key) {
-                    self.error(
-                        v.span(),
-                        Problem::new(
-                            format!("paper `{key}` is listed twice in this day (first on line {first})"),
-                            "each paper once per day",
-                        ),
-                    );
-                    return None;
-                }
-                seen.push((key, line));
-                Some(id)
-            });
+            .and_then(|v| self.arxiv(v, date, seen));
         let title = self
             .required(&fields, "title", "the paper's title")
             .and_then(|v| self.line_text(v, "title", Context::Markdown(Block::Heading)));
         let authors = self
             .required(&fields, "authors", "the authors, such as `['Ada Lovelace']`")
-            .and_then(|v| {
-                let names = self.strings(v, "authors", "author")?;
-                let mut ok = true;
-                for (name, span) in &names {
-                    let checked = checks::one_line("author", name).and_then(|()| {
-                        checks::html_policy("author", name, Context::Markdown(Block::Paragraph))
-                    });
-                    ok &= self.check_text(span.clone(), name, checked).is_some();
-                }
-                ok = ok && self.author_line(&names);
-                ok.then(|| names.into_iter().map(|(name, _)| Cow::Owned(name)).collect())
-            });
+            .and_then(|v| self.authors(v));
         let categories = self
             .required(&fields, "categories", "the arXiv categories, such as `['cs.LG']`")
-            .and_then(|v| {
-                let names = self.strings(v, "categories", "category")?;
-                let checked: Vec<_> = names
-                    .iter()
-                    .map(|(name, span)| self.check(span.clone(), checks::category(name)))
-                    .collect();
-                checked.into_iter().collect::<Option<Vec<_>>>()
-            });
+            .and_then(|v| self.categories(v));
         let retweets = self
             .required(&fields, "retweets", "the total retweets")
             .and_then(|v| self.count(v, "retweets"));
@@ -541,69 +511,9 @@ impl Walker<'_> {
         };
         let abstract_ = match fields.get("abstract") {
             None => Some(String::new()),
-            Some(v) => self
-                .string(v, "abstract", "a string: the abstract")
-                .and_then(|text| {
-                    let checked = match text
-                        .chars()
-                        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-                    {
-                        Some(c) => Err(Problem::new(
-                            format!("abstract holds control character U+{:04X}", u32::from(c)),
-                            "text without control characters",
-                        )),
-                        None => checks::html_policy("abstract", &text, Context::Markdown(Block::AfterList)),
-                    };
-                    // `\r\n` line endings are kept as `\n`, as the post shows them.
-                    self.check_text(v.span(), &text, checked).map(|()| {
-                        if text.contains('\r') {
-                            text.replace("\r\n", "\n")
-                        } else {
-                            text
-                        }
-                    })
-                }),
+            Some(v) => self.abstract_(v),
         };
-        let mut tweets = Some(Vec::new());
-        match fields.get("tweet") {
-            None => {}
-            Some(value) => {
-                let mut statuses: Vec<String> = Vec::new();
-                let tables = self.tables(value, "tweet", "[[paper.tweet]]");
-                for (table, tweet_span) in tables {
-                    let tweet = self.tweet(table, tweet_span.clone());
-                    if let Some(tweet) = &tweet {
-                        // One status on twitter.com and x.com is the same tweet.
-                        let status = tweet.url.rsplit('/').next().unwrap_or_default().to_owned();
-                        if statuses.contains(&status) {
-                            self.report(
-                                Severity::Warning,
-                                tweet_span,
-                                Problem::new(
-                                    format!("tweet `{}` is listed twice under this paper", tweet.url),
-                                    "each tweet once (legacy posts repeat some; the post shows both)",
-                                ),
-                            );
-                        }
-                        statuses.push(status);
-                    }
-                    match (tweet, tweets.as_mut()) {
-                        (Some(tweet), Some(tweets)) => tweets.push(tweet),
-                        _ => tweets = None,
-                    }
-                }
-            }
-        }
-        if tweets.as_ref().is_some_and(Vec::is_empty) {
-            self.report(
-                Severity::Warning,
-                span,
-                Problem::new(
-                    "paper has no tweets",
-                    "at least one `[[paper.tweet]]` showing why the paper is hot",
-                ),
-            );
-        }
+        let tweets = self.tweets(fields.get("tweet"), span);
         Some(Paper {
             arxiv: arxiv?,
             title: Cow::Owned(title?),
@@ -615,6 +525,84 @@ impl Walker<'_> {
             abstract_: Cow::Owned(abstract_?),
             tweets: tweets?,
         })
+    }
+
+    /// The paper's id: well formed, not from after the day, once in the day.
+    fn arxiv(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        date: Option<Date>,
+        seen: &mut checks::PapersOfTheDay,
+    ) -> Option<ArxivId<'static>> {
+        let text = self.string(value, "arxiv", "a string: the arXiv id, such as `\"2010.15581\"`")?;
+        let id = self.check(value.span(), checks::arxiv_id(&text))?;
+        if let Some(date) = date {
+            self.check(value.span(), checks::id_not_after_day(&id, date))?;
+        }
+        let line = self.line_of(value.span().start);
+        self.check(value.span(), seen.once(&id, line))?;
+        Some(id)
+    }
+
+    fn authors(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Cow<'static, str>>> {
+        let names = self.strings(value, "authors", "author")?;
+        let mut ok = true;
+        for (name, span) in &names {
+            let checked = checks::one_line("author", name)
+                .and_then(|()| checks::html_policy("author", name, Context::Markdown(Block::Paragraph)));
+            ok &= self.check_text(span.clone(), name, checked).is_some();
+        }
+        ok = ok && self.author_line(&names);
+        ok.then(|| names.into_iter().map(|(name, _)| Cow::Owned(name)).collect())
+    }
+
+    fn categories(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Category>> {
+        let names = self.strings(value, "categories", "category")?;
+        let checked: Vec<_> = names
+            .iter()
+            .map(|(name, span)| self.check(span.clone(), checks::category(name)))
+            .collect();
+        checked.into_iter().collect()
+    }
+
+    /// The abstract; `\r\n` line endings are kept as `\n`, as the post shows them.
+    fn abstract_(&mut self, value: &Spanned<DeValue<'_>>) -> Option<String> {
+        let text = self.string(value, "abstract", "a string: the abstract")?;
+        let checked = checks::abstract_text(&text);
+        self.check_text(value.span(), &text, checked)?;
+        Some(if text.contains('\r') {
+            text.replace("\r\n", "\n")
+        } else {
+            text
+        })
+    }
+
+    /// The tweets under a paper; a paper without any, and a tweet listed twice,
+    /// are warnings.
+    fn tweets(
+        &mut self,
+        value: Option<&Spanned<DeValue<'_>>>,
+        paper: Range<usize>,
+    ) -> Option<Vec<Tweet<'static>>> {
+        let mut tweets = Some(Vec::new());
+        let mut statuses = checks::TweetsOfAPaper::default();
+        let tables = value
+            .map(|v| self.tables(v, "tweet", "[[paper.tweet]]"))
+            .unwrap_or_default();
+        for (table, span) in tables {
+            let tweet = self.tweet(table, span.clone());
+            if let Some(Err(problem)) = tweet.as_ref().map(|t| statuses.once(&t.url)) {
+                self.report(Severity::Warning, span, problem);
+            }
+            match (tweet, tweets.as_mut()) {
+                (Some(tweet), Some(tweets)) => tweets.push(tweet),
+                _ => tweets = None,
+            }
+        }
+        if tweets.as_ref().is_some_and(Vec::is_empty) {
+            self.report(Severity::Warning, paper, checks::no_tweets());
+        }
+        tweets
     }
 
     fn tweet(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<Tweet<'static>> {

@@ -36,8 +36,15 @@ pub(crate) fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -
                 source,
             })
         }
-        Err(crate::day::LoadError::Invalid(_)) => unreachable!("listing files does not check them"),
+        Err(other) => {
+            return Err(PublishError::Io {
+                action: "read",
+                path: dir,
+                source: std::io::Error::other(other.to_string()),
+            })
+        }
     };
+    let shown = |name: &str| format!("`{prefix}{}/{name}`", site.posts_dir.trim_end_matches('/'));
     let mut compiled: HashMap<String, &Day<'_>> = days.iter().map(|d| (day_file_name(d.date), d)).collect();
     for file in &on_disk {
         let name = file
@@ -45,20 +52,15 @@ pub(crate) fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let shown = format!("{prefix}{}/{name}", site.posts_dir.trim_end_matches('/'));
         let Some(day) = compiled.remove(&name) else {
-            return Err(stale(format!("`{shown}` was added")));
+            return Err(stale(format!("{} was added", shown(&name))));
         };
-        let bytes = read(file)?;
-        if source_hash(&bytes) != day.source_hash {
-            return Err(stale(format!("`{shown}` changed")));
+        if source_hash(&read(file)?) != day.source_hash {
+            return Err(stale(format!("{} changed", shown(&name))));
         }
     }
     if let Some(missing) = compiled.keys().min() {
-        return Err(stale(format!(
-            "`{}` was deleted",
-            format!("{prefix}{}/{missing}", site.posts_dir.trim_end_matches('/'))
-        )));
+        return Err(stale(format!("{} was deleted", shown(missing))));
     }
     Ok(())
 }

@@ -58,7 +58,6 @@ pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>
         .iter()
         .map(|p| Oid::from_bytes(&p.id))
         .collect::<Result<_, _>>()?;
-
     // Equal blobs are one object.
     let mut unique: Vec<&Packed> = packed.iter().collect();
     unique.sort_by_key(|o| o.id);
@@ -66,55 +65,8 @@ pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>
 
     let pack_dir = repo.path().join("objects/pack");
     fs::create_dir_all(&pack_dir).map_err(|e| io(&pack_dir, e))?;
-    let mut pack = tempfile::Builder::new()
-        .prefix("tmp_pack_hotpapers_")
-        .tempfile_in(&pack_dir)
-        .map_err(|e| io(&pack_dir, e))?;
-    let mut hasher = Sha1::new();
-    let mut offsets = Vec::with_capacity(unique.len());
-    let mut offset = 12u64;
-    let mut header = Vec::with_capacity(12);
-    header.extend_from_slice(b"PACK");
-    header.extend_from_slice(&2u32.to_be_bytes());
-    header.extend_from_slice(&u32::try_from(unique.len()).map_err(|_| too_big())?.to_be_bytes());
-    let mut write = |bytes: &[u8]| -> Result<(), PackError> {
-        hasher.update(bytes);
-        pack.write_all(bytes).map_err(|e| io(&pack_dir, e))
-    };
-    write(&header)?;
-    for object in &unique {
-        offsets.push(
-            u32::try_from(offset)
-                .ok()
-                .filter(|o| o & 0x8000_0000 == 0)
-                .ok_or_else(too_big)?,
-        );
-        write(&object.entry)?;
-        offset += object.entry.len() as u64;
-    }
-    let checksum: [u8; 20] = hasher.finalize().into();
-    pack.write_all(&checksum).map_err(|e| io(&pack_dir, e))?;
-
-    let mut idx = Vec::with_capacity(8 + 1024 + unique.len() * 28 + 40);
-    idx.extend_from_slice(b"\xfftOc");
-    idx.extend_from_slice(&2u32.to_be_bytes());
-    for byte in 0..=255u8 {
-        let count = unique.partition_point(|o| o.id[0] <= byte);
-        idx.extend_from_slice(&(count as u32).to_be_bytes());
-    }
-    for object in &unique {
-        idx.extend_from_slice(&object.id);
-    }
-    for object in &unique {
-        idx.extend_from_slice(&object.crc.to_be_bytes());
-    }
-    for offset in &offsets {
-        idx.extend_from_slice(&offset.to_be_bytes());
-    }
-    idx.extend_from_slice(&checksum);
-    let idx_checksum: [u8; 20] = Sha1::digest(&idx).into();
-    idx.extend_from_slice(&idx_checksum);
-
+    let (pack, offsets, checksum) = write_pack(&pack_dir, &unique)?;
+    let idx = index(&unique, &offsets, &checksum);
     let name = format!("pack-{}", hex(&checksum));
     let mut idx_file = tempfile::Builder::new()
         .prefix("tmp_idx_hotpapers_")
@@ -130,6 +82,67 @@ pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>
     }
     repo.odb()?.refresh()?;
     Ok(ids)
+}
+
+/// The pack file (a temporary file in `pack_dir`), each object's offset in it,
+/// and its checksum.
+fn write_pack(
+    pack_dir: &Path,
+    unique: &[&Packed],
+) -> Result<(tempfile::NamedTempFile, Vec<u32>, [u8; 20]), PackError> {
+    let mut pack = tempfile::Builder::new()
+        .prefix("tmp_pack_hotpapers_")
+        .tempfile_in(pack_dir)
+        .map_err(|e| io(pack_dir, e))?;
+    let mut hasher = Sha1::new();
+    let mut offsets = Vec::with_capacity(unique.len());
+    let mut offset = 12u64;
+    let mut header = Vec::with_capacity(12);
+    header.extend_from_slice(b"PACK");
+    header.extend_from_slice(&2u32.to_be_bytes());
+    header.extend_from_slice(&u32::try_from(unique.len()).map_err(|_| too_big())?.to_be_bytes());
+    let mut write = |bytes: &[u8]| -> Result<(), PackError> {
+        hasher.update(bytes);
+        pack.write_all(bytes).map_err(|e| io(pack_dir, e))
+    };
+    write(&header)?;
+    for object in unique {
+        offsets.push(
+            u32::try_from(offset)
+                .ok()
+                .filter(|o| o & 0x8000_0000 == 0)
+                .ok_or_else(too_big)?,
+        );
+        write(&object.entry)?;
+        offset += object.entry.len() as u64;
+    }
+    let checksum: [u8; 20] = hasher.finalize().into();
+    pack.write_all(&checksum).map_err(|e| io(pack_dir, e))?;
+    Ok((pack, offsets, checksum))
+}
+
+/// The pack's index, version 2: fan-out, ids, CRCs, offsets, checksums.
+fn index(unique: &[&Packed], offsets: &[u32], checksum: &[u8; 20]) -> Vec<u8> {
+    let mut idx = Vec::with_capacity(8 + 1024 + unique.len() * 28 + 40);
+    idx.extend_from_slice(b"\xfftOc");
+    idx.extend_from_slice(&2u32.to_be_bytes());
+    for byte in 0..=255u8 {
+        let count = unique.partition_point(|o| o.id[0] <= byte);
+        idx.extend_from_slice(&(count as u32).to_be_bytes());
+    }
+    for object in unique {
+        idx.extend_from_slice(&object.id);
+    }
+    for object in unique {
+        idx.extend_from_slice(&object.crc.to_be_bytes());
+    }
+    for offset in offsets {
+        idx.extend_from_slice(&offset.to_be_bytes());
+    }
+    idx.extend_from_slice(checksum);
+    let idx_checksum: [u8; 20] = Sha1::digest(&idx).into();
+    idx.extend_from_slice(&idx_checksum);
+    idx
 }
 
 fn pack_blob(blob: &[u8]) -> Packed {

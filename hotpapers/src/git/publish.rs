@@ -223,7 +223,11 @@ fn write_posts(workdir: &Path, plan: &Plan) -> Result<(), PublishError> {
 /// `--no-commit`: the posts, noted first as this tool's own, so whatever this run
 /// manages to write is known as its own.
 fn write_uncommitted(workdir: &Path, plan: &Plan, ours: &mut Written) -> Result<(), PublishError> {
-    ours.note_writes(&plan.writes)?;
+    ours.note_writes(
+        plan.writes
+            .iter()
+            .map(|w| (w.path.as_str(), w.content.as_deref())),
+    )?;
     ours.save()?;
     write_posts(workdir, plan)
 }

@@ -123,54 +123,35 @@ pub(crate) fn push(
     target: &PushTarget,
     published: Option<Published>,
 ) -> Result<Pushed, PushError> {
-    let head = repo.head().map_err(|e| match e.code() {
-        ErrorCode::UnbornBranch | ErrorCode::NotFound => PushError::NothingToPush,
-        _ => e.into(),
-    })?;
-    let branch = match (&target.branch, head.is_branch()) {
-        (Some(branch), _) => branch.clone(),
-        (None, true) => head.shorthand()?.to_owned(),
-        (None, false) => return Err(PushError::Detached),
-    };
-    let mut local = head.peel_to_commit()?.id();
+    let (branch, mut local) = branch_to_push(repo, target)?;
     let mut published = published;
     let mut reapplied = false;
     let remote = Remote::open(repo, &target.remote)?;
     for attempt in 1..=target.attempts.max(1) {
-        let refusal = match remote.push(repo, local, &branch)? {
-            None => {
-                let _ = repo.reference(
-                    &format!("refs/remotes/{}/{branch}", target.remote),
-                    local,
-                    true,
-                    "hotpapers: push",
-                );
-                return Ok(Pushed {
-                    remote: target.remote.clone(),
-                    branch,
-                    commit: local,
-                    attempts: attempt,
-                    reapplied,
-                });
-            }
-            Some(refusal) => refusal,
+        let Some(refusal) = remote.push(repo, local, &branch)? else {
+            let _ = repo.reference(
+                &format!("refs/remotes/{}/{branch}", target.remote),
+                local,
+                true,
+                "hotpapers: push",
+            );
+            return Ok(Pushed {
+                remote: target.remote.clone(),
+                branch,
+                commit: local,
+                attempts: attempt,
+                reapplied,
+            });
         };
-        let Some(remote_tip) = remote.fetch(repo, &branch)? else {
-            return Err(PushError::Refused(refusal));
-        };
-        if repo.graph_descendant_of(local, remote_tip)? || local == remote_tip {
-            // The remote did not move ahead of us; retrying would not help.
-            return Err(PushError::Refused(refusal));
-        }
+        let onto = remote_moved_ahead(repo, &remote, &branch, local, refusal)?;
         let Some(ours) = published.as_ref().filter(|p| p.commit == local) else {
             return Err(PushError::Behind {
                 remote: target.remote.clone(),
                 branch,
             });
         };
-        let onto = remote_tip;
-        if let Some(parent) = ours.parent {
-            if !repo.graph_descendant_of(onto, parent)? && onto != parent {
+        if let Some(parent) = ours.parent.filter(|&parent| parent != onto) {
+            if !repo.graph_descendant_of(onto, parent)? {
                 return Err(PushError::Rewritten {
                     remote: target.remote.clone(),
                     branch,
@@ -191,6 +172,36 @@ pub(crate) fn push(
         branch,
         attempts: target.attempts,
     })
+}
+
+/// The branch to push to and the local commit to push.
+fn branch_to_push(repo: &Repository, target: &PushTarget) -> Result<(String, Oid), PushError> {
+    let head = repo.head().map_err(|e| match e.code() {
+        ErrorCode::UnbornBranch | ErrorCode::NotFound => PushError::NothingToPush,
+        _ => e.into(),
+    })?;
+    let branch = match (&target.branch, head.is_branch()) {
+        (Some(branch), _) => branch.clone(),
+        (None, true) => head.shorthand()?.to_owned(),
+        (None, false) => return Err(PushError::Detached),
+    };
+    Ok((branch, head.peel_to_commit()?.id()))
+}
+
+/// After a refused push: the remote's new tip, if the remote moved ahead of
+/// `local` (so re-applying may help); otherwise the refusal as an error.
+fn remote_moved_ahead(
+    repo: &Repository,
+    remote: &Remote,
+    branch: &str,
+    local: Oid,
+    refusal: String,
+) -> Result<Oid, PushError> {
+    match remote.fetch(repo, branch)? {
+        Some(tip) if tip != local && !repo.graph_descendant_of(local, tip)? => Ok(tip),
+        // The remote did not move ahead of us; retrying would not help.
+        _ => Err(PushError::Refused(refusal)),
+    }
 }
 
 /// The publish commit's changes, applied on top of `onto`.

@@ -34,7 +34,7 @@ pub(crate) fn open(site_root: &Path) -> Result<Repository, PublishError> {
 
 /// The tree of no files: what an unborn branch's first commit is built on.
 pub(crate) fn empty_tree(repo: &Repository) -> Result<git2::Tree<'_>, git2::Error> {
-    Ok(repo.find_tree(repo.treebuilder(None)?.write()?)?)
+    repo.find_tree(repo.treebuilder(None)?.write()?)
 }
 
 pub(crate) fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, PublishError> {

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use git2::{Oid, Repository};
 
 use super::error::PublishError;
-use super::plan::PlannedWrite;
 use super::repo::{blob_id, read_if_exists, remove_file, write};
 
 /// What this tool wrote to each post and has not committed (`--no-commit`), so
@@ -42,13 +41,15 @@ impl Written {
         self.posts.get(path) == Some(&id)
     }
 
-    pub(crate) fn note_writes(&mut self, writes: &[PlannedWrite]) -> Result<(), PublishError> {
-        for write in writes {
-            match &write.content {
-                Some(content) => self
-                    .posts
-                    .insert(write.path.clone(), blob_id(content.as_bytes())?),
-                None => self.posts.remove(&write.path),
+    /// Notes what this run writes: content for a path, or `None` for a removal.
+    pub(crate) fn note_writes<'w>(
+        &mut self,
+        writes: impl Iterator<Item = (&'w str, Option<&'w str>)>,
+    ) -> Result<(), PublishError> {
+        for (path, content) in writes {
+            match content {
+                Some(content) => self.posts.insert(path.to_owned(), blob_id(content.as_bytes())?),
+                None => self.posts.remove(path),
             };
             self.changed = true;
         }

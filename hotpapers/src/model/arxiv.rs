@@ -127,55 +127,16 @@ fn is_month(mm: &str) -> bool {
     )
 }
 
+/// An id's shape, archive, month and era: the digits of its `YYMM` and number
+/// must fit the era the `YYMM` falls in.
 fn check(id: &str) -> Result<(), ArxivIdError> {
     let (base, version) = ArxivId::split_version(id);
-    if let Some(v) = version {
-        if v.is_empty() || v.starts_with('0') {
-            return Err(ArxivIdError::Shape);
-        }
+    if version.is_some_and(|v| v.is_empty() || v.starts_with('0')) {
+        return Err(ArxivIdError::Shape);
     }
     let (yymm, old_style) = match base.split_once('/') {
-        Some((archive, number)) => {
-            if !all_digits(number, 7) {
-                return Err(ArxivIdError::Shape);
-            }
-            let (root, subject) = match archive.split_once('.') {
-                Some((root, subject)) => (root, Some(subject)),
-                None => (archive, None),
-            };
-            if archive.is_empty()
-                || !archive
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-            {
-                return Err(ArxivIdError::Shape);
-            }
-            let known =
-                OLD_ARCHIVES.contains(&root) && subject.is_none_or(|_| Category::from_id(archive).is_some());
-            if !known {
-                return Err(ArxivIdError::Archive(archive.to_owned()));
-            }
-            (&number[..4], true)
-        }
-        None => {
-            let Some((yymm, number)) = base.split_once('.') else {
-                return Err(ArxivIdError::Shape);
-            };
-            if !all_digits(yymm, 4) || !(all_digits(number, 4) || all_digits(number, 5)) {
-                return Err(ArxivIdError::Shape);
-            }
-            if !is_month(&yymm[2..]) {
-                return Err(ArxivIdError::Month(yymm.to_owned()));
-            }
-            let expected = if yymm < "1501" { 4 } else { 5 };
-            if number.len() != expected {
-                return Err(ArxivIdError::Digits {
-                    yymm: yymm.to_owned(),
-                    expected,
-                });
-            }
-            (yymm, false)
-        }
+        Some((archive, number)) => (check_old_style(archive, number)?, true),
+        None => (check_new_style(base)?, false),
     };
     if !is_month(&yymm[2..]) {
         return Err(ArxivIdError::Month(yymm.to_owned()));
@@ -197,6 +158,47 @@ fn check(id: &str) -> Result<(), ArxivIdError> {
         ));
     }
     Ok(())
+}
+
+/// `archive/YYMMNNN` or `archive.XX/YYMMNNN`; its `YYMM`.
+fn check_old_style<'i>(archive: &str, number: &'i str) -> Result<&'i str, ArxivIdError> {
+    let well_formed = !archive.is_empty()
+        && archive
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if !all_digits(number, 7) || !well_formed {
+        return Err(ArxivIdError::Shape);
+    }
+    let (root, subject) = match archive.split_once('.') {
+        Some((root, subject)) => (root, Some(subject)),
+        None => (archive, None),
+    };
+    let known = OLD_ARCHIVES.contains(&root) && subject.is_none_or(|_| Category::from_id(archive).is_some());
+    if !known {
+        return Err(ArxivIdError::Archive(archive.to_owned()));
+    }
+    Ok(&number[..4])
+}
+
+/// `YYMM.NNNN` (to 1412) or `YYMM.NNNNN` (from 1501); its `YYMM`.
+fn check_new_style(base: &str) -> Result<&str, ArxivIdError> {
+    let Some((yymm, number)) = base.split_once('.') else {
+        return Err(ArxivIdError::Shape);
+    };
+    if !all_digits(yymm, 4) || !(all_digits(number, 4) || all_digits(number, 5)) {
+        return Err(ArxivIdError::Shape);
+    }
+    if !is_month(&yymm[2..]) {
+        return Err(ArxivIdError::Month(yymm.to_owned()));
+    }
+    let expected = if yymm < "1501" { 4 } else { 5 };
+    if number.len() != expected {
+        return Err(ArxivIdError::Digits {
+            yymm: yymm.to_owned(),
+            expected,
+        });
+    }
+    Ok(yymm)
 }
 
 #[cfg(test)]
