@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+use crate::run::run;
 use crate::util::{TempRepo, DEC_07, OCT_30};
 
 /// A repository holding the day-files this binary was compiled from.
@@ -27,10 +28,7 @@ fn bin(repo: &TempRepo, args: &[&str]) -> Command {
 }
 
 fn output(mut command: Command) -> (Output, String, String) {
-    let out = command.output().unwrap();
-    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
-    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
-    (out, stdout, stderr)
+    run(&mut command)
 }
 
 #[test]

@@ -5,32 +5,29 @@
 
 use std::process::Command;
 
+use crate::run::run_ok;
 use crate::util::project_dir;
 
 /// The packages that depend on `krate`, as `cargo run` at the root resolves them.
 fn dependents(krate: &str) -> Vec<String> {
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "tree",
-            "--invert",
-            krate,
-            "--edges",
-            "normal,build",
-            "--prefix",
-            "none",
-        ])
-        .args(["--format", "{p}"])
-        .current_dir(project_dir())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_owned)
-        .collect()
+    run_ok(
+        Command::new(env!("CARGO"))
+            .args([
+                "tree",
+                "--invert",
+                krate,
+                "--edges",
+                "normal,build",
+                "--prefix",
+                "none",
+            ])
+            .args(["--format", "{p}"])
+            .current_dir(project_dir()),
+    )
+    .lines()
+    .filter_map(|line| line.split_whitespace().next())
+    .map(str::to_owned)
+    .collect()
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::run::run;
 use crate::util::project_dir;
 
 /// What a copy of the site needs to build.
@@ -37,14 +38,11 @@ fn copy(from: &Path, to: &Path) {
 
 /// Builds the site binary; whether cargo recompiled it.
 fn build(site: &Path, target: &Path) -> bool {
-    let out = Command::new(env!("CARGO"))
+    let (out, _, log) = run(Command::new(env!("CARGO"))
         .args(["build", "--bin", "hotpapers-site", "--verbose"])
         .current_dir(site)
         .env("CARGO_TARGET_DIR", target)
-        .env_remove("HOTPAPERS_MANIFEST_DIR")
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&out.stderr);
+        .env_remove("HOTPAPERS_MANIFEST_DIR"));
     assert!(out.status.success(), "{log}");
     log.lines()
         .any(|l| l.trim_start().starts_with("Compiling hotpapers-site"))
@@ -84,15 +82,12 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
         text.replace("date = 2020-12-07", "date = 2020-12-06"),
     )
     .unwrap();
-    let out = Command::new(env!("CARGO"))
+    let (out, _, log) = run(Command::new(env!("CARGO"))
         .args(["build", "--bin", "hotpapers-site"])
         .current_dir(&site)
         .env("CARGO_TARGET_DIR", &target)
-        .env_remove("HOTPAPERS_MANIFEST_DIR")
-        .output()
-        .unwrap();
+        .env_remove("HOTPAPERS_MANIFEST_DIR"));
     assert!(!out.status.success(), "a bad day-file fails the build");
-    let log = String::from_utf8_lossy(&out.stderr);
     assert!(
         log.contains(
             "error: posts/2020-12-07.toml:1:8: `date` is 2020-12-06 but the file is named `2020-12-07.toml`"

@@ -6,5 +6,5 @@ mod golden;
 mod publish;
 mod push;
 mod rebuild;
-mod ui;
+mod run;
 mod util;

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::run::run_ok;
+
 use hotpapers::{Archive, Site};
 
 /// The real day-files shipped in `posts/`.
@@ -99,32 +101,21 @@ impl TempRepo {
 
     /// Asserts `git fsck` finds nothing wrong.
     pub fn assert_fsck_clean(&self) {
-        let out = Command::new("git")
-            .args(["fsck", "--strict"])
-            .current_dir(self.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git fsck: {}",
-            String::from_utf8_lossy(&out.stderr)
+        run_ok(
+            Command::new("git")
+                .args(["fsck", "--strict"])
+                .current_dir(self.path()),
         );
     }
 }
 
 pub fn git_in(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    run_ok(
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1"),
+    )
 }
 
 /// Loads the site at `root` the run-time way, as the binary would have it compiled in.

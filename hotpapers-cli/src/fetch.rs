@@ -459,25 +459,7 @@ pub fn parse_atom(xml: &str) -> Result<Vec<Entry>, String> {
             }
             Event::GeneralRef(reference) => {
                 // Entities arrive on their own: `&amp;`, `&#233;`, ...
-                let resolved = match reference
-                    .resolve_char_ref()
-                    .map_err(|e| format!("bad reference: {e}"))?
-                {
-                    Some(c) => c.to_string(),
-                    None => match reference
-                        .decode()
-                        .map_err(|e| format!("bad reference: {e}"))?
-                        .as_ref()
-                    {
-                        "amp" => "&".into(),
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "quot" => "\"".into(),
-                        "apos" => "'".into(),
-                        other => return Err(format!("unknown entity `&{other};`")),
-                    },
-                };
-                push_text(current.as_mut(), &path, &resolved);
+                push_text(current.as_mut(), &path, &resolve_reference(&reference)?);
             }
             Event::End(_) => {
                 let closed = path.pop();
@@ -490,6 +472,26 @@ pub fn parse_atom(xml: &str) -> Result<Vec<Entry>, String> {
         }
     }
     Ok(entries)
+}
+
+/// An entity or character reference of the feed, as text.
+fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    if let Some(c) = reference
+        .resolve_char_ref()
+        .map_err(|e| format!("bad reference: {e}"))?
+    {
+        return Ok(c.to_string());
+    }
+    let name = reference.decode().map_err(|e| format!("bad reference: {e}"))?;
+    Ok(match name.as_ref() {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        other => return Err(format!("unknown entity `&{};`", hotpapers::quoted(other))),
+    }
+    .to_owned())
 }
 
 fn entry(raw: Raw) -> Entry {

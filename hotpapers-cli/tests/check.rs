@@ -3,14 +3,13 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::run::run;
+
 fn hotpapers(root: &Path, args: &[&str]) -> (Output, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hotpapers"))
+    let (out, stdout, _) = run(Command::new(env!("CARGO_BIN_EXE_hotpapers"))
         .arg("--root")
         .arg(root)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+        .args(args));
     (out, stdout)
 }
 

@@ -3,6 +3,8 @@
 
 mod check;
 mod fetch;
+#[path = "../../tests/run.rs"]
+mod run;
 
 use std::path::PathBuf;
 

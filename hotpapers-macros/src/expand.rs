@@ -2,18 +2,18 @@
 
 use std::path::PathBuf;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::quote;
 use syn::LitStr;
 
 use crate::fallback;
 
 pub(crate) fn archive(input: TokenStream) -> TokenStream {
-    let site_dir = if input.is_empty() {
-        String::new()
+    let (site_dir, span) = if input.is_empty() {
+        (String::new(), Span::call_site())
     } else {
         match syn::parse2::<LitStr>(input) {
-            Ok(path) => path.value(),
+            Ok(path) => (path.value(), path.span()),
             Err(error) => return error.to_compile_error(),
         }
     };
@@ -22,7 +22,7 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
             let bytes = Literal::byte_string(&bytes);
             quote! { ::hotpapers::Archive::decode(#bytes) }
         }
-        Err(messages) => fallback::errors(messages),
+        Err(messages) => fallback::errors(span, messages),
     }
 }
 
@@ -45,9 +45,9 @@ fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
             format!("{shown_root}/{path}")
         }
     };
-    let (site, site_hash) = hotpapers::Site::load_with_hash(&root).map_err(|mut e| {
-        e.path = shown(&e.path);
-        vec![e.to_string()]
+    let (site, site_hash) = hotpapers::Site::load_with_hash(&root).map_err(|e| {
+        let path = shown(&e.diagnostic().path);
+        vec![e.shown_as(path).to_string()]
     })?;
     let posts = root.join(&site.posts_dir);
     match hotpapers::load_dir_shown(&posts, &shown(&site.posts_dir)) {

@@ -50,7 +50,7 @@ impl<'a> Warning<'a> {
     pub fn of(diagnostic: &crate::Diagnostic) -> Warning<'static> {
         Warning {
             day: crate::text::day_file_date(&diagnostic.path),
-            text: Cow::Owned(format!("warning: {diagnostic}")),
+            text: Cow::Owned(diagnostic.report().to_string()),
         }
     }
 }

@@ -223,6 +223,18 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The whole problem as a report shows it: `error: ` or `warning: `, the
+    /// headline, the line and the caret.
+    pub fn report(&self) -> impl fmt::Display + '_ {
+        struct Report<'d>(&'d Diagnostic);
+        impl fmt::Display for Report<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}: {}", self.0.severity.as_str(), self.0)
+            }
+        }
+        Report(self)
+    }
+
     /// The one-line summary: ``posts/x.toml:3:5: unknown key `x`; did you mean `y`?``.
     pub fn headline(&self) -> String {
         let mut line = format!("{}:{}:{}: {}", self.path, self.line, self.column, self.message);
@@ -303,12 +315,10 @@ impl Diagnostics {
 }
 
 impl fmt::Display for Diagnostics {
+    /// Each problem's report and a blank line, then the count.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, diagnostic) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            writeln!(f, "{}: {diagnostic}", diagnostic.severity.as_str())?;
+        for diagnostic in &self.0 {
+            writeln!(f, "{}\n", diagnostic.report())?;
         }
         let errors = self.errors().count();
         let warnings = self.0.len() - errors;

@@ -59,4 +59,4 @@ pub use model::{
 };
 pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, ImportError};
 pub use site::{CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
-pub use text::{day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically};
+pub use text::{day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new};

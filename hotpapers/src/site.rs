@@ -4,6 +4,8 @@
 //! exactly the legacy posts.
 
 use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Severity, Source};
 use time::Date;
 
 /// The name of the settings file at the repository root.
@@ -97,40 +99,47 @@ impl Default for CommitSettings {
     }
 }
 
-/// A `hotpapers.toml` that cannot be used.
+/// A `hotpapers.toml` that cannot be used: located, with the line, a caret and
+/// a did-you-mean hint, like a day-file's problems.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{}{message}", location.map(|(line, column)| format!("{line}:{column}: ")).unwrap_or_else(|| " ".to_owned()))]
-pub struct SiteError {
-    /// The settings file.
-    pub path: String,
-    /// Line and column of the bad setting, where known.
-    pub location: Option<(usize, usize)>,
-    /// What is wrong.
-    pub message: String,
+#[error("{0}")]
+pub struct SiteError(Box<Diagnostic>);
+
+impl SiteError {
+    /// The problem, with its file, line and column.
+    pub fn diagnostic(&self) -> &Diagnostic {
+        &self.0
+    }
+
+    /// The same problem with the file named `path`.
+    pub fn shown_as(mut self, path: String) -> SiteError {
+        self.0.path = path;
+        self
+    }
 }
+
+/// Where each setting is documented, for messages.
+const SETTINGS: &str = "a setting described in the README's \"Site settings\"";
 
 impl Site {
     /// Reads settings from the text of `hotpapers.toml`; `path` names it in errors.
     pub fn from_toml(path: &str, text: &str) -> Result<Site, SiteError> {
-        let site: Site = toml::from_str(text).map_err(|error| SiteError {
-            path: path.to_owned(),
-            location: error.span().map(|span| {
-                let line = text[..span.start].matches('\n').count() + 1;
-                let column = text[..span.start]
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .count()
-                    + 1;
-                (line, column)
-            }),
-            message: error.message().trim().to_owned(),
+        let source = Source { path, text };
+        let site: Site = toml::from_str(text).map_err(|error| {
+            let span = error.span().unwrap_or(0..0);
+            let (message, expected, hint) = explain(error.message());
+            let mut diagnostic = source.diagnostic(Severity::Error, span, message, expected);
+            diagnostic.hint = hint;
+            SiteError(Box::new(diagnostic))
         })?;
-        site.check().map_err(|message| SiteError {
-            path: path.to_owned(),
-            location: None,
-            message,
+        site.check().map_err(|(key, message)| {
+            let span = value_span(text, key).unwrap_or(0..0);
+            SiteError(Box::new(source.diagnostic(
+                Severity::Error,
+                span,
+                message,
+                SETTINGS,
+            )))
         })?;
         Ok(site)
     }
@@ -149,25 +158,36 @@ impl Site {
                 Some(crate::model::source_hash(text.as_bytes())),
             )),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok((Site::default(), None)),
-            Err(error) => Err(SiteError {
-                path: SITE_FILE.into(),
-                location: None,
-                message: format!("cannot read: {error}"),
-            }),
+            Err(error) => {
+                let source = Source {
+                    path: SITE_FILE,
+                    text: "",
+                };
+                let message = format!("cannot read: {error}");
+                let diagnostic = source.diagnostic(Severity::Error, 0..0, message, "a readable file");
+                Err(SiteError(Box::new(diagnostic)))
+            }
         }
     }
 
-    fn check(&self) -> Result<(), String> {
+    /// The rules between settings; an error names the key it is about.
+    fn check(&self) -> Result<(), (&'static str, String)> {
         if !self.file_name.contains("{date}") || self.file_name.contains(['/', '\\']) {
-            return Err(format!(
-                "`file-name = \"{}\"` must contain `{{date}}` and no `/`",
-                self.file_name
+            return Err((
+                "file-name",
+                format!(
+                    "`file-name = \"{}\"` must contain `{{date}}` and no `/`",
+                    self.file_name
+                ),
             ));
         }
         if self.file_name.ends_with(".toml") {
-            return Err(format!(
-                "`file-name = \"{}\"` ends in `.toml`, the ending of day-files",
-                self.file_name
+            return Err((
+                "file-name",
+                format!(
+                    "`file-name = \"{}\"` ends in `.toml`, the ending of day-files",
+                    self.file_name
+                ),
             ));
         }
         fn folder(dir: &str) -> Vec<std::path::Component<'_>> {
@@ -177,9 +197,12 @@ impl Site {
                 .collect()
         }
         if folder(&self.posts_dir) == folder(&self.output_dir) {
-            return Err(format!(
-                "`output-dir` and `posts-dir` are the same folder, `{}`; posts would be written among the day-files",
-                self.posts_dir
+            return Err((
+                "output-dir",
+                format!(
+                    "`output-dir` and `posts-dir` are the same folder, `{}`; posts would be written among the day-files",
+                    self.posts_dir
+                ),
             ));
         }
         for (key, value) in [("posts-dir", &self.posts_dir), ("output-dir", &self.output_dir)] {
@@ -188,8 +211,9 @@ impl Site {
                 || path.is_absolute()
                 || path.components().any(|c| c == std::path::Component::ParentDir)
             {
-                return Err(format!(
-                    "`{key} = \"{value}\"` must be a relative path inside the repository"
+                return Err((
+                    key,
+                    format!("`{key} = \"{value}\"` must be a relative path inside the repository"),
                 ));
             }
         }
@@ -203,9 +227,8 @@ impl Site {
         ];
         for (key, value) in quoted.into_iter().chain(self.tags.iter().map(|t| ("tags", t))) {
             if value.contains(['"', '\\']) || value.chars().any(char::is_control) {
-                return Err(format!(
-                    "`{key}` holds `\"`, `\\` or a control character, which would break the front matter"
-                ));
+                let why = "holds `\"`, `\\` or a control character, which would break the front matter";
+                return Err((key, format!("`{key}` {why}")));
             }
         }
         Ok(())
@@ -222,6 +245,50 @@ impl Site {
         let stem = file_name.strip_prefix(before)?.strip_suffix(after)?;
         crate::text::parse_date(stem)
     }
+}
+
+/// A toml error's message as what was found, what was expected and a hint: an
+/// unknown key gets the closest known one.
+fn explain(message: &str) -> (String, String, Option<String>) {
+    let message = message.trim();
+    if let Some((found, expected)) = message.split_once(", expected one of ") {
+        let known: Vec<&str> = expected.split(", ").map(|k| k.trim_matches('`')).collect();
+        let key = found.trim_start_matches("unknown field ").trim_matches('`');
+        let hint = crate::text::closest(key, known.iter().copied()).map(|k| format!("did you mean `{k}`?"));
+        let setting = format!("unknown setting `{}`", crate::text::quoted(key));
+        return (setting, format!("one of {expected}"), hint);
+    }
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or("invalid settings").to_owned();
+    let rest = lines.collect::<Vec<_>>().join(" ");
+    (
+        first,
+        if rest.is_empty() {
+            SETTINGS.to_owned()
+        } else {
+            rest
+        },
+        None,
+    )
+}
+
+/// The span of the value of top-level `key` in the settings text, to point at.
+fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed
+            .strip_prefix(key)
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('='))
+        {
+            let value = rest.trim();
+            let start = at + line.len() - rest.len() + (rest.len() - rest.trim_start().len());
+            return Some(start..start + value.len());
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// A pattern with `{date}` replaced by the day.
@@ -264,11 +331,22 @@ mod tests {
 
     #[test]
     fn rejects_unknown_settings_with_a_location() {
-        let error = Site::from_toml(SITE_FILE, "min-score = 10\nmin-scor = 3\n").unwrap_err();
+        let error = Site::from_toml(SITE_FILE, "min-score = 10\noutput-dirr = 'public'\n").unwrap_err();
+        let shown = error.to_string();
         assert!(
-            error
-                .to_string()
-                .starts_with("hotpapers.toml:2:1: unknown field `min-scor`"),
+            shown.starts_with(
+                "hotpapers.toml:2:1: unknown setting `output-dirr`; did you mean `output-dir`?\n"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("2 | output-dirr = 'public'\n  | ^^^^^^^^^^^ expected one of"),
+            "{shown}"
+        );
+        let error = Site::from_toml(SITE_FILE, "posts-dir = 'posts'\noutput-dir = 'posts'\n").unwrap_err();
+        assert_eq!(
+            (error.diagnostic().line, error.diagnostic().column),
+            (2, 14),
             "{error}"
         );
     }

@@ -133,16 +133,19 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
 
     // (d) First publish of every post, then the same files by the git command.
     let binary = target.join("debug/hotpapers-site");
-    let (_, first_publish) = timed(|| run(publish_command(&binary, &site)));
+    let (published, first_publish) = timed(|| run(publish_command(&binary, &site)));
+    published.context("the first publish")?;
     let git_add_commit = git_baseline(&site, bench_dir)?;
     eprintln!("   (d) first publish {first_publish:?}, git {git_add_commit:?}");
 
     // (b) `cargo run` with nothing changed.
-    let noop_run = median(
-        (0..3)
-            .map(|_| timed(|| run(cargo_run(&site, &target))).1)
-            .collect(),
-    );
+    let noop_runs = (0..3)
+        .map(|_| match timed(|| run(cargo_run(&site, &target))) {
+            (Ok(_), took) => Ok(took),
+            (Err(e), _) => Err(e.context("a `cargo run` with nothing to do")),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let noop_run = median(noop_runs);
     eprintln!("   (b) no-op cargo run: {noop_run:?}");
 
     // (c) Edit one day-file, then `cargo run` until the commit exists.
@@ -162,7 +165,8 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         };
         std::fs::write(&last, edited)?;
         let head = git(&site, &["rev-parse", "HEAD"])?;
-        let (_, took) = timed(|| run(cargo_run(&site, &target)));
+        let (ran, took) = timed(|| run(cargo_run(&site, &target)));
+        ran.context("`cargo run` after an edit")?;
         if git(&site, &["rev-parse", "HEAD"])? == head {
             bail!("editing a day made no commit");
         }

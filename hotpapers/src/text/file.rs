@@ -1,5 +1,6 @@
-//! Writing a file whole: to a temporary file beside it, then renamed into place,
-//! so a reader (or a killed run) sees the old file or the new one, never half.
+//! Writing a file whole: to a temporary file beside it, then renamed (or linked)
+//! into place, so a reader (or a killed run) sees the old file or the new one,
+//! never half of one.
 
 use std::fs;
 use std::io::Write;
@@ -14,13 +15,38 @@ pub const TEMP_PREFIX: &str = ".hotpapers-";
 /// its permissions. Not fsynced, like git's own objects: a killed run is safe, a
 /// power cut is left to the file system.
 pub fn write_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    let mode = fs::metadata(path).map(|m| m.permissions()).ok();
+    place(path, content, |temp| {
+        if let Some(mode) = mode {
+            fs::set_permissions(temp, mode)?;
+        }
+        fs::rename(temp, path)
+    })
+}
+
+/// Like [`write_atomically`], but only if nothing is at `path`: an existing file
+/// is an `AlreadyExists` error and is left as it is.
+pub fn write_new(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    // Linked into place, which fails if the name is taken; then the temporary
+    // name goes.
+    place(path, content, |temp| {
+        fs::hard_link(temp, path).and_then(|()| fs::remove_file(temp))
+    })
+}
+
+/// Writes `content` to a new temporary file beside `path`, then `finish`es it
+/// into place; the temporary file never outlives a failure.
+fn place(
+    path: &Path,
+    content: &[u8],
+    finish: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mode = fs::metadata(path).map(|m| m.permissions()).ok();
     let (mut file, temp) = loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = dir.join(format!("{TEMP_PREFIX}{}-{n}.tmp", std::process::id()));
@@ -30,13 +56,7 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
             Err(e) => return Err(e),
         }
     };
-    let written = file
-        .write_all(content)
-        .and_then(|()| match mode {
-            Some(mode) => fs::set_permissions(&temp, mode),
-            None => Ok(()),
-        })
-        .and_then(|()| fs::rename(&temp, path));
+    let written = file.write_all(content).and_then(|()| finish(&temp));
     if written.is_err() {
         let _ = fs::remove_file(&temp);
     }
@@ -48,7 +68,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn writes_whole_files_and_keeps_permissions() {
+    fn writes_whole_files_keeps_permissions_and_never_clobbers_with_write_new() {
         let dir = std::env::temp_dir().join(format!("hotpapers-file-test-{}", std::process::id()));
         let path = dir.join("a/b.txt");
         write_atomically(&path, b"one").unwrap();
@@ -60,12 +80,14 @@ mod tests {
             write_atomically(&path, b"two").unwrap();
             assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
+        write_atomically(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(
-            fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1,
-            "no temporary file left"
-        );
+        let error = write_new(&path, b"three").unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).unwrap(), b"two", "an existing file is kept");
+        write_new(&dir.join("a/c.txt"), b"new").unwrap();
+        let names = fs::read_dir(path.parent().unwrap()).unwrap().count();
+        assert_eq!(names, 2, "no temporary file left");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

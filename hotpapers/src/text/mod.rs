@@ -5,9 +5,9 @@
 mod file;
 mod hint;
 
-pub use file::write_atomically;
 #[cfg(feature = "git")]
 pub(crate) use file::TEMP_PREFIX;
+pub use file::{write_atomically, write_new};
 pub(crate) use hint::closest;
 
 use time::Date;

@@ -1,0 +1,8 @@
+//! One module per subcommand, each with a `run`, as cargo lays out its commands.
+
+pub(crate) mod add;
+pub(crate) mod check;
+pub(crate) mod import;
+pub(crate) mod new;
+pub(crate) mod schema;
+pub(crate) mod tweet;

@@ -1,0 +1,78 @@
+//! What the subcommands share: where a site's files are, which day a command
+//! means, and the one way a day-file is edited (checked as the build would
+//! check it, then written whole).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use hotpapers::Site;
+
+use crate::fetch;
+
+/// The schema's path as seen from the day-files' folder.
+pub(crate) fn pathdiff(posts: &Path, root: &Path) -> String {
+    let depth = posts.strip_prefix(root).unwrap_or(posts).components().count();
+    format!("{}docs/day-file.schema.json", "../".repeat(depth))
+}
+
+/// `root/path`, shown without a leading `./`.
+pub(crate) fn under(root: &Path, path: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    }
+}
+
+/// The day asked for, or today in UTC.
+pub(crate) fn day_of(date: Option<&str>) -> anyhow::Result<time::Date> {
+    match date {
+        Some(text) => hotpapers::parse_date(text)
+            .with_context(|| format!("`{}` is not a date; expected YYYY-MM-DD", hotpapers::quoted(text))),
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+    }
+}
+
+/// Reads a day-file, applies `edit`, checks the result as the build would and
+/// replaces the file atomically; on any failure the file is left as it was.
+pub(crate) fn edit_day(
+    root: &Path,
+    date: time::Date,
+    edit: impl FnOnce(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<PathBuf> {
+    let site = Site::load(root)?;
+    let dir = under(root, &site.posts_dir);
+    let path = dir.join(hotpapers::day_file_name(date));
+    if !path.exists() {
+        crate::commands::new::run(root, Some(&hotpapers::format_date(date)))?;
+    }
+    let before =
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let after = edit(&before)?;
+    let shown = path.display().to_string();
+    let (_, diagnostics) = hotpapers::parse_day(&shown, &after);
+    if diagnostics.iter().any(hotpapers::Diagnostic::is_error) {
+        let problems: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.report().to_string())
+            .collect();
+        bail!(
+            "the edit would make `{shown}` fail the build, so it was not made:\n{}",
+            problems.join("\n")
+        );
+    }
+    // Someone may have saved the file while the network was asked.
+    if std::fs::read_to_string(&path)? != before {
+        bail!("`{shown}` changed while it was being edited; run again");
+    }
+    hotpapers::write_atomically(&path, after.as_bytes())
+        .with_context(|| format!("cannot write `{shown}`"))?;
+    Ok(path)
+}
+
+pub(crate) fn client(root: &Path) -> anyhow::Result<fetch::Client> {
+    Ok(fetch::Client::new(fetch::Endpoints::from_env(&Site::load(
+        root,
+    )?))?)
+}
