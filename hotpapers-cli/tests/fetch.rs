@@ -125,6 +125,18 @@ fn day_file(site: &tempfile::TempDir) -> String {
     std::fs::read_to_string(site.path().join("posts/2020-10-30.toml")).unwrap()
 }
 
+/// `add ID` against a server playing `script`, which must fail with exit code 2
+/// and leave the day as it was: what it printed on stderr, and the request
+/// lines the server saw.
+fn add_refused(id: &str, script: Vec<Reply>) -> (String, Vec<String>) {
+    let site = site();
+    let server = Server::start(script);
+    let (out, _, stderr) = hotpapers(site.path(), &server, &["add", id, "--day", "2020-10-30"]);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(day_file(&site), DAY, "the day is left alone");
+    (stderr, server.requests())
+}
+
 #[test]
 fn add_looks_papers_up_in_one_request_and_keeps_the_curators_file() {
     let site = site();
@@ -180,20 +192,12 @@ fn add_looks_papers_up_in_one_request_and_keeps_the_curators_file() {
 
 #[test]
 fn an_error_entry_is_a_clear_error_and_the_day_is_left_alone() {
-    let site = site();
-    let server = Server::start(vec![Reply::Ok("application/atom+xml", ERROR_ENTRY)]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.99999", "--day", "2020-10-30"],
-    );
-    assert_eq!(out.status.code(), Some(2));
+    let (stderr, requests) = add_refused("2010.99999", vec![Reply::Ok("application/atom+xml", ERROR_ENTRY)]);
     assert!(
         stderr.contains("arXiv refused `2010.99999`: incorrect id format for 2010.99999"),
         "{stderr}"
     );
-    assert_eq!(day_file(&site), DAY);
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(requests.len(), 1);
 }
 
 #[test]
@@ -221,17 +225,9 @@ fn a_429_or_503_is_retried_after_growing_pauses() {
 
 #[test]
 fn a_service_that_times_out_is_given_up_on_and_the_day_is_left_alone() {
-    let site = site();
-    let server = Server::start(vec![Reply::Hang, Reply::Hang, Reply::Hang]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.15581", "--day", "2020-10-30"],
-    );
-    assert_eq!(out.status.code(), Some(2));
+    let (stderr, requests) = add_refused("2010.15581", vec![Reply::Hang, Reply::Hang, Reply::Hang]);
     assert!(stderr.contains("timed out, 3 times"), "{stderr}");
-    assert_eq!(server.requests().len(), 3, "bounded retries");
-    assert_eq!(day_file(&site), DAY);
+    assert_eq!(requests.len(), 3, "bounded retries");
 }
 
 #[test]
@@ -297,24 +293,15 @@ fn requests_say_what_they_accept_and_who_asks() {
 
 #[test]
 fn a_redirect_to_another_host_is_refused_and_one_on_the_same_host_followed() {
-    let site = site();
-    let server = Server::start(vec![Reply::Headers(
-        302,
-        "Location: http://evil.example/api/query?id_list=x\r\n".into(),
-    )]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.15581", "--day", "2020-10-30"],
-    );
-    assert_eq!(out.status.code(), Some(2));
+    let location = "Location: http://evil.example/api/query?id_list=x\r\n";
+    let (stderr, requests) = add_refused("2010.15581", vec![Reply::Headers(302, location.into())]);
     assert!(
         stderr.contains("redirects to `http://evil.example/api/query?id_list=x`, another host; refused"),
         "{stderr}"
     );
-    assert_eq!(server.requests().len(), 1);
-    assert_eq!(day_file(&site), DAY);
+    assert_eq!(requests.len(), 1);
 
+    let site = site();
     let server = Server::start(vec![
         Reply::Headers(
             301,
@@ -358,13 +345,8 @@ fn a_406_is_retried_after_the_pause_retry_after_asks_for() {
         heads[1].0 - heads[0].0
     );
 
-    let server = Server::start(vec![Reply::Headers(429, "Retry-After: 86400\r\n".into())]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.15581", "--day", "2020-10-30"],
-    );
-    assert_eq!(out.status.code(), Some(2));
+    let too_long = vec![Reply::Headers(429, "Retry-After: 86400\r\n".into())];
+    let (stderr, _) = add_refused("2010.15581", too_long);
     assert!(
         stderr.contains("HTTP 429, retry after 86400 s; try again later"),
         "{stderr}"

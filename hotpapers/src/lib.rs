@@ -29,6 +29,10 @@
 //! | `post` | a day to its Markdown post ([`render`]) and a legacy post back to a day ([`import_post`]) |
 //! | `archive` | the compact form the macro compiles into the binary, and its warnings |
 //! | `git` | publishing (feature `git`): the plan, the commit steps, the run lock, the pack writer, push |
+//!
+//! Features: `check` (reading and checking day-files; the macro and the curator
+//! tools use it, the site binary does not) and `git` (publishing; the macro does
+//! not use it), both on by default.
 //! | `parallel` | the one helper that spreads work over the cores |
 
 mod archive;
@@ -37,6 +41,7 @@ mod diagnostic;
 #[cfg(feature = "git")]
 mod git;
 mod model;
+#[cfg(any(feature = "check", feature = "git"))]
 mod parallel;
 mod post;
 mod site;
@@ -44,10 +49,9 @@ mod text;
 
 pub use archive::{Archive, ArchiveError, Warning, WarningSummary};
 pub use day::write::day_file;
-pub use day::{
-    day_files, json_schema, load_dir, load_dir_shown, load_file, parse_day, LoadError, Loaded,
-    MAX_DAY_FILE_BYTES,
-};
+pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};
+#[cfg(feature = "check")]
+pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{

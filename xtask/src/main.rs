@@ -285,10 +285,12 @@ fn rustc_figures(log: &Path) -> Result<(Option<f64>, Duration)> {
 
 fn cargo(site: &Path, target: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // The copy is built from its own files, whatever the calling shell says.
     command
         .args(args)
         .current_dir(site)
-        .env("CARGO_TARGET_DIR", target);
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("HOTPAPERS_MANIFEST_DIR");
     command
 }
 

@@ -2,9 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "check")]
 use crate::day::checks::Problem;
-use crate::day::parse::{parse_day, MAX_DAY_FILE_BYTES};
-use crate::diagnostic::{Diagnostics, Severity, Source};
+#[cfg(feature = "check")]
+use crate::day::parse::parse_day;
+#[cfg(feature = "check")]
+use crate::day::MAX_DAY_FILE_BYTES;
+use crate::diagnostic::Diagnostics;
+#[cfg(feature = "check")]
+use crate::diagnostic::{Severity, Source};
 use crate::model::Day;
 
 /// The days of a folder, with the warnings they raised.
@@ -34,6 +40,7 @@ pub enum LoadError {
     Invalid(Diagnostics),
 }
 
+#[cfg(feature = "check")]
 /// Reads and checks every `*.toml` day-file in `dir`.
 ///
 /// Diagnostics name files as `dir/FILE.toml`, with `dir` as given.
@@ -42,6 +49,7 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<Loaded, LoadError> {
     load_dir_shown(dir, &dir.display().to_string())
 }
 
+#[cfg(feature = "check")]
 /// Like [`load_dir`], naming files `shown/FILE.toml` in diagnostics; for callers
 /// that read an absolute path but show the user a relative one.
 pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
@@ -104,6 +112,7 @@ pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
+#[cfg(feature = "check")]
 /// Reads and checks one day-file; `shown` names it in diagnostics.
 pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diagnostics), LoadError> {
     let refuse = |problem: Problem| {
@@ -139,6 +148,7 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
     }
 }
 
+#[cfg(feature = "check")]
 /// The bytes of a day-file, or why it is refused unread: it is not a regular
 /// file (the entry itself, not what a link points to: a link could read anything
 /// on the machine), or it is over the size limit. At most one byte past the

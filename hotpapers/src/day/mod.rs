@@ -10,13 +10,27 @@
 //! - `load`: a folder of day-files, the same code at compile time and run time;
 //! - `write`: a [`Day`](crate::Day) back to day-file text.
 
+//!
+//! All but listing the files and writing a day-file need the `check` feature.
+
+#[cfg(feature = "check")]
 mod checks;
+#[cfg(feature = "check")]
 mod html;
 mod load;
+#[cfg(feature = "check")]
 mod parse;
+#[cfg(feature = "check")]
 mod schema;
 pub(crate) mod write;
 
-pub use load::{day_files, load_dir, load_dir_shown, load_file, LoadError, Loaded};
-pub use parse::{parse_day, MAX_DAY_FILE_BYTES};
+pub use load::{day_files, LoadError, Loaded};
+#[cfg(feature = "check")]
+pub use load::{load_dir, load_dir_shown, load_file};
+#[cfg(feature = "check")]
+pub use parse::parse_day;
+#[cfg(feature = "check")]
 pub use schema::json_schema;
+
+/// The largest day-file read; real days are around 20 KiB.
+pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;

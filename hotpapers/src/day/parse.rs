@@ -18,8 +18,7 @@ use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
 use crate::model::{source_hash, ArxivId, Category, Day, Dir, Paper, Tweet};
 
-/// The largest day-file read; real days are around 20 KiB.
-pub const MAX_DAY_FILE_BYTES: u64 = 4 * 1024 * 1024;
+use super::MAX_DAY_FILE_BYTES;
 
 /// How much of a file that is not valid TOML is parsed again to list its syntax
 /// errors.
@@ -492,19 +491,15 @@ impl Walker<'_> {
         published: Option<OffsetDateTime>,
         date: Option<Date>,
     ) -> Option<Vec<Paper<'static>>> {
-        let mut papers = Some(Vec::new());
         let mut seen = checks::PapersOfTheDay::default();
         let tables = value
             .map(|v| self.tables(v, "paper", "[[paper]]"))
             .unwrap_or_default();
-        for (table, span) in tables {
-            let paper = self.paper(table, span, published, date, &mut seen);
-            match (paper, papers.as_mut()) {
-                (Some(paper), Some(papers)) => papers.push(paper),
-                _ => papers = None,
-            }
-        }
-        papers
+        every(
+            tables
+                .into_iter()
+                .map(|(table, span)| self.paper(table, span, published, date, &mut seen)),
+        )
     }
 
     /// A `[[paper]]`: each field typed and checked by its own reader below; the
@@ -589,11 +584,11 @@ impl Walker<'_> {
 
     fn categories(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Category>> {
         let names = self.strings(value, "categories", "category")?;
-        let checked: Vec<_> = names
-            .iter()
-            .map(|(name, span)| self.check(span.clone(), checks::category(name)))
-            .collect();
-        checked.into_iter().collect()
+        every(
+            names
+                .iter()
+                .map(|(name, span)| self.check(span.clone(), checks::category(name))),
+        )
     }
 
     /// The abstract; `\r\n` line endings are kept as `\n`, as the post shows them.
@@ -615,21 +610,17 @@ impl Walker<'_> {
         value: Option<&Spanned<DeValue<'_>>>,
         paper: Range<usize>,
     ) -> Option<Vec<Tweet<'static>>> {
-        let mut tweets = Some(Vec::new());
         let mut statuses = checks::TweetsOfAPaper::default();
         let tables = value
             .map(|v| self.tables(v, "tweet", "[[paper.tweet]]"))
             .unwrap_or_default();
-        for (table, span) in tables {
+        let tweets = every(tables.into_iter().map(|(table, span)| {
             let tweet = self.tweet(table, span.clone());
             if let Some(Err(problem)) = tweet.as_ref().map(|t| statuses.once(&t.url)) {
                 self.report(Severity::Warning, span, problem);
             }
-            match (tweet, tweets.as_mut()) {
-                (Some(tweet), Some(tweets)) => tweets.push(tweet),
-                _ => tweets = None,
-            }
-        }
+            tweet
+        }));
         if tweets.as_ref().is_some_and(Vec::is_empty) {
             self.report(Severity::Warning, paper, checks::no_tweets());
         }
@@ -674,6 +665,19 @@ impl Walker<'_> {
             text: Cow::Owned(text?),
         })
     }
+}
+
+/// Every item, or `None` if any is `None`; unlike `collect`, it reads them all,
+/// so every item's problems are reported.
+fn every<T>(items: impl Iterator<Item = Option<T>>) -> Option<Vec<T>> {
+    let mut all = Some(Vec::new());
+    for item in items {
+        match (item, all.as_mut()) {
+            (Some(item), Some(all)) => all.push(item),
+            _ => all = None,
+        }
+    }
+    all
 }
 
 fn type_name(value: &DeValue<'_>) -> &'static str {
