@@ -40,6 +40,33 @@ fn check_reports_every_problem_as_github_annotations() {
 }
 
 #[test]
+fn a_value_cannot_forge_an_annotation_or_reach_the_terminal_raw() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("posts")).unwrap();
+    let day = "date = 2020-10-30\npublished = 2020-10-31T09:40:17Z\n[[paper]]\narxiv = '2010.15581'\n\
+               title = 't'\nauthors = ['a']\ncategories = ['cs.LG']\nretweets = 60\nfavorites = 1\n\
+               [[paper.tweet]]\nurl = 'https://twitter.com/a/status/1'\nauthor = 'A'\ndate = 2020-10-30\n\
+               text = 'x'\nlang = \"en\\n::error file=forged.toml,line=1::forged\\u001b[2J\"\n";
+    std::fs::write(site.path().join("posts/2020-10-30.toml"), day).unwrap();
+    let (out, stdout) = hotpapers(site.path(), &["check", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout.lines().count(), 1, "one problem, one line: {stdout}");
+    assert!(
+        stdout.starts_with("::error file=posts/2020-10-30.toml,line=15,"),
+        "{stdout}"
+    );
+    let (_, human) = hotpapers(site.path(), &["check"]);
+    assert!(
+        !human.contains('\u{1b}'),
+        "no escape sequence reaches the terminal: {human:?}"
+    );
+    assert!(
+        human.contains("`en\\n::error file=forged.toml,line=1::forged\\u{1b}[2J` is not a language tag"),
+        "{human}"
+    );
+}
+
+#[test]
 fn check_prints_json_lines_and_the_human_form_of_the_build() {
     let site = site_from("fail/every-error-in-every-file");
     let (out, stdout) = hotpapers(site.path(), &["check", "--format", "json"]);
