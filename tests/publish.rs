@@ -293,6 +293,10 @@ fn dry_run_changes_nothing() {
     assert!(report.message.is_some());
     assert!(!repo.path().join("content").exists());
     assert_eq!(repo.head(), None);
+    assert!(
+        !repo.repo.path().join("hotpapers.lock").exists(),
+        "not even a lock file"
+    );
 }
 
 #[test]

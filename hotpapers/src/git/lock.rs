@@ -22,12 +22,16 @@ impl Lock {
             path: path.clone(),
             source,
         };
-        let file = fs::OpenOptions::new()
-            .create(true)
+        // A dry run changes nothing, not even by creating the lock file.
+        let file = match fs::OpenOptions::new()
+            .create(!dry_run)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(io)?;
+        {
+            Err(e) if dry_run && e.kind() == std::io::ErrorKind::NotFound => return Ok(Lock { _file: None }),
+            file => file.map_err(io)?,
+        };
         match file.try_lock() {
             // A dry run only looks: it must not keep a real run waiting.
             Ok(()) if dry_run => Ok(Lock { _file: None }),
