@@ -38,6 +38,10 @@ enum Command {
         /// How to print the problems.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also fail when the newest day-file is more than DAYS days old (UTC),
+        /// so that a stalled daily pipeline turns CI red instead of going quiet.
+        #[arg(long, value_name = "DAYS")]
+        max_age: Option<u32>,
     },
     /// Create the day-file for DATE (default: today, UTC), with `date` and `published`.
     New {
@@ -97,7 +101,11 @@ pub(crate) enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Check { files, format } => commands::check::run(&cli.root, files, *format),
+        Command::Check {
+            files,
+            format,
+            max_age,
+        } => commands::check::run(&cli.root, files, *format, *max_age),
         Command::New { date } => commands::new::run(&cli.root, date.as_deref()).map(|()| true),
         Command::Import { posts, force } => commands::import::run(&cli.root, posts, *force).map(|()| true),
         Command::Add {

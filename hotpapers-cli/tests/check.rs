@@ -67,6 +67,28 @@ fn a_value_cannot_forge_an_annotation_or_reach_the_terminal_raw() {
 }
 
 #[test]
+fn max_age_turns_a_stalled_pipeline_into_a_failure() {
+    let site = site_from("pass/unicode");
+    let (out, stdout) = hotpapers(site.path(), &["check", "--max-age", "100000"]);
+    assert!(out.status.success(), "{stdout}");
+    let (out, stdout) = hotpapers(site.path(), &["check", "--max-age", "3", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stalled: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(stalled.len(), 1, "{stdout}");
+    assert!(
+        stalled[0].starts_with(
+            "::error file=posts,line=1,col=1,title=hotpapers::the newest day-file is `2020-10-31.toml`, "
+        ),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(site.path().join("posts")).unwrap();
+    std::fs::create_dir(site.path().join("posts")).unwrap();
+    let (out, stdout) = hotpapers(site.path(), &["check", "--max-age", "100000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("no day-file in `posts`"), "{stdout}");
+}
+
+#[test]
 fn check_prints_json_lines_and_the_human_form_of_the_build() {
     let site = site_from("fail/every-error-in-every-file");
     let (out, stdout) = hotpapers(site.path(), &["check", "--format", "json"]);

@@ -8,8 +8,14 @@ use hotpapers::{Diagnostics, LoadError, Site};
 
 use crate::Format;
 
-/// Checks the files (or the whole site); `Ok(false)` when any has an error.
-pub(crate) fn run(root: &Path, files: &[PathBuf], format: Format) -> anyhow::Result<bool> {
+/// Checks the files (or the whole site); `Ok(false)` when any has an error, or
+/// when the newest day-file is older than `max_age` days.
+pub(crate) fn run(
+    root: &Path,
+    files: &[PathBuf],
+    format: Format,
+    max_age: Option<u32>,
+) -> anyhow::Result<bool> {
     let mut all = Diagnostics::default();
     let site = match Site::load(root) {
         Ok(site) => site,
@@ -34,6 +40,17 @@ pub(crate) fn run(root: &Path, files: &[PathBuf], format: Format) -> anyhow::Res
         }
         all.sort();
     }
+    if let Some(days) = max_age {
+        if let Some(stale) = stale(root, &site, days)? {
+            let source = hotpapers::Source {
+                path: &site.posts_dir,
+                text: "",
+            };
+            let expected = format!("a day-file at most {days} day(s) old; has the daily collection stalled?");
+            all.0
+                .push(source.diagnostic(hotpapers::Severity::Error, 0..0, stale, expected));
+        }
+    }
     let mut out = std::io::stdout().lock();
     match format {
         Format::Human => writeln!(out, "{all}")?,
@@ -49,4 +66,23 @@ pub(crate) fn run(root: &Path, files: &[PathBuf], format: Format) -> anyhow::Res
         }
     }
     Ok(!all.has_errors())
+}
+
+/// What is wrong if the newest day-file is more than `days` days old (UTC).
+fn stale(root: &Path, site: &Site, days: u32) -> anyhow::Result<Option<String>> {
+    let files = hotpapers::day_files(&root.join(&site.posts_dir))?;
+    let newest = files
+        .iter()
+        .filter_map(|f| hotpapers::day_file_date(&f.to_string_lossy()))
+        .max();
+    let today = time::OffsetDateTime::now_utc().date();
+    Ok(match newest {
+        None => Some(format!("no day-file in `{}`", site.posts_dir)),
+        Some(newest) if (today - newest).whole_days() > i64::from(days) => Some(format!(
+            "the newest day-file is `{}`, {} day(s) old",
+            hotpapers::day_file_name(newest),
+            (today - newest).whole_days()
+        )),
+        Some(_) => None,
+    })
 }
