@@ -137,6 +137,18 @@ fn add_refused(id: &str, script: Vec<Reply>) -> (String, Vec<String>) {
     (stderr, server.requests())
 }
 
+/// `add 2010.15581 2010.15775` against a server playing `script`, which must
+/// succeed: when each request came, and its head.
+fn add_two(script: Vec<Reply>) -> Vec<(std::time::Instant, String)> {
+    let site = site();
+    let server = Server::start(script);
+    let args = ["add", "2010.15581", "2010.15775", "--day", "2020-10-30"];
+    let (out, _, stderr) = hotpapers(site.path(), &server, &args);
+    assert!(out.status.success(), "{stderr}");
+    assert!(day_file(&site).contains("arxiv = \"2010.15775\""));
+    server.heads()
+}
+
 #[test]
 fn add_looks_papers_up_in_one_request_and_keeps_the_curators_file() {
     let site = site();
@@ -277,15 +289,7 @@ fn tweet_appends_the_embed_under_its_paper() {
 
 #[test]
 fn requests_say_what_they_accept_and_who_asks() {
-    let site = site();
-    let server = Server::start(vec![Reply::Ok("application/atom+xml", TWO_PAPERS)]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
-    );
-    assert!(out.status.success(), "{stderr}");
-    let heads = server.heads();
+    let heads = add_two(vec![Reply::Ok("application/atom+xml", TWO_PAPERS)]);
     let head = heads[0].1.to_ascii_lowercase();
     assert!(head.contains("\r\naccept: application/atom+xml\r\n"), "{head}");
     assert!(head.contains("\r\nuser-agent: hotpapers/"), "{head}");
@@ -301,41 +305,20 @@ fn a_redirect_to_another_host_is_refused_and_one_on_the_same_host_followed() {
     );
     assert_eq!(requests.len(), 1);
 
-    let site = site();
-    let server = Server::start(vec![
-        Reply::Headers(
-            301,
-            "Location: /api/v2/query?id_list=2010.15581,2010.15775\r\n".into(),
-        ),
+    let same_host = "Location: /api/v2/query?id_list=2010.15581,2010.15775\r\n";
+    let heads = add_two(vec![
+        Reply::Headers(301, same_host.into()),
         Reply::Ok("application/atom+xml", TWO_PAPERS),
     ]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
-    );
-    assert!(out.status.success(), "{stderr}");
-    let requests = server.requests();
-    assert!(
-        requests[1].starts_with("GET /api/v2/query?id_list="),
-        "{requests:?}"
-    );
+    assert!(heads[1].1.starts_with("GET /api/v2/query?id_list="), "{heads:?}");
 }
 
 #[test]
 fn a_406_is_retried_after_the_pause_retry_after_asks_for() {
-    let site = site();
-    let server = Server::start(vec![
+    let heads = add_two(vec![
         Reply::Headers(406, "Retry-After: 5\r\n".into()),
         Reply::Ok("application/atom+xml", TWO_PAPERS),
     ]);
-    let (out, _, stderr) = hotpapers(
-        site.path(),
-        &server,
-        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
-    );
-    assert!(out.status.success(), "{stderr}");
-    let heads = server.heads();
     assert_eq!(heads.len(), 2);
     assert!(
         // The client stamps its request before sending it and the server after
