@@ -18,13 +18,56 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
         }
     };
     match load(&site_dir) {
-        Ok(bytes) => {
-            let bytes = Literal::byte_string(&bytes);
-            quote! { ::hotpapers::Archive::decode(#bytes) }
-        }
+        Ok(bytes) => match written_out(&bytes) {
+            // rustc reads the file itself: the bytes never pass through the token
+            // stream, which at ten years of days held several escaped copies.
+            Some(path) => quote! { ::hotpapers::Archive::decode(::core::include_bytes!(#path)) },
+            None => {
+                let bytes = Literal::byte_string(&bytes);
+                quote! { ::hotpapers::Archive::decode(#bytes) }
+            }
+        },
         Err(messages) => fallback::errors(span, messages),
     }
 }
+
+/// The archive written to the crate's `OUT_DIR` (it has one when it has a build
+/// script, as the site does), named by its content; `None` where there is no
+/// `OUT_DIR` or it cannot be written, and the bytes go inline instead.
+///
+/// Archives another expansion wrote more than a minute ago are removed: a
+/// concurrent build (`cargo check` beside `cargo build`) reads its own within
+/// seconds, and an archive of ten years is some 90 MB.
+fn written_out(bytes: &[u8]) -> Option<String> {
+    let dir = PathBuf::from(std::env::var_os("OUT_DIR")?);
+    let name = format!("{ARCHIVE_PREFIX}{:016x}.bin", hotpapers::source_hash(bytes));
+    let path = dir.join(&name);
+    if std::fs::read(&path).ok().as_deref() != Some(bytes) {
+        hotpapers::write_atomically(&path, bytes).ok()?;
+        // Written during the build, it would look newer than the build to cargo,
+        // which would then rebuild every time. Its name changes with its content,
+        // so an old time hides nothing: a new archive is a new file.
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
+        std::fs::File::options().write(true).open(&path).ok()?.set_modified(old).ok()?;
+    }
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        // The time the file was made, which `set_modified` left alone.
+        let old = entry
+            .metadata()
+            .and_then(|m| m.created().or_else(|_| m.accessed()))
+            .is_ok_and(|made| made < minute_ago);
+        if file.starts_with(ARCHIVE_PREFIX) && file != name.as_str() && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    path.to_str().map(str::to_owned)
+}
+
+/// The name of archives written to `OUT_DIR`, before their content hash.
+const ARCHIVE_PREFIX: &str = "hotpapers-archive-";
 
 /// The crate root: where paths in the macro are relative to.
 fn manifest_dir() -> Result<PathBuf, String> {
