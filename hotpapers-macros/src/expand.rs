@@ -48,7 +48,12 @@ fn written_out(bytes: &[u8]) -> Option<String> {
         // which would then rebuild every time. Its name changes with its content,
         // so an old time hides nothing: a new archive is a new file.
         let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
-        std::fs::File::options().write(true).open(&path).ok()?.set_modified(old).ok()?;
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .ok()?
+            .set_modified(old)
+            .ok()?;
     }
     let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
     for entry in std::fs::read_dir(&dir).ok()?.flatten() {
