@@ -17,6 +17,14 @@ fn options() -> PublishOptions {
     }
 }
 
+/// [`options`] with `--no-commit`.
+fn no_commit() -> PublishOptions {
+    PublishOptions {
+        no_commit: true,
+        ..options()
+    }
+}
+
 fn with_days() -> TempRepo {
     let repo = TempRepo::new();
     repo.write("posts/2020-10-30.toml", OCT_30);
@@ -302,15 +310,7 @@ fn dry_run_changes_nothing() {
 #[test]
 fn no_commit_writes_the_posts_only() {
     let repo = with_days();
-    let report = publish(
-        repo.path(),
-        &archive_of(repo.path()),
-        &PublishOptions {
-            no_commit: true,
-            ..options()
-        },
-    )
-    .unwrap();
+    let report = publish(repo.path(), &archive_of(repo.path()), &no_commit()).unwrap();
     assert_eq!(report.commit, None);
     assert_eq!(
         repo.read(POST_30),
@@ -579,10 +579,7 @@ fn gits_own_locks_are_reported_as_git_does_and_never_removed() {
 fn the_preview_loop_of_no_commit_runs_then_a_commit_works() {
     let repo = with_days();
     run(&repo);
-    let no_commit = PublishOptions {
-        no_commit: true,
-        ..options()
-    };
+    let no_commit = no_commit();
     let edit = |retweets: &str| {
         repo.write(
             "posts/2020-10-30.toml",
@@ -608,10 +605,7 @@ fn the_preview_loop_of_no_commit_runs_then_a_commit_works() {
 fn a_hand_edit_after_a_no_commit_run_is_still_refused() {
     let repo = with_days();
     run(&repo);
-    let no_commit = PublishOptions {
-        no_commit: true,
-        ..options()
-    };
+    let no_commit = no_commit();
     repo.write(
         "posts/2020-10-30.toml",
         &OCT_30.replace("retweets = 4696", "retweets = 5000"),

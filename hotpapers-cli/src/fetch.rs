@@ -300,15 +300,6 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 /// Where a redirect from `from` to `location` leads, if it stays on the same
 /// scheme, host and port.
 fn same_host_redirect(from: &str, location: &str) -> Option<String> {
-    let origin = |url: &str| -> Option<String> {
-        let (scheme, rest) = url.split_once("://")?;
-        let host = rest.split(['/', '?', '#']).next()?;
-        Some(format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            host.to_ascii_lowercase()
-        ))
-    };
     let base = origin(from)?;
     if location.starts_with('/') && !location.starts_with("//") {
         return Some(format!("{base}{location}"));
@@ -316,17 +307,22 @@ fn same_host_redirect(from: &str, location: &str) -> Option<String> {
     (origin(location)? == base).then(|| location.to_owned())
 }
 
+/// `scheme://host:port` of an absolute URL, lower case.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(format!("{scheme}://{host}").to_ascii_lowercase())
+}
+
 /// Waits until `spacing` has passed since the last request any process made to
 /// `url`'s host, then notes this one. The time is kept in a file per host in
 /// the temporary folder, read and written under an OS lock, so that processes
 /// run one after another share the spacing.
 fn wait_turn(url: &str, spacing: Duration) -> std::io::Result<()> {
-    let host: String = url
+    let origin = origin(url).unwrap_or_default();
+    let host: String = origin
         .split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default()
+        .map_or("", |(_, host)| host)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' {

@@ -172,51 +172,53 @@ impl Site {
 
     /// The rules between settings; an error names the key it is about.
     fn check(&self) -> Result<(), (&'static str, String)> {
-        if !self.file_name.contains("{date}") || self.file_name.contains(['/', '\\']) {
-            return Err((
-                "file-name",
-                format!(
-                    "`file-name = \"{}\"` must contain `{{date}}` and no `/`",
-                    self.file_name
-                ),
-            ));
+        self.check_file_name()?;
+        self.check_folders()?;
+        self.check_front_matter()
+    }
+
+    fn check_file_name(&self) -> Result<(), (&'static str, String)> {
+        let name = &self.file_name;
+        if !name.contains("{date}") || name.contains(['/', '\\']) {
+            let why = format!("`file-name = \"{name}\"` must contain `{{date}}` and no `/`");
+            return Err(("file-name", why));
         }
-        if self.file_name.ends_with(".toml") {
-            return Err((
-                "file-name",
-                format!(
-                    "`file-name = \"{}\"` ends in `.toml`, the ending of day-files",
-                    self.file_name
-                ),
-            ));
+        if name.ends_with(".toml") {
+            let why = format!("`file-name = \"{name}\"` ends in `.toml`, the ending of day-files");
+            return Err(("file-name", why));
         }
-        fn folder(dir: &str) -> Vec<std::path::Component<'_>> {
-            let path = std::path::Path::new(dir);
-            path.components()
-                .filter(|c| *c != std::path::Component::CurDir)
+        Ok(())
+    }
+
+    /// Both folders inside the repository, and not the same one.
+    fn check_folders(&self) -> Result<(), (&'static str, String)> {
+        use std::path::{Component, Path};
+        for (key, value) in [("posts-dir", &self.posts_dir), ("output-dir", &self.output_dir)] {
+            let path = Path::new(value);
+            if value.is_empty() || path.is_absolute() || path.components().any(|c| c == Component::ParentDir)
+            {
+                let why = format!("`{key} = \"{value}\"` must be a relative path inside the repository");
+                return Err((key, why));
+            }
+        }
+        fn folder(dir: &str) -> Vec<Component<'_>> {
+            Path::new(dir)
+                .components()
+                .filter(|c| *c != Component::CurDir)
                 .collect()
         }
         if folder(&self.posts_dir) == folder(&self.output_dir) {
-            return Err((
-                "output-dir",
-                format!(
-                    "`output-dir` and `posts-dir` are the same folder, `{}`; posts would be written among the day-files",
-                    self.posts_dir
-                ),
-            ));
+            let why = format!(
+                "`output-dir` and `posts-dir` are the same folder, `{}`; posts would be written among the day-files",
+                self.posts_dir
+            );
+            return Err(("output-dir", why));
         }
-        for (key, value) in [("posts-dir", &self.posts_dir), ("output-dir", &self.output_dir)] {
-            let path = std::path::Path::new(value);
-            if value.is_empty()
-                || path.is_absolute()
-                || path.components().any(|c| c == std::path::Component::ParentDir)
-            {
-                return Err((
-                    key,
-                    format!("`{key} = \"{value}\"` must be a relative path inside the repository"),
-                ));
-            }
-        }
+        Ok(())
+    }
+
+    /// Values written between double quotes in the front matter.
+    fn check_front_matter(&self) -> Result<(), (&'static str, String)> {
         let quoted = [
             ("title", &self.title),
             ("slug", &self.slug),

@@ -115,10 +115,7 @@ impl Walker<'_> {
         let cut = if text.len() <= RECOVER_BYTES {
             text.len()
         } else {
-            let mut end = RECOVER_BYTES;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = crate::text::floor_char_boundary(text, RECOVER_BYTES);
             text[..end].rfind('\n').map_or(end, |at| at + 1)
         };
         let (_, mut errors) = DeTable::parse_recoverable(&text[..cut]);
@@ -126,10 +123,6 @@ impl Walker<'_> {
             errors = vec![first];
         }
         for error in &errors {
-            if self.diagnostics.len() >= MAX_DIAGNOSTICS_PER_FILE {
-                self.more += 1;
-                continue;
-            }
             let mut lines = error.message().trim().lines();
             let message = lines.next().unwrap_or("invalid TOML").trim_end_matches('.');
             let expected = lines.collect::<Vec<_>>().join(" ");

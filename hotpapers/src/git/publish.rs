@@ -172,9 +172,10 @@ fn commit_posts(
         return Ok(report);
     }
     remove_stale_temp_files(&workdir.join(&prefix).join(&site.output_dir))?;
-    let identity = match options.no_commit || plan.files.is_empty() {
-        true => None,
-        false => Some(signatures(repo, site, options)?),
+    let identity = if options.no_commit || plan.files.is_empty() {
+        None
+    } else {
+        Some(signatures(repo, site, options)?)
     };
     let Some(identity) = identity else {
         write_uncommitted(workdir, &plan, &mut ours)?;

@@ -49,6 +49,15 @@ pub fn day_file_date(path: &str) -> Option<Date> {
     parse_date(name.strip_suffix(".toml")?)
 }
 
+/// The largest char boundary of `text` at or before byte `at`.
+pub(crate) fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// A value as a message quotes it: control characters escaped (so a value cannot
 /// forge a line of output or reach the terminal as a control sequence) and long
 /// values cut.
