@@ -8,14 +8,22 @@ use syn::LitStr;
 
 use crate::fallback;
 
-pub(crate) fn archive(input: TokenStream) -> TokenStream {
-    let (site_dir, span) = if input.is_empty() {
-        (String::new(), Span::call_site())
+/// The macro's optional argument: the site folder and where to point errors.
+pub(crate) fn site_dir(input: TokenStream) -> Result<(String, Span), TokenStream> {
+    if input.is_empty() {
+        Ok((String::new(), Span::call_site()))
     } else {
         match syn::parse2::<LitStr>(input) {
-            Ok(path) => (path.value(), path.span()),
-            Err(error) => return error.to_compile_error(),
+            Ok(path) => Ok((path.value(), path.span())),
+            Err(error) => Err(error.to_compile_error()),
         }
+    }
+}
+
+pub(crate) fn archive(input: TokenStream) -> TokenStream {
+    let (site_dir, span) = match site_dir(input) {
+        Ok(dir) => dir,
+        Err(error) => return error,
     };
     match load(&site_dir) {
         Ok(bytes) => match written_out(&bytes) {
@@ -75,7 +83,7 @@ fn written_out(bytes: &[u8]) -> Option<String> {
 const ARCHIVE_PREFIX: &str = "hotpapers-archive-";
 
 /// The crate root: where paths in the macro are relative to.
-fn manifest_dir() -> Result<PathBuf, String> {
+pub(crate) fn manifest_dir() -> Result<PathBuf, String> {
     std::env::var_os("HOTPAPERS_MANIFEST_DIR")
         .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
         .map(PathBuf::from)

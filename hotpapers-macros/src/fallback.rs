@@ -8,9 +8,22 @@ use quote::quote_spanned;
 /// argument where there is one, so rustc shows the user's own line and adds no
 /// note about macro expansion.
 pub(crate) fn errors(span: Span, messages: impl IntoIterator<Item = String>) -> TokenStream {
+    with_value(
+        span,
+        messages,
+        quote::quote! { ::hotpapers::Archive::decode(&[]) },
+    )
+}
+
+/// As [`errors`], with `value` as the expression that follows them.
+pub(crate) fn with_value(
+    span: Span,
+    messages: impl IntoIterator<Item = String>,
+    value: TokenStream,
+) -> TokenStream {
     let messages = messages.into_iter();
     quote_spanned! {span=> {
         #( ::core::compile_error!(#messages); )*
-        ::hotpapers::Archive::decode(&[])
+        #value
     }}
 }

@@ -12,6 +12,7 @@
 
 mod expand;
 mod fallback;
+mod theme;
 
 use proc_macro::TokenStream;
 
@@ -25,4 +26,17 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn archive(input: TokenStream) -> TokenStream {
     expand::archive(input.into()).into()
+}
+
+/// Reads the blog's theme at compile time: `templates/` and `static/`.
+///
+/// Every template is rendered against a small sample blog, so a syntax error, an
+/// unknown variable or filter, or a missing template fails the build with its
+/// `FILE:LINE:COL`. The files reach the binary through `include_str!` and
+/// `include_bytes!`, so editing one rebuilds the site. `theme!("path")` reads the
+/// theme of the site in `path`, as `archive!` does. The expression has type
+/// `hotpapers::Theme<'static>`.
+#[proc_macro]
+pub fn theme(input: TokenStream) -> TokenStream {
+    theme::theme(input.into()).into()
 }

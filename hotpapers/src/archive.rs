@@ -20,7 +20,7 @@ use crate::model::{Day, Dir, Paper, Tweet};
 use crate::site::{CommitSettings, EndpointSettings, Site};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,6 +224,9 @@ impl Writer {
                 None => self.u8(0),
             }
         }
+        // Only read once per run, and the one table that grows: JSON keeps the
+        // format from listing every field twice.
+        self.str(&serde_json::to_string(&s.blog).unwrap_or_default());
     }
     fn day(&mut self, d: &Day<'_>) {
         self.date(d.date);
@@ -345,6 +348,7 @@ impl<'a> Reader<'a> {
                 arxiv_api: self.optional()?,
                 oembed_api: self.optional()?,
             },
+            blog: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad blog settings"))?,
         })
     }
     fn day(&mut self) -> Result<Day<'a>, ArchiveError> {
@@ -442,6 +446,11 @@ text = "مرحبا <br>"
             commit: CommitSettings {
                 author: Some("B <b@c>".into()),
                 ..CommitSettings::default()
+            },
+            blog: crate::site::BlogSettings {
+                posts_per_page: 9,
+                cname: Some("papers.example.org".into()),
+                ..Default::default()
             },
             ..Site::default()
         };

@@ -28,26 +28,37 @@
 //! | `day` | the day-file format: parsing with spans, the checks, the HTML policy, the schema, loading a folder, writing a day-file |
 //! | `post` | a day to its Markdown post ([`render`]) and a legacy post back to a day ([`import_post`]) |
 //! | `archive` | the compact form the macro compiles into the binary, and its warnings |
-//! | `git` | publishing (feature `git`): the plan, the commit steps, the run lock, the pack writer, push |
-//!
-//! Features: `check` (reading and checking day-files; the macro and the curator
-//! tools use it, the site binary does not) and `git` (publishing; the macro does
-//! not use it), both on by default.
+//! | `blog` | the HTML blog (features `templates`, `blog`): the theme, its pages, feeds and sitemap, `/stats/`, a site folder |
+//! | `git` | publishing (feature `git`): the plan, the commit steps, the run lock, the pack writer, the pages branch, push |
 //! | `parallel` | the one helper that spreads work over the cores |
+//!
+//! Features: `check` (reading and checking day-files: the macro and the curator
+//! tools), `templates` (rendering the blog's pages: the macro checks a theme
+//! with it), `blog` (the pages and the feeds: the site binary and the preview
+//! server) and `git` (publishing; the macro does not use it), all on by default.
 
 mod archive;
+#[cfg(feature = "templates")]
+mod blog;
 mod day;
 mod diagnostic;
 #[cfg(feature = "git")]
 mod git;
 mod model;
-#[cfg(any(feature = "check", feature = "git"))]
+#[cfg(any(feature = "check", feature = "git", feature = "templates"))]
 mod parallel;
 mod post;
 mod site;
 mod text;
 
 pub use archive::{Archive, ArchiveError, Warning, WarningSummary};
+#[cfg(feature = "blog")]
+pub use blog::render_blog;
+#[cfg(feature = "templates")]
+pub use blog::{
+    check_theme, kebab, write_site, BlogError, SiteDirError, SiteDirReport, Theme, REQUIRED_TEMPLATES,
+    SITE_MANIFEST,
+};
 pub use day::write::day_file;
 pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};
 #[cfg(feature = "check")]
@@ -55,12 +66,17 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    publish, Change, FileChange, PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
+    publish, Change, FileChange, PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed,
+    Report,
 };
 pub use model::{
     source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, Category, CategoryInfo, Day, Dir, Paper,
     Tweet,
 };
-pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, ImportError};
-pub use site::{CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE};
-pub use text::{day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new};
+pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, render_papers, ImportError};
+pub use site::{
+    BlogSettings, CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
+};
+pub use text::{
+    day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new, SiteFile,
+};

@@ -11,6 +11,13 @@ use time::Date;
 /// The name of the settings file at the repository root.
 pub const SITE_FILE: &str = "hotpapers.toml";
 
+/// Where the blog's templates live, relative to the site root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Where the blog's static files live, relative to the site root; they are
+/// copied to the site as they are (`static/media/a.jpg` to `/media/a.jpg`).
+pub const STATIC_DIR: &str = "static";
+
 /// Site-wide settings.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -41,6 +48,64 @@ pub struct Site {
     pub commit: CommitSettings,
     /// Where `hotpapers add` and `hotpapers tweet` look things up.
     pub endpoints: EndpointSettings,
+    /// The HTML blog readers see.
+    pub blog: BlogSettings,
+}
+
+/// The `[blog]` table of `hotpapers.toml`: the HTML site and where it is published.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BlogSettings {
+    /// The blog's name, in every page's header and the feeds.
+    pub title: String,
+    /// One line under the name.
+    pub subtitle: String,
+    /// Where the blog is served, for absolute links in feeds and the sitemap;
+    /// its path (`https://user.github.io/repo`) prefixes every link.
+    pub url: String,
+    /// The author named in the feeds and the footer.
+    pub author: String,
+    /// Posts on `/` and on each `/page/N/`, category and tag page.
+    pub posts_per_page: usize,
+    /// Posts in `/rss.xml` and `/atom.xml`, newest first.
+    pub feed_items: usize,
+    /// Whether `cargo run` commits the site to `pages-branch`.
+    pub pages: bool,
+    /// The branch the site is committed to, for GitHub Pages.
+    pub pages_branch: String,
+    /// A custom domain, written to `CNAME` on every publish.
+    pub cname: Option<String>,
+}
+
+impl Default for BlogSettings {
+    fn default() -> Self {
+        BlogSettings {
+            title: "Hot arXiv Papers".into(),
+            subtitle: "The arXiv papers people discussed most, day by day".into(),
+            url: "https://hotpapers.github.io".into(),
+            author: "Hot Papers".into(),
+            posts_per_page: 4,
+            feed_items: 30,
+            pages: true,
+            pages_branch: "gh-pages".into(),
+            cname: None,
+        }
+    }
+}
+
+impl BlogSettings {
+    /// The path every link starts with: the path of [`BlogSettings::url`],
+    /// without its last `/` (empty at a domain's root).
+    pub fn base_path(&self) -> &str {
+        let rest = self.url.split_once("://").map_or("", |(_, rest)| rest);
+        rest.find('/')
+            .map_or("", |slash| rest[slash..].trim_end_matches('/'))
+    }
+
+    /// The blog's URL without its last `/`.
+    pub fn origin_and_base(&self) -> &str {
+        self.url.trim_end_matches('/')
+    }
 }
 
 /// The `[endpoints]` table of `hotpapers.toml`; the environment variables
@@ -85,6 +150,7 @@ impl Default for Site {
             min_score: 50,
             commit: CommitSettings::default(),
             endpoints: EndpointSettings::default(),
+            blog: BlogSettings::default(),
         }
     }
 }
@@ -174,7 +240,58 @@ impl Site {
     fn check(&self) -> Result<(), (&'static str, String)> {
         self.check_file_name()?;
         self.check_folders()?;
-        self.check_front_matter()
+        self.check_front_matter()?;
+        self.check_blog()
+    }
+
+    /// The `[blog]` values that end up in URLs, file names and git refs.
+    fn check_blog(&self) -> Result<(), (&'static str, String)> {
+        let blog = &self.blog;
+        let url_ok = blog
+            .url
+            .strip_prefix("https://")
+            .or_else(|| blog.url.strip_prefix("http://"))
+            .is_some_and(|rest| {
+                let host = rest.split('/').next().unwrap_or_default();
+                !host.is_empty()
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~/:".contains(&b))
+            });
+        if !url_ok {
+            let why = format!(
+                "`url = \"{}\"` must be an http(s) URL such as `https://user.github.io/repo`, without query, fragment or spaces",
+                blog.url
+            );
+            return Err(("url", why));
+        }
+        if blog.posts_per_page == 0 || blog.feed_items == 0 {
+            return Err((
+                "posts-per-page",
+                "`posts-per-page` and `feed-items` must be at least 1".into(),
+            ));
+        }
+        if blog.pages && !git_branch_name_ok(&blog.pages_branch) {
+            let why = format!(
+                "`pages-branch = \"{}\"` is not a branch name git accepts",
+                blog.pages_branch
+            );
+            return Err(("pages-branch", why));
+        }
+        if let Some(cname) = &blog.cname {
+            let ok = !cname.is_empty()
+                && cname.len() <= 253
+                && cname
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if !ok {
+                return Err((
+                    "cname",
+                    format!("`cname = \"{cname}\"` must be a domain name, such as `papers.example.org`"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_file_name(&self) -> Result<(), (&'static str, String)> {
@@ -247,6 +364,20 @@ impl Site {
         let stem = file_name.strip_prefix(before)?.strip_suffix(after)?;
         crate::text::parse_date(stem)
     }
+}
+
+/// A conservative form of git's ref-name rules: letters, digits, `-`, `_`, `.`
+/// and `/`, with no empty, dot-led or `.lock` component and no `..`.
+fn git_branch_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains("..")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
+        && !name.starts_with('-')
 }
 
 /// A toml error's message as what was found, what was expected and a hint: an

@@ -21,6 +21,12 @@ pub fn render(day: &Day<'_>, site: &Site) -> String {
 /// Renders a day's post at the end of `out`.
 pub fn render_into(day: &Day<'_>, site: &Site, out: &mut String) {
     front_matter(day, site, out);
+    render_papers(day, site, out);
+}
+
+/// Renders a day's post without its front matter (what the blog's page shows)
+/// at the end of `out`.
+pub fn render_papers(day: &Day<'_>, site: &Site, out: &mut String) {
     for (rank, paper) in ranked(day, site.min_score).into_iter().enumerate() {
         paper_block(rank + 1, paper, out);
     }

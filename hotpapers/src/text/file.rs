@@ -91,3 +91,13 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// One file of the generated site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteFile {
+    /// Its path inside the site, with `/` and without a leading one
+    /// (`posts/hot-papers-2020-10-30/index.html`).
+    pub path: String,
+    /// Its content.
+    pub bytes: std::borrow::Cow<'static, [u8]>,
+}

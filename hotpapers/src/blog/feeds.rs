@@ -1,0 +1,124 @@
+//! `/rss.xml` (RSS 2.0, as the legacy blog's feed: the whole post in
+//! `content:encoded`, absolute links) and `/atom.xml`, written by feed crates.
+
+use std::borrow::Cow;
+
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+use time::UtcOffset;
+
+use super::pages::Blog;
+use super::{BlogError, SiteFile};
+
+/// The newest posts of the feed, with their absolute URL and whole HTML.
+fn items<'b>(blog: &'b Blog<'b>) -> impl Iterator<Item = (usize, String, String)> + 'b {
+    let origin = blog.site.blog.url.trim_end_matches('/');
+    // Links inside the site are written with the base path already.
+    let origin = origin.strip_suffix(blog.site.blog.base_path()).unwrap_or(origin);
+    let mut markdown = String::new();
+    (0..blog.days.len().min(blog.site.blog.feed_items)).map(move |i| {
+        markdown.clear();
+        let html = blog.post_html(blog.days[i], &mut markdown);
+        (i, format!("{origin}{}", blog.posts[i].url), html)
+    })
+}
+
+pub(crate) fn rss(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
+    let settings = &blog.site.blog;
+    let mut channel = rss::Channel::default();
+    channel.set_title(settings.title.as_str());
+    channel.set_link(format!("{}/", settings.origin_and_base()));
+    channel.set_description(settings.subtitle.as_str());
+    channel.set_generator(Some(format!("hotpapers {}", env!("CARGO_PKG_VERSION"))));
+    if let Some(newest) = blog.days.first() {
+        let at = newest.published.to_offset(UtcOffset::UTC);
+        channel.set_last_build_date(at.format(&Rfc2822).ok());
+    }
+    let mut entries = Vec::new();
+    for (i, url, html) in items(blog) {
+        let post = &blog.posts[i];
+        let at = blog.days[i].published.to_offset(UtcOffset::UTC);
+        let mut item = rss::Item::default();
+        item.set_title(post.title.clone());
+        item.set_link(url.clone());
+        item.set_description(post.description.clone());
+        let mut guid = rss::Guid::default();
+        guid.set_value(url);
+        guid.set_permalink(true);
+        item.set_guid(guid);
+        item.set_pub_date(at.format(&Rfc2822).ok());
+        item.set_content(html);
+        entries.push(item);
+    }
+    channel.set_items(entries);
+    let mut bytes = Vec::new();
+    channel
+        .pretty_write_to(&mut bytes, b' ', 2)
+        .map_err(|e| BlogError::Feed("RSS", e.to_string()))?;
+    Ok(SiteFile {
+        path: "rss.xml".into(),
+        bytes: Cow::Owned(bytes),
+    })
+}
+
+pub(crate) fn atom(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
+    use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person};
+    let settings = &blog.site.blog;
+    let date = |at: time::OffsetDateTime| -> Result<FixedDateTime, BlogError> {
+        let text = at
+            .to_offset(UtcOffset::UTC)
+            .format(&Rfc3339)
+            .map_err(|e| BlogError::Feed("Atom", e.to_string()))?;
+        FixedDateTime::parse_from_rfc3339(&text).map_err(|e| BlogError::Feed("Atom", e.to_string()))
+    };
+    let link = |href: String, rel: &str| {
+        let mut link = Link::default();
+        link.set_href(href);
+        link.set_rel(rel);
+        link
+    };
+    let home = format!("{}/", settings.origin_and_base());
+    let mut author = Person::default();
+    author.set_name(settings.author.as_str());
+    let mut feed = Feed::default();
+    feed.set_title(settings.title.as_str());
+    feed.set_subtitle(Some(settings.subtitle.as_str().into()));
+    feed.set_id(home.clone());
+    feed.set_authors(vec![author.clone()]);
+    feed.set_links(vec![
+        link(home.clone(), "alternate"),
+        link(format!("{}/atom.xml", settings.origin_and_base()), "self"),
+    ]);
+    let epoch = time::OffsetDateTime::UNIX_EPOCH;
+    feed.set_updated(date(blog.days.first().map_or(epoch, |d| d.published))?);
+    let mut entries = Vec::new();
+    for (i, url, html) in items(blog) {
+        let post = &blog.posts[i];
+        let published = date(blog.days[i].published)?;
+        let mut content = Content::default();
+        content.set_content_type(Some("html".to_owned()));
+        content.set_value(Some(html));
+        let mut entry = Entry::default();
+        entry.set_title(post.title.as_str());
+        entry.set_id(url.clone());
+        entry.set_updated(published);
+        entry.set_published(Some(published));
+        entry.set_links(vec![link(url, "alternate")]);
+        entry.set_summary(Some(post.description.as_str().into()));
+        entry.set_content(Some(content));
+        entries.push(entry);
+    }
+    feed.set_entries(entries);
+    let mut bytes = Vec::new();
+    feed.write_with_config(
+        &mut bytes,
+        atom_syndication::WriteConfig {
+            write_document_declaration: true,
+            indent_size: Some(2),
+        },
+    )
+    .map_err(|e| BlogError::Feed("Atom", e.to_string()))?;
+    Ok(SiteFile {
+        path: "atom.xml".into(),
+        bytes: Cow::Owned(bytes),
+    })
+}

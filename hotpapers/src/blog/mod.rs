@@ -1,0 +1,84 @@
+//! The HTML blog: every page readers see, rendered from the days and a theme.
+//!
+//! A theme is the site's `templates/` (minijinja, Jinja2 syntax) and `static/`
+//! folders. Templates escape every value they print unless it is marked safe, and
+//! only one value is: a post's body, which is the post's own Markdown rendered by
+//! pulldown-cmark as the legacy blog's Markdown renderer showed it. Its markup is
+//! what the HTML policy allows (every day-file is checked against it), so the
+//! pages carry exactly the markup the posts do.
+//!
+//! The routes are the legacy lumen starter's (`/`, `/page/N/`, `/posts/SLUG/`,
+//! `/category/NAME/`, `/tag/NAME/`, `/categories/`, `/tags/`, `/rss.xml`), plus
+//! `/atom.xml`, `/sitemap.xml`, `/404.html` and `/stats/`.
+
+mod output;
+mod pages;
+mod stats;
+mod theme;
+
+#[cfg(feature = "blog")]
+mod feeds;
+
+#[cfg(feature = "blog")]
+use std::borrow::Cow;
+
+pub use output::{write_site, SiteDirError, SiteDirReport, SITE_MANIFEST};
+pub use pages::kebab;
+pub use theme::{Theme, REQUIRED_TEMPLATES};
+
+use crate::diagnostic::Diagnostic;
+#[cfg(feature = "blog")]
+use crate::model::Day;
+use crate::site::Site;
+pub use crate::text::SiteFile;
+
+/// Why the blog could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum BlogError {
+    /// A template does not parse or fails to render, located in its file.
+    #[error("{0}")]
+    Template(Box<Diagnostic>),
+    /// A template the blog needs is not in the theme.
+    #[error("the theme has no `{0}`; every theme needs {list}", list = REQUIRED_TEMPLATES.join(", "))]
+    MissingTemplate(&'static str),
+    /// A feed could not be written.
+    #[error("cannot write the {0} feed: {1}")]
+    Feed(&'static str, String),
+}
+
+impl BlogError {
+    /// The located problem, for a template error.
+    pub fn diagnostic(&self) -> Option<&Diagnostic> {
+        match self {
+            BlogError::Template(diagnostic) => Some(diagnostic),
+            _ => None,
+        }
+    }
+}
+
+/// The whole site: every page, the feeds, the sitemap and the theme's static
+/// files, sorted by path. Drafts appear nowhere.
+#[cfg(feature = "blog")]
+pub fn render_blog(site: &Site, days: &[Day<'_>], theme: &Theme<'_>) -> Result<Vec<SiteFile>, BlogError> {
+    let blog = pages::Blog::new(site, days, theme)?;
+    let mut files = blog.pages()?;
+    files.push(feeds::rss(&blog)?);
+    files.push(feeds::atom(&blog)?);
+    for (path, bytes) in &theme.assets {
+        files.push(SiteFile {
+            path: path.to_string(),
+            bytes: Cow::Owned(bytes.to_vec()),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|later, earlier| later.path == earlier.path);
+    Ok(files)
+}
+
+/// Renders every template against a small sample blog, so that a mistake in a
+/// theme (a syntax error, an unknown variable or filter) fails where the theme
+/// is checked, with its file and line, instead of on the day a page needs it.
+pub fn check_theme(site: &Site, theme: &Theme<'_>) -> Result<(), BlogError> {
+    let days = pages::sample_days();
+    pages::Blog::new(site, &days, theme)?.pages().map(drop)
+}

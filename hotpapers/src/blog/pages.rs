@@ -1,0 +1,407 @@
+//! The pages of the blog and what each template is given.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, Value};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+use super::stats::Stats;
+use super::theme::Theme;
+use super::{BlogError, SiteFile};
+use crate::model::{Day, Paper};
+use crate::post::{ranked, render_papers};
+use crate::site::{fill, Site};
+
+/// A category or tag as it appears in URLs, in lodash's kebab case as the legacy
+/// blog wrote it: `arXiv` is `ar-xiv`, `Machine Learning` is `machine-learning`.
+pub fn kebab(name: &str) -> String {
+    heck::ToKebabCase::to_kebab_case(name)
+}
+
+/// What every template is given as `site`.
+#[derive(Debug, Serialize)]
+pub(crate) struct SiteContext<'s> {
+    pub(crate) title: &'s str,
+    pub(crate) subtitle: &'s str,
+    pub(crate) author: &'s str,
+    /// The blog's absolute URL, without a trailing `/`.
+    pub(crate) url: &'s str,
+    /// The path every link starts with (`""` at a domain's root).
+    pub(crate) base: &'s str,
+    /// The scheme and host of `url`: an absolute link is `origin` + a page's path.
+    pub(crate) origin: &'s str,
+    pub(crate) category: Term,
+    pub(crate) tags: Vec<Term>,
+    pub(crate) posts: usize,
+}
+
+/// A category or tag, with its page.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Term {
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    /// The page's path, such as `/tag/machine-learning/`, base included.
+    pub(crate) url: String,
+    pub(crate) count: usize,
+}
+
+/// A post as lists, feeds and its own page show it.
+#[derive(Debug, Serialize)]
+pub(crate) struct PostContext {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) slug: String,
+    /// The page's path, base included.
+    pub(crate) url: String,
+    /// The day, `YYYY-MM-DD`.
+    pub(crate) date: String,
+    /// When it was published, RFC 3339 in UTC.
+    pub(crate) published: String,
+    /// The date as readers see it, `November 30, 2020`.
+    pub(crate) published_human: String,
+    /// The papers on the page, highest score first.
+    pub(crate) papers: Vec<PaperContext>,
+    pub(crate) score: u64,
+}
+
+/// A paper in a post's table of contents and in lists.
+#[derive(Debug, Serialize)]
+pub(crate) struct PaperContext {
+    pub(crate) rank: usize,
+    /// The arXiv id, which is also the paper's anchor on the post's page.
+    pub(crate) id: String,
+    /// The title as plain text (the page shows it rendered).
+    pub(crate) title: String,
+    pub(crate) score: u64,
+    pub(crate) tweets: usize,
+}
+
+/// Pagination of a list.
+#[derive(Debug, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// The days of a blog, ready to render.
+pub(crate) struct Blog<'b> {
+    pub(crate) site: &'b Site,
+    theme: &'b Theme<'b>,
+    pub(crate) env: Environment<'b>,
+    /// Published days, newest first.
+    pub(crate) days: Vec<&'b Day<'b>>,
+    pub(crate) posts: Vec<PostContext>,
+    pub(crate) context: SiteContext<'b>,
+}
+
+impl<'b> Blog<'b> {
+    pub(crate) fn new(
+        site: &'b Site,
+        days: &'b [Day<'b>],
+        theme: &'b Theme<'b>,
+    ) -> Result<Blog<'b>, BlogError> {
+        let env = theme.environment()?;
+        let mut days: Vec<&Day<'_>> = days.iter().filter(|d| !d.draft).collect();
+        days.sort_by_key(|d| std::cmp::Reverse(d.date));
+        let posts: Vec<PostContext> = days.iter().map(|day| post_context(site, day)).collect();
+        let blog = &site.blog;
+        let base = blog.base_path();
+        let term = |kind: &str, name: &str| Term {
+            name: name.to_owned(),
+            slug: kebab(name),
+            url: format!("{base}/{kind}/{}/", kebab(name)),
+            count: posts.len(),
+        };
+        let mut tags: Vec<Term> = Vec::new();
+        for tag in &site.tags {
+            if !tags.iter().any(|t| t.slug == kebab(tag)) {
+                tags.push(term("tag", tag));
+            }
+        }
+        let context = SiteContext {
+            title: &blog.title,
+            subtitle: &blog.subtitle,
+            author: &blog.author,
+            url: blog.origin_and_base(),
+            base,
+            origin: blog.origin_and_base().strip_suffix(base).unwrap_or_default(),
+            category: term("category", &site.category),
+            tags,
+            posts: posts.len(),
+        };
+        Ok(Blog {
+            site,
+            theme,
+            env,
+            days,
+            posts,
+            context,
+        })
+    }
+
+    /// Every HTML page and the sitemap.
+    pub(crate) fn pages(&self) -> Result<Vec<SiteFile>, BlogError> {
+        let mut files = Vec::new();
+        files.extend(self.list_pages("", None)?);
+        let category = &self.context.category;
+        files.extend(self.list_pages(
+            &format!("category/{}/", category.slug),
+            Some(("category", category)),
+        )?);
+        for tag in &self.context.tags {
+            files.extend(self.list_pages(&format!("tag/{}/", tag.slug), Some(("tag", tag)))?);
+        }
+        for (kind, terms) in [
+            ("categories", std::slice::from_ref(category)),
+            ("tags", &self.context.tags[..]),
+        ] {
+            let html = self.render(
+                "terms.html",
+                minijinja::context! { kind, terms, page_url => format!("{}/{kind}/", self.context.base) },
+            )?;
+            files.push(page(format!("{kind}/index.html"), html));
+        }
+        files.extend(self.post_pages()?);
+        let stats = Stats::of(self.site, &self.days);
+        let html = self.render(
+            "stats.html",
+            minijinja::context! { stats, page_url => format!("{}/stats/", self.context.base) },
+        )?;
+        files.push(page("stats/index.html".into(), html));
+        let html = self.render("404.html", minijinja::context! { page_url => "" })?;
+        files.push(page("404.html".into(), html));
+        let sitemap = self.render(
+            "sitemap.xml",
+            minijinja::context! { pages => self.sitemap(&files) },
+        )?;
+        files.push(page("sitemap.xml".into(), sitemap));
+        Ok(files)
+    }
+
+    /// `/`, `/page/N/` or a category's or tag's pages: every post, newest first.
+    fn list_pages(&self, prefix: &str, term: Option<(&str, &Term)>) -> Result<Vec<SiteFile>, BlogError> {
+        let per_page = self.site.blog.posts_per_page.max(1);
+        let total = self.posts.len().div_ceil(per_page).max(1);
+        let base = self.context.base;
+        let url = |n: usize| match n {
+            1 => format!("{base}/{prefix}"),
+            n => format!("{base}/{prefix}page/{n}/"),
+        };
+        let mut files = Vec::with_capacity(total);
+        for n in 1..=total {
+            let posts: Vec<&PostContext> = self
+                .posts
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .collect();
+            let pagination = Pagination {
+                current: n,
+                total,
+                prev: (n > 1).then(|| url(n - 1)),
+                next: (n < total).then(|| url(n + 1)),
+            };
+            let html = self.render(
+                "list.html",
+                minijinja::context! {
+                    posts,
+                    pagination,
+                    kind => term.map(|(kind, _)| kind),
+                    term => term.map(|(_, term)| term),
+                    page_url => url(n),
+                },
+            )?;
+            let path = match n {
+                1 => format!("{prefix}index.html"),
+                n => format!("{prefix}page/{n}/index.html"),
+            };
+            files.push(page(path, html));
+        }
+        Ok(files)
+    }
+
+    /// One page per published day, rendered on every core.
+    fn post_pages(&self) -> Result<Vec<SiteFile>, BlogError> {
+        let indices: Vec<usize> = (0..self.days.len()).collect();
+        let chunks = crate::parallel::map_chunks(&indices, 16, |chunk| {
+            let mut files = Vec::with_capacity(chunk.len());
+            let mut markdown = String::new();
+            for &i in chunk {
+                markdown.clear();
+                let html = self.post_html(self.days[i], &mut markdown);
+                let newer = i.checked_sub(1).map(|j| &self.posts[j]);
+                let older = self.posts.get(i + 1);
+                let rendered = self.render(
+                    "post.html",
+                    minijinja::context! {
+                        post => &self.posts[i],
+                        content => Value::from_safe_string(html),
+                        newer,
+                        older,
+                        page_url => &self.posts[i].url,
+                    },
+                )?;
+                files.push(page(format!("posts/{}/index.html", self.posts[i].slug), rendered));
+            }
+            Ok::<_, BlogError>(files)
+        });
+        let mut files = Vec::with_capacity(self.days.len());
+        for chunk in chunks {
+            files.extend(chunk?);
+        }
+        Ok(files)
+    }
+
+    /// A day's papers as HTML: its Markdown post's body, as CommonMark renders it
+    /// (raw HTML is the tweet embeds the HTML policy allows), each paper's
+    /// heading given its arXiv id as anchor.
+    pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String) -> String {
+        use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
+        render_papers(day, self.site, markdown);
+        let mut ids = ranked(day, self.site.min_score)
+            .into_iter()
+            .map(|p| p.arxiv.as_str());
+        let events = Parser::new(markdown).map(|event| match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                id: None,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                id: ids.next().map(|id| id.into()),
+                classes,
+                attrs,
+            }),
+            event => event,
+        });
+        let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
+        pulldown_cmark::html::push_html(&mut html, events);
+        html
+    }
+
+    /// Renders a template with `site` and the page's own values.
+    pub(crate) fn render(&self, name: &str, values: Value) -> Result<Vec<u8>, BlogError> {
+        let template = self.env.get_template(name).map_err(|_| missing(name))?;
+        let context = minijinja::context! { site => &self.context, ..values };
+        template
+            .render(context)
+            .map(String::into_bytes)
+            .map_err(|error| self.theme.located(&error))
+    }
+
+    /// Every HTML page's absolute URL, for the sitemap.
+    fn sitemap(&self, files: &[SiteFile]) -> Vec<BTreeMap<&'static str, String>> {
+        let origin = self.site.blog.origin_and_base();
+        let mut pages: Vec<BTreeMap<&'static str, String>> = files
+            .iter()
+            .filter_map(|f| f.path.strip_suffix("index.html"))
+            .map(|dir| BTreeMap::from([("loc", format!("{origin}/{dir}"))]))
+            .collect();
+        for (post, day) in self.posts.iter().zip(&self.days) {
+            let loc = format!("{origin}/posts/{}/", post.slug);
+            if let Some(entry) = pages.iter_mut().find(|p| p["loc"] == loc) {
+                entry.insert("lastmod", crate::text::format_date(day.published.date()));
+            }
+        }
+        pages
+    }
+}
+
+fn missing(name: &str) -> BlogError {
+    let name = super::REQUIRED_TEMPLATES
+        .into_iter()
+        .find(|n| *n == name)
+        .unwrap_or("a template");
+    BlogError::MissingTemplate(name)
+}
+
+fn page(path: String, bytes: Vec<u8>) -> SiteFile {
+    SiteFile {
+        path,
+        bytes: Cow::Owned(bytes),
+    }
+}
+
+/// A day as lists and its page show it.
+fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
+    let date = day.date;
+    let slug = fill(&site.slug, date);
+    let published = day.published.to_offset(UtcOffset::UTC);
+    let papers: Vec<PaperContext> = ranked(day, site.min_score)
+        .into_iter()
+        .enumerate()
+        .map(|(i, paper)| paper_context(i + 1, paper))
+        .collect();
+    PostContext {
+        title: fill(&site.title, date),
+        description: fill(&site.description, date),
+        url: format!("{}/posts/{slug}/", site.blog.base_path()),
+        slug,
+        date: crate::text::format_date(date),
+        published: published.format(&Rfc3339).unwrap_or_default(),
+        published_human: human_date(published),
+        score: papers.iter().map(|p| p.score).sum(),
+        papers,
+    }
+}
+
+fn paper_context(rank: usize, paper: &Paper<'_>) -> PaperContext {
+    PaperContext {
+        rank,
+        id: paper.arxiv.as_str().to_owned(),
+        title: paper.title.to_string(),
+        score: paper.score(),
+        tweets: paper.tweets.len(),
+    }
+}
+
+/// `November 30, 2020`.
+fn human_date(at: OffsetDateTime) -> String {
+    format!("{} {}, {}", at.month(), at.day(), at.year())
+}
+
+/// Two small days for checking a theme: every kind of page, with and without
+/// papers and tweets.
+pub(crate) fn sample_days() -> Vec<Day<'static>> {
+    use crate::model::{ArxivId, Category, Dir, Tweet};
+    let at = |date: Date| date.midnight().assume_utc();
+    let day = |date: Date, papers: Vec<Paper<'static>>| Day {
+        date,
+        published: at(date.next_day().unwrap_or(date)),
+        draft: false,
+        papers,
+        source_hash: 0,
+    };
+    let first = Date::from_calendar_date(2020, time::Month::October, 30).unwrap_or(Date::MIN);
+    let paper = Paper {
+        arxiv: ArxivId::parse("2010.15819").unwrap_or_else(|_| unreachable!("a valid id")),
+        title: "A paper about $k<k'$".into(),
+        authors: vec!["Ada Lovelace".into(), "Alan Turing".into()],
+        categories: ["cs.LG", "stat.ML"]
+            .iter()
+            .filter_map(|c| Category::from_id(c))
+            .collect(),
+        retweets: 60,
+        favorites: 200,
+        collected: at(first),
+        abstract_: "An abstract.".into(),
+        tweets: vec![Tweet {
+            url: "https://twitter.com/a/status/1".into(),
+            author: "A".into(),
+            date: first,
+            lang: "en".into(),
+            dir: Dir::Ltr,
+            text: "A tweet.".into(),
+        }],
+    };
+    vec![
+        day(first, vec![paper]),
+        day(first.next_day().unwrap_or(first), Vec::new()),
+    ]
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = hotpapers_macros::theme!("tests/ui/fail/template-syntax");
+}
