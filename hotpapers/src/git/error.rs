@@ -63,6 +63,10 @@ pub enum PublishError {
         /// Why.
         source: std::io::Error,
     },
+    /// The pages branch is the one checked out: moving it would leave the work
+    /// tree behind.
+    #[error("the pages branch `{0}` is checked out; switch to the posts branch (or set `[blog] pages-branch`) and run again")]
+    PagesCheckedOut(String),
     /// The branch could not be pushed.
     #[error("cannot push: {0}")]
     Push(#[from] PushError),

@@ -10,6 +10,7 @@
 //! - `lock`: the run's OS lock, and git's own locks, reported, never removed;
 //! - `written`: the posts a `--no-commit` run wrote, known as the tool's own;
 //! - `pack`: a large publish's blobs written as one pack;
+//! - `pages`: the HTML site committed to the pages branch from objects, and pushed;
 //! - `push`: the push, re-applying the commit when the remote moved;
 //! - `error`: [`PublishError`], which the lower errors ([`PushError`],
 //!   `PackError`) come into.
@@ -19,6 +20,7 @@ mod fresh;
 mod identity;
 mod lock;
 mod pack;
+mod pages;
 mod plan;
 mod publish;
 mod push;
@@ -26,6 +28,7 @@ mod repo;
 mod written;
 
 pub use error::PublishError;
+pub use pages::PagesReport;
 pub(crate) use publish::Options;
 pub use publish::{publish, Change, FileChange, Options as PublishOptions, Report};
 pub use push::{PushError, PushTarget, Pushed};

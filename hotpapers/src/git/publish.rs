@@ -16,6 +16,7 @@ use super::error::PublishError;
 use super::fresh::check_fresh;
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
+use super::pages::{commit_site, push_site, PagesReport};
 use super::plan::{commit_message, plan, Plan, PlannedFile, Tree};
 use super::push::{push, Published, PushError, PushTarget, Pushed};
 use super::repo::{
@@ -37,8 +38,11 @@ pub struct Options {
     /// Environment to read `GIT_AUTHOR_*` and `GIT_COMMITTER_*` from; the
     /// process environment when `None`.
     pub env: Option<BTreeMap<String, String>>,
-    /// Push the branch afterwards.
+    /// Push the branch afterwards (and the pages branch, if there is one).
     pub push: Option<PushTarget>,
+    /// The rendered HTML site, committed to the pages branch of the settings'
+    /// `[blog]` (unless `pages = false`); `None` commits no site.
+    pub site: Option<Vec<crate::text::SiteFile>>,
 }
 
 /// What happened to one day.
@@ -86,6 +90,8 @@ pub struct Report {
     pub message: Option<String>,
     /// What `push` did.
     pub pushed: Option<Pushed>,
+    /// What publishing the HTML site to the pages branch did.
+    pub pages: Option<PagesReport>,
 }
 
 impl Report {
@@ -114,6 +120,7 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
         return Err(PushError::Detached.into());
     }
     let mut report = commit_posts(&repo, site_root, archive, options)?;
+    report.pages = commit_pages(&repo, archive, options, report.message.as_deref())?;
     if let Some(target) = options
         .push
         .as_ref()
@@ -131,8 +138,36 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
             report.commit = Some(pushed.commit);
         }
         report.pushed = Some(pushed);
+        if let Some(pages) = &mut report.pages {
+            if let Some(commit) = push_site(&repo, &target.remote, &pages.branch, target.attempts)? {
+                pages.pushed = Some((target.remote.clone(), commit));
+            }
+        }
     }
     Ok(report)
+}
+
+/// The site, committed to the pages branch when it changed: after the posts,
+/// so a failure here leaves the posts committed and the next run retries.
+fn commit_pages(
+    repo: &Repository,
+    archive: &Archive<'_>,
+    options: &Options,
+    posts_message: Option<&str>,
+) -> Result<Option<PagesReport>, PublishError> {
+    let settings = &archive.site.blog;
+    let Some(site) = options.site.as_deref().filter(|_| settings.pages) else {
+        return Ok(None);
+    };
+    let subject = posts_message.and_then(|m| m.lines().next()).unwrap_or("rebuild");
+    let message = format!("Site: {subject}");
+    // Counted first, so that an unchanged site needs no author.
+    let counted = commit_site(repo, settings, site, None, &message)?;
+    if options.dry_run || options.no_commit || counted.changed == 0 {
+        return Ok(Some(counted));
+    }
+    let identity = signatures(repo, &archive.site, options)?;
+    commit_site(repo, settings, site, Some(&identity), &message).map(Some)
 }
 
 /// Writes the posts and makes the commit; everything but the push. Each step is

@@ -265,14 +265,14 @@ fn move_local(repo: &Repository, commit: Oid) -> Result<(), PushError> {
 }
 
 /// A remote and how to reach it.
-struct Remote {
+pub(crate) struct Remote {
     name: String,
     /// Whether libgit2 can reach it without TLS or SSH.
     local: bool,
 }
 
 impl Remote {
-    fn open(repo: &Repository, name: &str) -> Result<Remote, PushError> {
+    pub(crate) fn open(repo: &Repository, name: &str) -> Result<Remote, PushError> {
         let remote = repo.find_remote(name).map_err(|e| match e.code() {
             ErrorCode::NotFound => PushError::NoRemote(name.to_owned()),
             _ => e.into(),
@@ -286,7 +286,12 @@ impl Remote {
     }
 
     /// Pushes `commit` to the remote `branch`; `Some(reason)` if it was refused.
-    fn push(&self, repo: &Repository, commit: Oid, branch: &str) -> Result<Option<String>, PushError> {
+    pub(crate) fn push(
+        &self,
+        repo: &Repository,
+        commit: Oid,
+        branch: &str,
+    ) -> Result<Option<String>, PushError> {
         let destination = format!("refs/heads/{branch}");
         if !self.local {
             return git(
@@ -326,7 +331,7 @@ impl Remote {
     }
 
     /// Fetches the remote `branch`; its commit, or `None` if it does not exist.
-    fn fetch(&self, repo: &Repository, branch: &str) -> Result<Option<Oid>, PushError> {
+    pub(crate) fn fetch(&self, repo: &Repository, branch: &str) -> Result<Option<Oid>, PushError> {
         let remote = &self.name;
         let tracking = format!("refs/remotes/{remote}/{branch}");
         let refspec = format!("+refs/heads/{branch}:{tracking}");

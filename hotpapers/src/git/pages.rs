@@ -1,0 +1,264 @@
+//! The HTML site committed to the pages branch, built straight from objects.
+//!
+//! The commit's tree is the rendered site plus `.nojekyll` (GitHub Pages would
+//! otherwise run Jekyll over it) and `CNAME` from the settings (deploy tools that
+//! wipe the branch lose a custom domain otherwise). Nothing but the branch's ref
+//! moves: the work tree, the index and `HEAD` stay as they are. Each publish is
+//! one commit on top of the last, so a bad day can be reverted; a site that did
+//! not change makes none.
+
+use std::collections::BTreeMap;
+
+use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
+
+use super::error::PublishError;
+use super::push::{PushError, Remote};
+use crate::site::BlogSettings;
+use crate::text::SiteFile;
+
+/// What publishing the site did, or would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PagesReport {
+    /// The branch, such as `gh-pages`.
+    pub branch: String,
+    /// Files in the site.
+    pub files: usize,
+    /// Paths added, changed or removed since the branch's last commit.
+    pub changed: usize,
+    /// The new commit, if one was made.
+    pub commit: Option<Oid>,
+    /// The remote the branch was pushed to, and the commit it holds now.
+    pub pushed: Option<(String, Oid)>,
+}
+
+/// The site's files as the branch holds them: the site, `.nojekyll`, `CNAME`.
+fn branch_files<'f>(
+    settings: &BlogSettings,
+    site: &'f [SiteFile],
+) -> BTreeMap<String, std::borrow::Cow<'f, [u8]>> {
+    let mut files: BTreeMap<String, std::borrow::Cow<'f, [u8]>> = site
+        .iter()
+        .map(|f| (f.path.clone(), std::borrow::Cow::Borrowed(&*f.bytes)))
+        .collect();
+    files.insert(".nojekyll".into(), std::borrow::Cow::Borrowed(b""));
+    if let Some(cname) = &settings.cname {
+        files.insert(
+            "CNAME".into(),
+            std::borrow::Cow::Owned(format!("{cname}\n").into_bytes()),
+        );
+    }
+    files
+}
+
+/// The commit the pages branch builds on: the local branch, else the remote's
+/// copy of it (a fresh clone in CI has only `origin/gh-pages`).
+fn parent(repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> {
+    for name in [
+        format!("refs/heads/{branch}"),
+        format!("refs/remotes/origin/{branch}"),
+    ] {
+        match repo.refname_to_id(&name) {
+            Ok(id) => return Ok(Some(id)),
+            Err(e) if e.code() == ErrorCode::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(None)
+}
+
+/// Commits the site to the pages branch if it changed. With `dry_run`, only
+/// counts what would change.
+pub(crate) fn commit_site(
+    repo: &Repository,
+    settings: &BlogSettings,
+    site: &[SiteFile],
+    identity: Option<&(Signature<'static>, Signature<'static>)>,
+    message: &str,
+) -> Result<PagesReport, PublishError> {
+    let branch = settings.pages_branch.as_str();
+    let refname = format!("refs/heads/{branch}");
+    let head = repo.find_reference("HEAD")?;
+    if head.symbolic_target()? == Some(refname.as_str()) {
+        return Err(PublishError::PagesCheckedOut(branch.to_owned()));
+    }
+    let files = branch_files(settings, site);
+    let ids: Vec<Oid> = files
+        .values()
+        .map(|bytes| Oid::hash_object(ObjectType::Blob, bytes))
+        .collect::<Result<_, _>>()?;
+    let parent = parent(repo, branch)?;
+    let old: BTreeMap<String, Oid> = match parent {
+        Some(id) => tree_files(repo, &repo.find_commit(id)?.tree()?)?,
+        None => BTreeMap::new(),
+    };
+    let changed = files
+        .keys()
+        .zip(&ids)
+        .filter(|(path, id)| old.get(*path) != Some(id))
+        .count()
+        + old.keys().filter(|path| !files.contains_key(*path)).count();
+    let mut report = PagesReport {
+        branch: branch.to_owned(),
+        files: files.len(),
+        changed,
+        ..PagesReport::default()
+    };
+    let Some((author, committer)) = identity.filter(|_| changed > 0 || parent.is_none()) else {
+        return Ok(report);
+    };
+    write_missing_blobs(repo, files.values().map(|b| &**b), &ids)?;
+    let tree = build_tree(repo, files.keys().map(String::as_str).zip(ids.iter().copied()))?;
+    let parents: Vec<git2::Commit<'_>> = parent
+        .map(|id| repo.find_commit(id))
+        .transpose()?
+        .into_iter()
+        .collect();
+    let parent_refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+    let tree = repo.find_tree(tree)?;
+    let commit = repo.commit(None, author, committer, message, &tree, &parent_refs)?;
+    let log = format!("hotpapers: {}", message.lines().next().unwrap_or_default());
+    // Only if nobody moved the local branch meanwhile.
+    match repo.refname_to_id(&refname) {
+        Ok(current) => repo
+            .reference_matching(&refname, commit, true, current, &log)
+            .map(drop)?,
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            repo.reference(&refname, commit, false, &log).map(drop)?
+        }
+        Err(e) => return Err(e.into()),
+    }
+    report.commit = Some(commit);
+    Ok(report)
+}
+
+/// Every blob of a tree by path.
+fn tree_files(repo: &Repository, tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
+    let mut files = BTreeMap::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(ObjectType::Blob) {
+            if let Ok(name) = entry.name() {
+                files.insert(format!("{dir}{name}"), entry.id());
+            }
+        }
+        git2::TreeWalkResult::Ok
+    })?;
+    let _ = repo;
+    Ok(files)
+}
+
+/// Writes the blobs the repository does not have yet: after an edit, the pages
+/// that changed.
+fn write_missing_blobs<'b>(
+    repo: &Repository,
+    blobs: impl Iterator<Item = &'b [u8]>,
+    ids: &[Oid],
+) -> Result<(), PublishError> {
+    let odb = repo.odb()?;
+    let missing: Vec<&[u8]> = blobs
+        .zip(ids)
+        .filter(|(_, id)| !odb.exists(**id))
+        .map(|(bytes, _)| bytes)
+        .collect();
+    if missing.len() >= super::pack::PACK_THRESHOLD {
+        super::pack::write_blobs(repo, &missing)?;
+        odb.refresh()?;
+    } else {
+        for blob in missing {
+            repo.blob(blob)?;
+        }
+    }
+    Ok(())
+}
+
+/// The tree of `files` (sorted paths with `/`), folder by folder, bottom up.
+fn build_tree<'p>(
+    repo: &Repository,
+    files: impl Iterator<Item = (&'p str, Oid)>,
+) -> Result<Oid, PublishError> {
+    // A folder's entries: files, and subfolders built first.
+    #[derive(Default)]
+    struct Folder<'p> {
+        files: Vec<(&'p str, Oid)>,
+        folders: BTreeMap<&'p str, Folder<'p>>,
+    }
+    fn write(repo: &Repository, folder: &Folder<'_>) -> Result<Oid, PublishError> {
+        let mut builder = repo.treebuilder(None)?;
+        for (name, id) in &folder.files {
+            builder.insert(name, *id, FileMode::Blob.into())?;
+        }
+        for (name, sub) in &folder.folders {
+            let id = write(repo, sub)?;
+            builder.insert(name, id, FileMode::Tree.into())?;
+        }
+        Ok(builder.write()?)
+    }
+    let mut root = Folder::default();
+    for (path, id) in files {
+        let mut folder = &mut root;
+        let mut parts = path.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                folder.files.push((part, id));
+            } else {
+                folder = folder.folders.entry(part).or_default();
+            }
+        }
+    }
+    write(repo, &root)
+}
+
+/// Pushes the pages branch to `remote`; if the remote moved ahead (another
+/// publish), this run's site is committed again on top of it, up to `attempts`
+/// times. The site is generated, so this run's tree wins.
+pub(crate) fn push_site(
+    repo: &Repository,
+    remote_name: &str,
+    branch: &str,
+    attempts: u32,
+) -> Result<Option<Oid>, PushError> {
+    let refname = format!("refs/heads/{branch}");
+    let mut local = match repo.refname_to_id(&refname) {
+        Ok(id) => id,
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let remote = Remote::open(repo, remote_name)?;
+    for _ in 0..attempts.max(1) {
+        let Some(refusal) = remote.push(repo, local, branch)? else {
+            let _ = repo.reference(
+                &format!("refs/remotes/{remote_name}/{branch}"),
+                local,
+                true,
+                "hotpapers: push",
+            );
+            return Ok(Some(local));
+        };
+        let tip = match remote.fetch(repo, branch)? {
+            Some(tip) if tip != local && !repo.graph_descendant_of(local, tip)? => tip,
+            _ => return Err(PushError::Refused(refusal)),
+        };
+        let ours = repo.find_commit(local)?;
+        let onto = repo.find_commit(tip)?;
+        let again = repo.commit(
+            None,
+            &ours.author(),
+            &ours.committer(),
+            ours.message().unwrap_or_default(),
+            &ours.tree()?,
+            &[&onto],
+        )?;
+        repo.reference_matching(
+            &refname,
+            again,
+            true,
+            local,
+            "hotpapers: re-apply the site on the remote branch",
+        )?;
+        local = again;
+    }
+    Err(PushError::KeptMoving {
+        remote: remote_name.to_owned(),
+        branch: branch.to_owned(),
+        attempts,
+    })
+}
