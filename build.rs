@@ -18,4 +18,10 @@ fn main() {
     let site = hotpapers::Site::load(Path::new(".")).unwrap_or_default();
     // A folder makes cargo look at every file in it, so additions and removals count.
     println!("cargo:rerun-if-changed={}", site.posts_dir);
+    // The blog's theme, read by `hotpapers_macros::theme!`.
+    for dir in [hotpapers::TEMPLATES_DIR, hotpapers::STATIC_DIR] {
+        if Path::new(dir).exists() {
+            println!("cargo:rerun-if-changed={dir}");
+        }
+    }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use hotpapers::{Archive, Change, PublishOptions, PushTarget, Report, WarningSummary};
+use hotpapers::{Archive, Change, PublishOptions, PushTarget, Report, SiteDirReport, WarningSummary};
 
 /// Render the day-files compiled into this binary into Markdown posts and commit them.
 #[derive(Debug, Parser)]
@@ -32,6 +32,9 @@ struct Cli {
     /// The branch to push to; needed on a detached HEAD.
     #[arg(long, value_name = "NAME", requires = "push")]
     branch: Option<String>,
+    /// Also write the HTML site into DIR, for hosts other than a pages branch.
+    #[arg(long, value_name = "DIR")]
+    site_dir: Option<PathBuf>,
     /// The site folder (default: the folder this binary was built from).
     #[arg(long, value_name = "DIR", default_value = env!("CARGO_MANIFEST_DIR"), hide_default_value = true)]
     root: PathBuf,
@@ -50,7 +53,17 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let archive: Archive<'static> = hotpapers_macros::archive!()?;
+    let theme = hotpapers_macros::theme!();
+    let site = hotpapers::render_blog(&archive.site, &archive.days, &theme)?;
+    let site_dir = match &cli.site_dir {
+        Some(dir) if !cli.dry_run => Some(
+            hotpapers::write_site(dir, &site)
+                .with_context(|| format!("cannot write the site into `{}`", dir.display()))?,
+        ),
+        _ => None,
+    };
     let options = PublishOptions {
+        site: Some(site),
         dry_run: cli.dry_run,
         no_commit: cli.no_commit,
         author: cli.author.clone(),
@@ -70,12 +83,52 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         .collect();
     let warnings = archive.warning_summary(|day| touched.contains(&day));
     if cli.json {
-        println!("{}", json(&report, &warnings, cli));
+        println!("{}", json(&report, &warnings, site_dir.as_ref(), cli));
     } else {
         print_warnings(&warnings);
         print_summary(&report, cli);
+        print_site(&report, site_dir.as_ref(), cli);
     }
     Ok(())
+}
+
+/// What happened to the HTML site; nothing when it did not change.
+fn print_site(report: &Report, site_dir: Option<&SiteDirReport>, cli: &Cli) {
+    if let Some(pages) = report.pages.as_ref().filter(|p| p.changed > 0) {
+        match pages.commit {
+            Some(commit) => println!(
+                "site: {} of {} file(s) changed; commit {} on {}",
+                pages.changed,
+                pages.files,
+                &commit.to_string()[..12],
+                pages.branch
+            ),
+            None if cli.dry_run => println!(
+                "site: would commit {} changed file(s) of {} to {}",
+                pages.changed, pages.files, pages.branch
+            ),
+            None => println!(
+                "site: {} changed file(s); not committed (--no-commit)",
+                pages.changed
+            ),
+        }
+        if let Some((remote, commit)) = &pages.pushed {
+            println!(
+                "pushed {} to {remote}/{}",
+                &commit.to_string()[..12],
+                pages.branch
+            );
+        }
+    }
+    if let (Some(written), Some(dir)) = (site_dir, &cli.site_dir) {
+        println!(
+            "site folder {}: {} written, {} unchanged, {} removed",
+            dir.display(),
+            written.written,
+            written.unchanged,
+            written.removed
+        );
+    }
 }
 
 /// The warnings of the days this run adds or updates in full, then one line for
@@ -153,7 +206,12 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-fn json(report: &Report, warnings: &WarningSummary<'_>, cli: &Cli) -> serde_json::Value {
+fn json(
+    report: &Report,
+    warnings: &WarningSummary<'_>,
+    site_dir: Option<&SiteDirReport>,
+    cli: &Cli,
+) -> serde_json::Value {
     let dates = |change: Change| -> Vec<String> {
         report
             .changes
@@ -193,6 +251,21 @@ fn json(report: &Report, warnings: &WarningSummary<'_>, cli: &Cli) -> serde_json
             "other": warnings.other,
             "other_days": warnings.other_days,
         },
+        "pages": report.pages.as_ref().map(|p| serde_json::json!({
+            "branch": p.branch,
+            "files": p.files,
+            "changed": p.changed,
+            "commit": p.commit.map(|c| c.to_string()),
+            "pushed": p.pushed.as_ref().map(|(remote, commit)| serde_json::json!({
+                "remote": remote,
+                "commit": commit.to_string(),
+            })),
+        })),
+        "site_dir": site_dir.map(|s| serde_json::json!({
+            "written": s.written,
+            "unchanged": s.unchanged,
+            "removed": s.removed,
+        })),
         "files": {
             "added": files(Change::Added),
             "updated": files(Change::Updated),

@@ -37,9 +37,18 @@ fn publishes_then_has_nothing_to_do() {
     let (out, stdout, stderr) = output(bin(&repo, &[]));
     assert!(out.status.success(), "{stderr}");
     let head = repo.head().unwrap().to_string();
+    let pages = repo
+        .repo
+        .refname_to_id("refs/heads/gh-pages")
+        .unwrap()
+        .to_string();
     assert_eq!(
         stdout,
-        format!("published: 2 added, 0 updated, 0 removed, 0 unchanged\ncommit {} Hot Papers: add 2020-10-30, 2020-12-07\n", &head[..12])
+        format!(
+            "published: 2 added, 0 updated, 0 removed, 0 unchanged\ncommit {} Hot Papers: add 2020-10-30, 2020-12-07\nsite: 18 of 18 file(s) changed; commit {} on gh-pages\n",
+            &head[..12],
+            &pages[..12]
+        )
     );
     let (out, stdout, _) = output(bin(&repo, &[]));
     assert!(out.status.success());

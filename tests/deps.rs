@@ -32,7 +32,8 @@ fn dependents(krate: &str) -> Vec<String> {
 
 #[test]
 fn the_site_is_built_without_the_curator_tools_network_stack() {
-    for krate in ["ureq", "rustls", "ring", "quick-xml", "toml_edit"] {
+    // quick-xml is not among them: the site writes its RSS and Atom feeds with it.
+    for krate in ["ureq", "rustls", "ring", "toml_edit"] {
         let dependents = dependents(krate);
         assert!(
             dependents.iter().any(|p| p == "hotpapers-cli"),

@@ -177,3 +177,56 @@ fn a_refused_push_is_a_clear_error() {
     );
     assert_eq!(remote.tip(&branch), before);
 }
+
+fn render_site(repo: &TempRepo) -> Vec<hotpapers::SiteFile> {
+    let archive = archive_of(repo.work());
+    let theme = hotpapers::Theme::load(&crate::util::project_dir()).unwrap();
+    hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap()
+}
+
+fn publish_site(repo: &TempRepo) -> hotpapers::Report {
+    publish(
+        repo.work(),
+        &archive_of(repo.work()),
+        &PublishOptions {
+            env: Some(BTreeMap::new()),
+            push: Some(PushTarget::new("origin")),
+            site: Some(render_site(repo)),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_pages_branch_is_pushed_and_reapplied_when_the_remote_moved() {
+    let (remote, a) = Remote::new();
+    let b = remote.clone_as("b");
+    // `a` publishes the site first.
+    let first = publish_site(&a).pages.unwrap();
+    let pushed = first.pushed.clone().unwrap();
+    assert_eq!(remote.tip("gh-pages"), Some(pushed.1));
+    assert_eq!(first.commit, Some(pushed.1));
+
+    // `b` cloned before that: its site goes on top of `a`'s, not beside it.
+    b.write("hotpapers.toml", "[blog]\ntitle = \"Other Title\"\n");
+    b.commit_all("rename the blog");
+    let second = publish_site(&b).pages.unwrap();
+    let tip = remote.tip("gh-pages").unwrap();
+    assert_eq!(second.pushed.as_ref().map(|p| p.1), Some(tip));
+    let bare = git2::Repository::open_bare(remote.bare.path()).unwrap();
+    let commit = bare.find_commit(tip).unwrap();
+    assert_eq!(
+        commit.parent_id(0).unwrap(),
+        pushed.1,
+        "one commit on top of the last"
+    );
+    let index = git_in(remote.bare.path(), &["show", "gh-pages:index.html"]);
+    assert!(index.contains("Other Title"));
+    assert_eq!(
+        git_in(remote.bare.path(), &["log", "--format=%s", "gh-pages"])
+            .lines()
+            .count(),
+        2
+    );
+}

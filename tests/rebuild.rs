@@ -19,6 +19,8 @@ const SITE_FILES: &[&str] = &[
     "xtask",
     "tests",
     "posts",
+    "templates",
+    "static",
 ];
 
 fn copy(from: &Path, to: &Path) {
@@ -76,6 +78,24 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
     std::fs::remove_file(site.join("posts/2020-12-08.toml")).unwrap();
     assert!(build(&site, &target), "a removed day-file is rebuilt");
     assert!(!build(&site, &target));
+
+    let template = site.join("templates/404.html");
+    let page = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, page.replace("Not found", "Nothing here")).unwrap();
+    assert!(build(&site, &target), "an edited template is rebuilt");
+    std::fs::write(site.join("static/extra.txt"), "x").unwrap();
+    assert!(build(&site, &target), "an added static file is rebuilt");
+    assert!(!build(&site, &target));
+
+    std::fs::write(&template, page.replace("{% endblock %}", "{% endblock %")).unwrap();
+    let (out, _, log) = run(Command::new(env!("CARGO"))
+        .args(["build", "--bin", "hotpapers-site"])
+        .current_dir(&site)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("HOTPAPERS_MANIFEST_DIR"));
+    assert!(!out.status.success(), "a broken template fails the build");
+    assert!(log.contains("error: templates/404.html:"), "{log}");
+    std::fs::write(&template, page).unwrap();
 
     std::fs::write(
         site.join("posts/2020-12-07.toml"),

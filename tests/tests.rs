@@ -1,5 +1,7 @@
 //! Integration tests: one binary, a module per area.
 
+mod blog;
+mod browser;
 mod cli;
 mod deps;
 mod golden;

@@ -1,0 +1,461 @@
+//! The HTML blog as readers get it: golden pages, every link resolving, feeds
+//! and sitemap read by real parsers, and the pages branch in a temporary repository.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use hotpapers::{Site, SiteFile, Theme};
+
+use crate::util::{archive_of, project_dir, TempRepo, DEC_07, OCT_30};
+
+/// The project's theme and days, rendered the run-time way.
+fn project_site(site: &Site) -> Vec<SiteFile> {
+    let archive = archive_of(&project_dir());
+    let theme = Theme::load(&project_dir()).unwrap();
+    hotpapers::render_blog(site, &archive.days, &theme).unwrap()
+}
+
+fn by_path(files: &[SiteFile]) -> BTreeMap<&str, &[u8]> {
+    files.iter().map(|f| (f.path.as_str(), &*f.bytes)).collect()
+}
+
+fn text<'f>(files: &BTreeMap<&str, &'f [u8]>, path: &str) -> &'f str {
+    std::str::from_utf8(files.get(path).unwrap_or_else(|| panic!("no {path}"))).unwrap()
+}
+
+/// The golden pages: `HOTPAPERS_BLESS=1 cargo test` rewrites them after a
+/// deliberate change to the theme, for review in the diff.
+#[test]
+fn post_pages_match_the_golden_html_byte_for_byte() {
+    let site = archive_of(&project_dir()).site;
+    let files = project_site(&site);
+    let files = by_path(&files);
+    let golden = project_dir().join("tests/golden-html");
+    for day in ["2020-10-30", "2020-12-07"] {
+        let path = format!("posts/hot-papers-{day}/index.html");
+        let page = files[path.as_str()];
+        let file = golden.join(format!("hot-papers-{day}.html"));
+        if std::env::var_os("HOTPAPERS_BLESS").is_some() {
+            std::fs::write(&file, page).unwrap();
+        }
+        let expected = std::fs::read(&file).unwrap();
+        assert!(
+            page == expected.as_slice(),
+            "{path} differs from {}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn the_compiled_theme_is_the_one_on_disk() {
+    let compiled = hotpapers_macros::theme!();
+    assert_eq!(compiled, Theme::load(&project_dir()).unwrap());
+}
+
+#[test]
+fn every_route_of_the_legacy_blog_is_there() {
+    let site = Site {
+        blog: hotpapers::BlogSettings {
+            posts_per_page: 1,
+            ..Default::default()
+        },
+        ..Site::default()
+    };
+    let files = project_site(&site);
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for path in [
+        "index.html",
+        "page/2/index.html",
+        "posts/hot-papers-2020-10-30/index.html",
+        "posts/hot-papers-2020-12-07/index.html",
+        "category/ar-xiv/index.html",
+        "category/ar-xiv/page/2/index.html",
+        "tag/ar-xiv/index.html",
+        "tag/twitter/index.html",
+        "tag/machine-learning/index.html",
+        "tag/computer-science/page/2/index.html",
+        "categories/index.html",
+        "tags/index.html",
+        "stats/index.html",
+        "rss.xml",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "style.css",
+    ] {
+        assert!(paths.contains(path), "no {path} in {paths:?}");
+    }
+    assert!(!paths.contains("page/3/index.html"));
+    let files = by_path(&files);
+    // Newest first, one per page.
+    assert!(text(&files, "index.html").contains("Hot Papers 2020-12-07"));
+    assert!(!text(&files, "index.html").contains("Hot Papers 2020-10-30"));
+    assert!(text(&files, "page/2/index.html").contains("Hot Papers 2020-10-30"));
+}
+
+#[test]
+fn kebab_case_is_lodash_s() {
+    assert_eq!(hotpapers::kebab("arXiv"), "ar-xiv");
+    assert_eq!(hotpapers::kebab("Machine Learning"), "machine-learning");
+    assert_eq!(hotpapers::kebab("Computer Science"), "computer-science");
+    assert_eq!(hotpapers::kebab("Twitter"), "twitter");
+}
+
+/// Every `href` and `src` of every page, and every `id`, read by a WHATWG
+/// tokenizer; a page the tokenizer reports an error in fails.
+fn links_and_ids(path: &str, html: &str) -> (Vec<String>, BTreeSet<String>) {
+    use html5gum::{Token, Tokenizer};
+    let (mut links, mut ids) = (Vec::new(), BTreeSet::new());
+    for token in Tokenizer::new(html) {
+        let Ok(token) = token;
+        match token {
+            Token::StartTag(tag) => {
+                for (name, value) in &tag.attributes {
+                    let value = String::from_utf8(value.to_vec()).unwrap();
+                    match &***name {
+                        b"href" | b"src" => links.push(value),
+                        b"id" => {
+                            ids.insert(value);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Token::Error(error) => panic!("{path}: HTML parse error {error:?}"),
+            _ => {}
+        }
+    }
+    (links, ids)
+}
+
+/// Checks that every internal link of the site resolves to a file, and every
+/// fragment to an id on its page. `base` is the path every link starts with.
+fn check_links(files: &[SiteFile], origin: &str, base: &str) -> usize {
+    let files = by_path(files);
+    let pages: BTreeMap<&str, (Vec<String>, BTreeSet<String>)> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (*path, links_and_ids(path, std::str::from_utf8(bytes).unwrap())))
+        .collect();
+    let mut checked = 0;
+    for (page, (links, _)) in &pages {
+        let dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
+        for link in links {
+            let link = link.strip_prefix(origin).unwrap_or(link);
+            if link.starts_with("https://") || link.starts_with("http://") {
+                continue;
+            }
+            let (target, fragment) = link.split_once('#').unwrap_or((link, ""));
+            let target = if target.is_empty() {
+                (*page).to_owned()
+            } else {
+                let inside = target
+                    .strip_prefix(base)
+                    .and_then(|t| t.strip_prefix('/'))
+                    .unwrap_or_else(|| panic!("{page}: link {link} is not under {base}/ (in {dir})"));
+                if inside.is_empty() || inside.ends_with('/') {
+                    format!("{inside}index.html")
+                } else {
+                    inside.to_owned()
+                }
+            };
+            assert!(
+                files.contains_key(target.as_str()),
+                "{page}: {link} leads nowhere"
+            );
+            if !fragment.is_empty() {
+                let ids = &pages[target.as_str()].1;
+                assert!(ids.contains(fragment), "{page}: {link} has no #{fragment} there");
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let site = archive_of(&project_dir()).site;
+    let checked = check_links(&project_site(&site), "https://hotpapers.github.io", "");
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn a_site_under_a_path_links_under_that_path() {
+    let site = Site {
+        blog: hotpapers::BlogSettings {
+            url: "https://example.org/papers/".into(),
+            posts_per_page: 1,
+            ..Default::default()
+        },
+        ..Site::default()
+    };
+    let files = project_site(&site);
+    let checked = check_links(&files, "https://example.org", "/papers");
+    assert!(checked > 200, "only {checked} links checked");
+    let files = by_path(&files);
+    let (links, _) = links_and_ids("index.html", text(&files, "index.html"));
+    assert!(links.iter().any(|l| l == "/papers/style.css"), "{links:?}");
+}
+
+#[test]
+fn the_feeds_parse_with_every_post_and_absolute_links() {
+    let site = archive_of(&project_dir()).site;
+    let files = project_site(&site);
+    let files = by_path(&files);
+    for (path, kind) in [
+        ("rss.xml", feed_rs::model::FeedType::RSS2),
+        ("atom.xml", feed_rs::model::FeedType::Atom),
+    ] {
+        let feed = feed_rs::parser::parse(files[path]).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(feed.feed_type, kind, "{path}");
+        assert_eq!(feed.title.as_ref().unwrap().content, "Hot arXiv Papers");
+        assert_eq!(feed.entries.len(), 2, "{path}");
+        let newest = &feed.entries[0];
+        assert_eq!(newest.title.as_ref().unwrap().content, "Hot Papers 2020-12-07");
+        assert_eq!(
+            newest.links[0].href,
+            "https://hotpapers.github.io/posts/hot-papers-2020-12-07/"
+        );
+        assert!(newest.published.is_some(), "{path}");
+        // 2020-12-07 has no paper above the minimum score; 2020-10-30 has nine.
+        let day = &feed.entries[1];
+        let content = day.content.as_ref().unwrap().body.as_ref().unwrap();
+        // The whole post: every paper, its tweets' embeds included.
+        assert_eq!(
+            content.matches("<blockquote class=\"twitter-tweet\">").count(),
+            11,
+            "{path}"
+        );
+        assert_eq!(content.matches("<h1 id=\"2010.").count(), 9, "{path}");
+        assert!(
+            content.contains(r#"href="https://arxiv.org/abs/2010.15581""#),
+            "{path}"
+        );
+    }
+    assert!(text(&files, "rss.xml").contains("<content:encoded><![CDATA["));
+}
+
+#[test]
+fn the_sitemap_lists_every_page_absolutely() {
+    let site = archive_of(&project_dir()).site;
+    let files = project_site(&site);
+    let files = by_path(&files);
+    let doc = roxmltree::Document::parse(text(&files, "sitemap.xml")).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "urlset");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: Vec<&str> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    let pages = files.keys().filter(|p| p.ends_with("index.html")).count();
+    assert_eq!(locs.len(), pages);
+    assert!(locs.contains(&"https://hotpapers.github.io/posts/hot-papers-2020-10-30/"));
+    assert!(locs.iter().all(|l| l.starts_with("https://hotpapers.github.io/")));
+}
+
+#[test]
+fn drafts_appear_nowhere() {
+    let mut archive = archive_of(&project_dir());
+    archive.days[0].draft = true;
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    for file in &files {
+        let text = String::from_utf8_lossy(&file.bytes);
+        assert!(!text.contains("2020-10-30"), "{} mentions the draft", file.path);
+    }
+}
+
+#[test]
+fn day_file_text_is_escaped_and_math_passes_untouched() {
+    let mut archive = archive_of(&project_dir());
+    let paper = &mut archive.days[0].papers[0];
+    paper.title = "On $k<k'$ & <human, object> \"quotes\"".into();
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    let files = by_path(&files);
+    let page = text(&files, "posts/hot-papers-2020-10-30/index.html");
+    // In the table of contents (a template value) and in the post (CommonMark).
+    assert!(
+        page.contains("On $k&lt;k&#x27;$ &amp; &lt;human, object&gt; &quot;quotes&quot;"),
+        "{page}"
+    );
+    assert!(
+        page.contains("On $k&lt;k'$ &amp; &lt;human, object&gt; \"quotes\""),
+        "{page}"
+    );
+    assert!(!page.contains("<human"));
+}
+
+fn site_repo() -> TempRepo {
+    let repo = TempRepo::new();
+    repo.write("posts/2020-10-30.toml", OCT_30);
+    repo.write("posts/2020-12-07.toml", DEC_07);
+    repo.commit_all("day-files");
+    repo
+}
+
+fn publish(repo: &TempRepo, site: Vec<SiteFile>) -> hotpapers::Report {
+    let archive = archive_of(repo.path());
+    let options = hotpapers::PublishOptions {
+        site: Some(site),
+        ..Default::default()
+    };
+    hotpapers::publish(repo.path(), &archive, &options).unwrap()
+}
+
+fn render_for(repo: &TempRepo) -> Vec<SiteFile> {
+    let archive = archive_of(repo.path());
+    let theme = Theme::load(&project_dir()).unwrap();
+    hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap()
+}
+
+#[test]
+fn the_site_is_committed_to_the_pages_branch_from_objects_only() {
+    let repo = site_repo();
+    repo.write("notes.txt", "uncommitted work\n");
+    repo.write("staged.txt", "staged\n");
+    repo.git(&["add", "staged.txt"]);
+    let status = repo.status();
+    let report = publish(&repo, render_for(&repo));
+    let pages = report.pages.unwrap();
+    let first = pages.commit.unwrap();
+    // Only the posts commit moved the posts branch; the index and the work tree
+    // hold what they held, plus the posts.
+    assert_eq!(repo.git(&["rev-parse", "--abbrev-ref", "HEAD"]).trim(), "master");
+    assert_eq!(
+        repo.status(),
+        status,
+        "the work tree and index are as they were (the posts are committed)"
+    );
+    assert!(!repo.path().join("index.html").exists());
+    let tree = repo.git(&["ls-tree", "-r", "--name-only", "gh-pages"]);
+    for path in [
+        ".nojekyll",
+        "index.html",
+        "posts/hot-papers-2020-10-30/index.html",
+        "rss.xml",
+    ] {
+        assert!(tree.lines().any(|l| l == path), "{path} not in {tree}");
+    }
+    assert!(!tree.contains("CNAME"));
+    assert_eq!(
+        repo.git(&["log", "--format=%s", "gh-pages"]),
+        "Site: Hot Papers: add 2020-10-30, 2020-12-07\n"
+    );
+    repo.assert_fsck_clean();
+
+    // Nothing new: no commit.
+    let again = publish(&repo, render_for(&repo)).pages.unwrap();
+    assert_eq!((again.commit, again.changed), (None, 0));
+
+    // An edit: one commit on top of the last, with only the pages that change.
+    let edited = OCT_30.replacen("retweets = 4696", "retweets = 4697", 1);
+    repo.write("posts/2020-10-30.toml", &edited);
+    repo.commit_all("edit");
+    let third = publish(&repo, render_for(&repo)).pages.unwrap();
+    let third_commit = third.commit.unwrap();
+    let commit = repo.repo.find_commit(third_commit).unwrap();
+    assert_eq!(commit.parent_id(0).unwrap(), first);
+    let changed = repo.git(&[
+        "diff",
+        "--name-only",
+        &first.to_string(),
+        &third_commit.to_string(),
+    ]);
+    assert!(
+        changed
+            .lines()
+            .any(|l| l == "posts/hot-papers-2020-10-30/index.html"),
+        "{changed}"
+    );
+    assert!(
+        !changed
+            .lines()
+            .any(|l| l == "posts/hot-papers-2020-12-07/index.html"),
+        "{changed}"
+    );
+    assert!(!changed.lines().any(|l| l == "style.css"), "{changed}");
+    assert_eq!(third.changed, changed.lines().count());
+    repo.assert_fsck_clean();
+}
+
+#[test]
+fn cname_is_written_on_every_publish_and_pages_can_be_off() {
+    let repo = site_repo();
+    repo.write(
+        "hotpapers.toml",
+        "[blog]\ncname = \"papers.example.org\"\npages-branch = \"site\"\n",
+    );
+    repo.commit_all("settings");
+    publish(&repo, render_for(&repo));
+    assert_eq!(repo.git(&["show", "site:CNAME"]), "papers.example.org\n");
+    assert_eq!(repo.git(&["show", "site:.nojekyll"]), "");
+
+    let repo = site_repo();
+    repo.write("hotpapers.toml", "[blog]\npages = false\n");
+    repo.commit_all("settings");
+    let report = publish(&repo, render_for(&repo));
+    assert_eq!(report.pages, None);
+    assert!(repo.repo.find_reference("refs/heads/gh-pages").is_err());
+}
+
+#[test]
+fn the_pages_branch_checked_out_is_refused() {
+    let repo = site_repo();
+    publish(&repo, render_for(&repo));
+    repo.git(&["checkout", "-q", "gh-pages"]);
+    let archive = archive_of(&project_dir());
+    let options = hotpapers::PublishOptions {
+        site: Some(render_for(&repo)),
+        dry_run: true,
+        ..Default::default()
+    };
+    let _ = archive;
+    let error = hotpapers::publish(repo.path(), &archive_of(repo.path()), &options);
+    // The posts of this branch are not there, so either the posts step or the
+    // pages step refuses; never a commit on the checked-out pages branch.
+    assert!(
+        error.is_err()
+            || error
+                .as_ref()
+                .is_ok_and(|r| r.pages.as_ref().is_none_or(|p| p.commit.is_none()))
+    );
+}
+
+#[test]
+fn a_site_folder_gets_only_changed_pages_and_loses_stale_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("keep.txt"), "the owner's").unwrap();
+    let site = archive_of(&project_dir()).site;
+    let files = project_site(&site);
+    let first = hotpapers::write_site(&out, &files).unwrap();
+    assert_eq!(
+        (first.written, first.unchanged, first.removed),
+        (files.len(), 0, 0)
+    );
+    let again = hotpapers::write_site(&out, &files).unwrap();
+    assert_eq!((again.written, again.unchanged), (0, files.len()));
+    let fewer: Vec<SiteFile> = files
+        .iter()
+        .filter(|f| !f.path.starts_with("tag/twitter/"))
+        .cloned()
+        .collect();
+    let third = hotpapers::write_site(&out, &fewer).unwrap();
+    assert_eq!(third.removed, 1);
+    assert!(!out.join("tag/twitter").exists());
+    assert!(out.join("tag/ar-xiv/index.html").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "the owner's"
+    );
+    assert!(Path::new(&out.join("posts/hot-papers-2020-10-30/index.html")).exists());
+}

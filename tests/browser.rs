@@ -1,0 +1,167 @@
+//! The generated blog in a real browser: headless Chromium (Debian's `chromium`
+//! package) loads pages from a local server, the test fails on a JavaScript error
+//! from the site's own pages or an empty page, and screenshots are saved under
+//! `target/screenshots/` for a person to look at.
+//!
+//! Without Chromium the test says so and passes, so `cargo test` works on a
+//! machine with only the Rust toolchain; CI sets `HOTPAPERS_BROWSER_TESTS=required`
+//! (in `.ci/run`, which installs Chromium) and then a missing browser fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hotpapers::Theme;
+
+use crate::util::{archive_of, project_dir};
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("HOTPAPERS_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.exists() {
+        return Some(path);
+    }
+    let required = std::env::var("HOTPAPERS_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    assert!(
+        !required,
+        "HOTPAPERS_BROWSER_TESTS=required, but there is no {}",
+        path.display()
+    );
+    eprintln!(
+        "browser tests skipped: no {} (apt-get install -y chromium)",
+        path.display()
+    );
+    None
+}
+
+/// Serves `root` on 127.0.0.1 from a thread, as a static host would: a folder's
+/// `index.html`, and `404.html` for what is not there.
+fn serve(root: &Path) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let root = root.to_owned();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+            let mut file = root.join(path.trim_start_matches('/'));
+            if path.ends_with('/') {
+                file = file.join("index.html");
+            }
+            let (status, file) = if file.is_file() && !path.contains("..") {
+                (200, file)
+            } else {
+                (404, root.join("404.html"))
+            };
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("svg") => "image/svg+xml",
+                Some("xml") => "application/xml",
+                _ => "application/octet-stream",
+            };
+            let body = std::fs::read(&file).unwrap_or_default();
+            let response = tiny_http::Response::from_data(body)
+                .with_status_code(status)
+                .with_header(tiny_http::Header::from_bytes("Content-Type", kind).unwrap());
+            let _ = request.respond(response);
+        }
+    });
+    address
+}
+
+/// What Chromium made of a page: the DOM after scripts ran, and the uncaught
+/// JavaScript errors whose source is `origin`.
+struct Visit {
+    dom: String,
+    errors: Vec<String>,
+}
+
+fn visit(browser: &Path, url: &str, origin: &str, screenshot: Option<(&Path, &str)>) -> Visit {
+    let profile = tempfile::tempdir().unwrap();
+    let mut command = Command::new(browser);
+    command
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        .args(["--enable-logging=stderr", "--v=0"])
+        .arg(format!("--user-data-dir={}", profile.path().display()));
+    match screenshot {
+        Some((file, size)) => {
+            command.arg(format!("--screenshot={}", file.display()));
+            command.arg(format!("--window-size={size}"));
+        }
+        None => {
+            command.arg("--dump-dom");
+        }
+    }
+    let output = command.arg(url).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors = stderr
+        .lines()
+        .filter(|l| {
+            l.contains(":CONSOLE") && l.contains("Uncaught") && l.contains(&format!("source: {origin}"))
+        })
+        .map(str::to_owned)
+        .collect();
+    Visit {
+        dom: String::from_utf8_lossy(&output.stdout).into_owned(),
+        errors,
+    }
+}
+
+#[test]
+fn pages_load_in_headless_chromium_without_errors() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = archive_of(&project_dir());
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    hotpapers::write_site(dir.path(), &files).unwrap();
+    // A page with an error of its own: proof that errors are seen at all.
+    std::fs::write(
+        dir.path().join("broken.html"),
+        "<!doctype html><title>x</title><p>x</p><script>notDefinedAnywhere()</script>",
+    )
+    .unwrap();
+    let origin = serve(dir.path());
+    let broken = visit(&browser, &format!("{origin}/broken.html"), &origin, None);
+    assert_eq!(
+        broken.errors.len(),
+        1,
+        "the error detector saw: {:?}",
+        broken.errors
+    );
+
+    let shots = project_dir().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (name, path, expect) in [
+        (
+            "post",
+            "/posts/hot-papers-2020-10-30/",
+            "The De-democratization of AI",
+        ),
+        ("index", "/", "Hot Papers 2020-12-07"),
+        ("stats", "/stats/", "Papers per month"),
+        ("missing", "/no/such/page/", "Not found"),
+    ] {
+        let url = format!("{origin}{path}");
+        let page = visit(&browser, &url, &origin, None);
+        assert!(page.errors.is_empty(), "{url}: {:?}", page.errors);
+        assert!(
+            page.dom.contains(expect),
+            "{url} shows no `{expect}`:\n{}",
+            page.dom
+        );
+        assert!(page.dom.contains("<main>"), "{url} is empty:\n{}", page.dom);
+        for (size, window) in [("desktop", "1280,1600"), ("phone", "390,1400")] {
+            let file = shots.join(format!("{name}-{size}.png"));
+            let _ = std::fs::remove_file(&file);
+            let shot = visit(&browser, &url, &origin, Some((&file, window)));
+            assert!(shot.errors.is_empty(), "{url}: {:?}", shot.errors);
+            let png = std::fs::read(&file).unwrap_or_else(|e| panic!("no screenshot of {url}: {e}"));
+            assert!(
+                png.starts_with(b"\x89PNG") && png.len() > 2000,
+                "{}",
+                file.display()
+            );
+        }
+    }
+}
