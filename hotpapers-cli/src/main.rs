@@ -7,6 +7,7 @@
 //! - `hotpapers add ARXIV_ID...` and `hotpapers tweet URL --paper ID`: fill a day
 //!   from the arXiv API and from tweet embeds.
 //! - `hotpapers schema`: the JSON Schema of day-files.
+//! - `hotpapers serve`: the blog, previewed live from the day-files.
 
 mod commands;
 mod day;
@@ -76,6 +77,13 @@ enum Command {
         #[arg(long)]
         day: Option<String>,
     },
+    /// Preview the blog on 127.0.0.1, rendered from the day-files as they are
+    /// now; open pages reload when a day-file, a template or a setting changes.
+    Serve {
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
     /// Turn legacy posts (`YYYY-MM-DD---Hot-Papers.md`) into day-files.
     Import {
         /// Posts, or folders of posts.
@@ -118,6 +126,7 @@ fn main() -> ExitCode {
             commands::tweet::run(&cli.root, url, paper, day.as_deref()).map(|()| true)
         }
         Command::Schema => commands::schema::run().map(|()| true),
+        Command::Serve { port } => commands::serve::run(&cli.root, *port).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ mod check;
 mod fetch;
 #[path = "../../tests/run.rs"]
 mod run;
+mod serve;
 
 use std::path::PathBuf;
 

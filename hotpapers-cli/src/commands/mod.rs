@@ -5,4 +5,5 @@ pub(crate) mod check;
 pub(crate) mod import;
 pub(crate) mod new;
 pub(crate) mod schema;
+pub(crate) mod serve;
 pub(crate) mod tweet;

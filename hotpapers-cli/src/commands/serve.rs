@@ -1,0 +1,269 @@
+//! `hotpapers serve`: the blog rendered from the day-files at run time, by the
+//! same code as the build, served from memory on 127.0.0.1, and re-rendered
+//! when a day-file, the settings, a template or a static file changes. Open
+//! pages reload themselves (server-sent events); a broken day-file or template
+//! shows over the page as the build would report it, until it is fixed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use notify::{RecursiveMode, Watcher as _};
+
+/// Where open pages listen for "render again".
+const EVENTS: &str = "/__hotpapers/events";
+
+/// What the server shows: the last good render, and the problem that stops a
+/// newer one, if any.
+#[derive(Default)]
+struct Shown {
+    /// Bumped on every render, good or bad; pages reload when it moves.
+    version: u64,
+    files: HashMap<String, Vec<u8>>,
+    problem: Option<String>,
+}
+
+struct State {
+    shown: Mutex<Shown>,
+    changed: Condvar,
+}
+
+pub(crate) fn run(root: &Path, port: u16) -> anyhow::Result<()> {
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .context("the server has no IP address")?;
+    let origin = format!("http://{address}");
+    let state = Arc::new(State {
+        shown: Mutex::new(Shown::default()),
+        changed: Condvar::new(),
+    });
+    render(root, &origin, &state);
+    let _watcher = watch(root, &origin, &state)?;
+    {
+        let server = Arc::new(server);
+        let stop = Arc::clone(&server);
+        ctrlc::set_handler(move || stop.unblock()).context("cannot handle Ctrl-C")?;
+        println!("serving {origin}/ (Ctrl-C stops)");
+        for request in server.incoming_requests() {
+            let state = Arc::clone(&state);
+            std::thread::spawn(move || respond(request, &state));
+        }
+    }
+    println!("stopped");
+    Ok(())
+}
+
+/// Renders the site at `root` into `state`; a problem keeps the last good pages
+/// and is shown over them.
+fn render(root: &Path, origin: &str, state: &State) {
+    let started = std::time::Instant::now();
+    let result = render_site(root, origin);
+    let mut shown = state.shown.lock().unwrap_or_else(|e| e.into_inner());
+    shown.version += 1;
+    match result {
+        Ok(files) => {
+            println!("rendered {} files in {:.0?}", files.len(), started.elapsed());
+            shown.files = files;
+            shown.problem = None;
+        }
+        Err(problem) => {
+            eprintln!("{problem}");
+            shown.problem = Some(problem);
+        }
+    }
+    state.changed.notify_all();
+}
+
+/// The whole site as `cargo run` renders it, with links to this server.
+fn render_site(root: &Path, origin: &str) -> Result<HashMap<String, Vec<u8>>, String> {
+    let mut site = hotpapers::Site::load(root).map_err(|e| e.to_string())?;
+    site.blog.url = origin.to_owned();
+    let days = match hotpapers::load_dir_shown(&root.join(&site.posts_dir), &site.posts_dir) {
+        Ok(loaded) => loaded.days,
+        Err(hotpapers::LoadError::Invalid(diagnostics)) => return Err(diagnostics.to_string()),
+        Err(error) => return Err(error.to_string()),
+    };
+    let theme = hotpapers::Theme::load(root).map_err(|e| format!("cannot read the theme: {e}"))?;
+    let files = hotpapers::render_blog(&site, &days, &theme).map_err(|e| e.to_string())?;
+    Ok(files
+        .into_iter()
+        .map(|f| (format!("/{}", f.path), f.bytes.into_owned()))
+        .collect())
+}
+
+/// Watches what the site is made of; each burst of changes renders once.
+fn watch(root: &Path, origin: &str, state: &Arc<State>) -> anyhow::Result<notify::RecommendedWatcher> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = send.send(());
+        }
+    })
+    .context("cannot watch the site's files")?;
+    let site = hotpapers::Site::load(root).unwrap_or_default();
+    let mut watched = 0;
+    for path in [
+        root.join(&site.posts_dir),
+        root.join(hotpapers::TEMPLATES_DIR),
+        root.join(hotpapers::STATIC_DIR),
+    ] {
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("cannot watch `{}`", path.display()))?;
+            watched += 1;
+        }
+    }
+    // The settings file may not exist yet: watch the folder it would be in.
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch `{}`", root.display()))?;
+    anyhow::ensure!(watched > 0, "nothing to watch in `{}`", root.display());
+    let (root, origin, state): (PathBuf, String, Arc<State>) =
+        (root.to_owned(), origin.to_owned(), Arc::clone(state));
+    std::thread::spawn(move || {
+        while receive.recv().is_ok() {
+            // Editors save in several steps: wait for the burst to end.
+            while receive.recv_timeout(Duration::from_millis(100)).is_ok() {}
+            render(&root, &origin, &state);
+        }
+    });
+    Ok(watcher)
+}
+
+fn respond(request: tiny_http::Request, state: &State) {
+    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+    if path == EVENTS {
+        events(request.into_writer(), state);
+        return;
+    }
+    let (status, kind, body) = {
+        let shown = state.shown.lock().unwrap_or_else(|e| e.into_inner());
+        let key = if path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.clone()
+        };
+        let (status, key) = match shown.files.contains_key(&key) {
+            true => (200, key),
+            false => (404, "/404.html".to_owned()),
+        };
+        let body = shown.files.get(&key).cloned().unwrap_or_default();
+        let kind = content_type(&key);
+        let body = if kind.starts_with("text/html") {
+            live(&body, shown.problem.as_deref())
+        } else {
+            body
+        };
+        (status, kind, body)
+    };
+    let response = tiny_http::Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = request.respond(response);
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name, value).unwrap_or_else(|()| unreachable!("a valid header"))
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The reload script, and the problem over the page when there is one, written
+/// by minijinja so the problem's text is escaped like any other. The script's
+/// URL is [`EVENTS`], written out: inside `<script>` nothing is unescaped.
+const LIVE: &str = r#"{% if problem %}<div id="hotpapers-problem" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5rem;background:rgba(20,20,24,.94);color:#f4f4f4;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace"><p style="margin:0 0 1rem;color:#ff8a80;font-weight:bold">hotpapers: the site cannot be rendered; fix this and save</p><pre style="white-space:pre-wrap;margin:0">{{ problem }}</pre></div>{% endif %}<script>new EventSource("/__hotpapers/events").onmessage = () => location.reload();</script>"#;
+
+/// A page with the live-reload script and the problem, before `</body>`.
+fn live(page: &[u8], problem: Option<&str>) -> Vec<u8> {
+    let mut env = minijinja::Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let snippet = env
+        .render_str(LIVE, minijinja::context! { problem })
+        .unwrap_or_default();
+    let page = if page.is_empty() {
+        b"<!doctype html><title>hotpapers</title><body></body>".as_slice()
+    } else {
+        page
+    };
+    let at = page
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(page.len());
+    [&page[..at], snippet.as_bytes(), &page[at..]].concat()
+}
+
+/// The event stream of one open page: a `reload` each time the site is rendered
+/// again, and a comment every 15 s, so a closed page ends the stream. Written
+/// to the connection directly, each event flushed as it happens (the server's
+/// own responses are buffered).
+fn events(mut out: Box<dyn std::io::Write + Send>, state: &State) {
+    use std::io::Write as _;
+    let mut seen = state.shown.lock().map(|s| s.version).unwrap_or_default();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    if out.write_all(head.as_bytes()).and_then(|()| out.flush()).is_err() {
+        return;
+    }
+    loop {
+        let event: &[u8] = {
+            let shown = state.shown.lock().unwrap_or_else(|e| e.into_inner());
+            let (shown, waited) = state
+                .changed
+                .wait_timeout_while(shown, Duration::from_secs(15), |s| s.version == seen)
+                .unwrap_or_else(|e| e.into_inner());
+            seen = shown.version;
+            if waited.timed_out() {
+                b": still here\n\n"
+            } else {
+                b"data: reload\n\n"
+            }
+        };
+        if out.write_all(event).and_then(|()| out.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reload_script_listens_where_events_are_sent() {
+        assert!(LIVE.contains(&format!("new EventSource(\"{EVENTS}\")")));
+        let page = live(b"<html><body><p>x</p></body></html>", None);
+        let page = String::from_utf8(page).unwrap();
+        assert!(
+            page.contains("<p>x</p><script>new EventSource(\"/__hotpapers/events\")"),
+            "{page}"
+        );
+        assert!(page.ends_with("</script></body></html>"), "{page}");
+        assert!(!page.contains("hotpapers-problem"));
+    }
+
+    #[test]
+    fn a_problem_is_escaped_over_the_page() {
+        let page = live(b"<body></body>", Some("posts/a.toml:1:1: <script>x</script>"));
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.contains("&lt;script&gt;x&lt;&#x2f;script&gt;"), "{page}");
+        assert_eq!(page.matches("<script>").count(), 1, "{page}");
+    }
+}
