@@ -106,16 +106,21 @@ fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
         vec![e.shown_as(path).to_string()]
     })?;
     let posts = root.join(&site.posts_dir);
-    match hotpapers::load_dir_shown(&posts, &shown(&site.posts_dir)) {
-        Ok(loaded) => {
-            let warnings: Vec<_> = loaded.warnings.0.iter().map(hotpapers::Warning::of).collect();
-            Ok(hotpapers::Archive::encode(
-                &site,
-                site_hash,
-                &loaded.days,
-                &warnings,
-            ))
+    let shown_posts = shown(&site.posts_dir);
+    // With an `OUT_DIR`, what each day-file was found to be is kept there, so an
+    // edit re-checks that day only.
+    let encoded = match std::env::var_os("OUT_DIR") {
+        Some(out) => {
+            let cache = PathBuf::from(out).join("hotpapers-days");
+            hotpapers::encode_dir_cached(&site, site_hash, &posts, &shown_posts, &cache)
         }
+        None => hotpapers::load_dir_shown(&posts, &shown_posts).map(|loaded| {
+            let warnings: Vec<_> = loaded.warnings.0.iter().map(hotpapers::Warning::of).collect();
+            hotpapers::Archive::encode(&site, site_hash, &loaded.days, &warnings)
+        }),
+    };
+    match encoded {
+        Ok(bytes) => Ok(bytes),
         Err(hotpapers::LoadError::Invalid(diagnostics)) => {
             Err(diagnostics.errors().map(ToString::to_string).collect())
         }

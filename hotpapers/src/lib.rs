@@ -51,6 +51,8 @@ mod post;
 mod site;
 mod text;
 
+#[cfg(feature = "check")]
+pub use archive::encode_dir_cached;
 pub use archive::{Archive, ArchiveError, Warning, WarningSummary};
 #[cfg(feature = "blog")]
 pub use blog::render_blog;
@@ -66,8 +68,8 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    publish, Change, FileChange, PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed,
-    Report,
+    pages_up_to_date, publish, Change, FileChange, PagesReport, PublishError, PublishOptions, PushError,
+    PushTarget, Pushed, Report,
 };
 pub use model::{
     source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, Category, CategoryInfo, Day, Dir, Paper,

@@ -115,13 +115,26 @@ pub fn day_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 #[cfg(feature = "check")]
 /// Reads and checks one day-file; `shown` names it in diagnostics.
 pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diagnostics), LoadError> {
+    match read_text(path, shown)? {
+        Ok(text) => {
+            let (day, diagnostics) = parse_day(shown, &text);
+            Ok((day, Diagnostics(diagnostics)))
+        }
+        Err(refused) => Ok((None, refused)),
+    }
+}
+
+#[cfg(feature = "check")]
+/// The text of a day-file, or the error that refuses it unparsed (not a regular
+/// file, too large, not UTF-8).
+pub(crate) fn read_text(path: &Path, shown: &str) -> Result<Result<String, Diagnostics>, LoadError> {
     let refuse = |problem: Problem| {
         let source = Source {
             path: shown,
             text: "",
         };
         let d = source.diagnostic(Severity::Error, 0..0, problem.message, problem.expected);
-        Ok((None, Diagnostics(vec![d])))
+        Ok(Err(Diagnostics(vec![d])))
     };
     let bytes = match read_day_file(path, shown) {
         Ok(Ok(bytes)) => bytes,
@@ -134,10 +147,7 @@ pub fn load_file(path: &Path, shown: &str) -> Result<(Option<Day<'static>>, Diag
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            let (day, diagnostics) = parse_day(shown, &text);
-            Ok((day, Diagnostics(diagnostics)))
-        }
+        Ok(text) => Ok(Ok(text)),
         Err(error) => refuse(Problem::new(
             format!(
                 "day-file is not UTF-8 (invalid byte at offset {})",

@@ -10,6 +10,9 @@
 //! magic `HPAR`, format version `u32`, the [`Site`] settings, a `u32` day count,
 //! then each day, its papers and their tweets in order.
 
+#[cfg(feature = "check")]
+mod cache;
+
 use std::borrow::Cow;
 
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -18,6 +21,9 @@ use crate::model::ArxivId;
 use crate::model::Category;
 use crate::model::{Day, Dir, Paper, Tweet};
 use crate::site::{CommitSettings, EndpointSettings, Site};
+
+#[cfg(feature = "check")]
+pub use cache::encode_dir_cached;
 
 const MAGIC: &[u8; 4] = b"HPAR";
 const VERSION: u32 = 4;
@@ -81,12 +87,23 @@ impl<'a> Archive<'a> {
         days: &[Day<'_>],
         warnings: &[Warning<'_>],
     ) -> Vec<u8> {
-        let text: usize = days
-            .iter()
-            .flat_map(|d| &d.papers)
-            .map(|p| p.abstract_.len() + 1024)
-            .sum();
-        let mut w = Writer(Vec::with_capacity(text + 4096));
+        let days: Vec<Vec<u8>> = days.iter().map(encode_day).collect();
+        let warnings = encode_warnings(warnings);
+        Archive::assemble(site, site_hash, &days, &[warnings.0], warnings.1)
+    }
+
+    /// The archive from days and warnings encoded one by one
+    /// ([`encode_day`], [`encode_warnings`]), as the macro's cache keeps them.
+    pub(crate) fn assemble(
+        site: &Site,
+        site_hash: Option<u64>,
+        days: &[impl AsRef<[u8]>],
+        warnings: &[impl AsRef<[u8]>],
+        warning_count: usize,
+    ) -> Vec<u8> {
+        let size: usize = days.iter().map(|d| d.as_ref().len()).sum::<usize>()
+            + warnings.iter().map(|w| w.as_ref().len()).sum::<usize>();
+        let mut w = Writer(Vec::with_capacity(size + 4096));
         w.0.extend_from_slice(MAGIC);
         w.u32(VERSION);
         w.site(site);
@@ -99,18 +116,11 @@ impl<'a> Archive<'a> {
         }
         w.len(days.len());
         for day in days {
-            w.day(day);
+            w.0.extend_from_slice(day.as_ref());
         }
-        w.len(warnings.len());
-        for warning in warnings {
-            match warning.day {
-                Some(day) => {
-                    w.u8(1);
-                    w.date(day);
-                }
-                None => w.u8(0),
-            }
-            w.str(&warning.text);
+        w.len(warning_count);
+        for chunk in warnings {
+            w.0.extend_from_slice(chunk.as_ref());
         }
         w.0
     }
@@ -165,6 +175,30 @@ impl<'a> Archive<'a> {
             warnings,
         })
     }
+}
+
+/// One day as the archive holds it.
+pub(crate) fn encode_day(day: &Day<'_>) -> Vec<u8> {
+    let text: usize = day.papers.iter().map(|p| p.abstract_.len() + 1024).sum();
+    let mut w = Writer(Vec::with_capacity(text + 64));
+    w.day(day);
+    w.0
+}
+
+/// Warnings as the archive holds them, and how many.
+pub(crate) fn encode_warnings(warnings: &[Warning<'_>]) -> (Vec<u8>, usize) {
+    let mut w = Writer(Vec::new());
+    for warning in warnings {
+        match warning.day {
+            Some(day) => {
+                w.u8(1);
+                w.date(day);
+            }
+            None => w.u8(0),
+        }
+        w.str(&warning.text);
+    }
+    (w.0, warnings.len())
 }
 
 struct Writer(Vec<u8>);
