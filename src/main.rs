@@ -53,17 +53,29 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let archive: Archive<'static> = hotpapers_macros::archive!()?;
-    let theme = hotpapers_macros::theme!();
-    let site = hotpapers::render_blog(&archive.site, &archive.days, &theme)?;
-    let site_dir = match &cli.site_dir {
-        Some(dir) if !cli.dry_run => Some(
-            hotpapers::write_site(dir, &site)
+    let fingerprint = build_fingerprint();
+    let blog = &archive.site.blog;
+    // The blog is rendered from what is compiled in: if this very binary already
+    // published it, and the branch still holds that, there is nothing to render.
+    let current = blog.pages
+        && cli.site_dir.is_none()
+        && fingerprint.is_some_and(|f| hotpapers::pages_up_to_date(&cli.root, blog, f));
+    let site = if current {
+        None
+    } else {
+        let theme = hotpapers_macros::theme!();
+        Some(hotpapers::render_blog(&archive.site, &archive.days, &theme)?)
+    };
+    let site_dir = match (&cli.site_dir, &site) {
+        (Some(dir), Some(site)) if !cli.dry_run => Some(
+            hotpapers::write_site(dir, site)
                 .with_context(|| format!("cannot write the site into `{}`", dir.display()))?,
         ),
         _ => None,
     };
     let options = PublishOptions {
-        site: Some(site),
+        site,
+        site_fingerprint: fingerprint,
         dry_run: cli.dry_run,
         no_commit: cli.no_commit,
         author: cli.author.clone(),
@@ -129,6 +141,20 @@ fn print_site(report: &Report, site_dir: Option<&SiteDirReport>, cli: &Cli) {
             written.removed
         );
     }
+}
+
+/// This binary's identity: its days, settings and theme are compiled in, so a
+/// binary that is the same file renders the same blog.
+fn build_fingerprint() -> Option<u64> {
+    let meta = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let identity = format!(
+        "{} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len(),
+        modified.as_nanos()
+    );
+    Some(hotpapers::source_hash(identity.as_bytes()))
 }
 
 /// The warnings of the days this run adds or updates in full, then one line for

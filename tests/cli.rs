@@ -198,3 +198,41 @@ fn a_run_killed_at_any_point_leaves_whole_posts_and_a_sound_repository() {
         assert_eq!(repo.git(&["show", &format!("HEAD:{path}")]), content);
     }
 }
+
+#[test]
+fn a_run_with_nothing_new_renders_no_blog_but_a_lost_pages_branch_comes_back() {
+    let repo = site();
+    let (out, _, stderr) = output(bin(&repo, &[]));
+    assert!(out.status.success(), "{stderr}");
+    let pages = repo.repo.refname_to_id("refs/heads/gh-pages").unwrap();
+    let stamp = std::fs::read_to_string(repo.path().join(".git/hotpapers-pages")).unwrap();
+    let tree = repo.repo.find_commit(pages).unwrap().tree_id();
+    assert!(stamp.trim_end().ends_with(&tree.to_string()), "{stamp}");
+
+    // Nothing new: the blog is not rendered, so no folder to write either.
+    let (out, stdout, _) = output(bin(&repo, &["--json"]));
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["pages"], serde_json::Value::Null, "{json}");
+
+    // The branch deleted: the stamp no longer matches, and the blog is committed again.
+    repo.git(&["branch", "-D", "gh-pages"]);
+    let (out, stdout, _) = output(bin(&repo, &["--json"]));
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["pages"]["changed"], 18, "{json}");
+    let again = repo.repo.refname_to_id("refs/heads/gh-pages").unwrap();
+    assert_eq!(repo.repo.find_commit(again).unwrap().tree_id(), tree);
+
+    // A stamp from another build: rendered, found unchanged, no commit.
+    std::fs::write(
+        repo.path().join(".git/hotpapers-pages"),
+        format!("0000000000000000 {tree}\n"),
+    )
+    .unwrap();
+    let (out, stdout, _) = output(bin(&repo, &["--json"]));
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["pages"]["changed"], 0, "{json}");
+    assert_eq!(repo.repo.refname_to_id("refs/heads/gh-pages").unwrap(), again);
+}

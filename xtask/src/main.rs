@@ -3,8 +3,11 @@
 //! For each archive size (300 and 3,650 days by default) it synthesises day-files
 //! from the real fixture, builds a copy of the site in `target/bench/`, and prints:
 //! (a) in-process rendering speed, (b) a no-op `cargo run`, (c) edit one day then
-//! `cargo run` to the commit, (d) the first publish against `git add` + `git commit`
-//! of the same files, and (e) rustc's peak memory and time building the site.
+//! `cargo run` to the commit (posts and blog), (d) the first publish against `git
+//! add` + `git commit` of the same files, (e) rustc's peak memory and time building
+//! the site, (f) the whole blog rendered into an empty folder, per page against
+//! Zola's published figure, and (g) a publish with nothing to do, the binary run
+//! directly.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ const SITE_FILES: &[&str] = &[
     "hotpapers-macros",
     "xtask",
     "tests",
+    "templates",
+    "static",
 ];
 
 fn main() -> Result<()> {
@@ -59,7 +64,13 @@ struct Figures {
     git_add_commit: Duration,
     rustc_time: Duration,
     rustc_peak_mib: Option<f64>,
+    site_from_scratch: Duration,
+    site_pages: usize,
+    noop_publish: Duration,
 }
+
+/// Zola's published figure: 1,349 pages in 1.17 s.
+const ZOLA_MS_PER_PAGE: f64 = 1170.0 / 1349.0;
 
 fn bench(sizes: &[usize]) -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -135,8 +146,37 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     let binary = target.join("debug/hotpapers-site");
     let (published, first_publish) = timed(|| run(publish_command(&binary, &site)));
     published.context("the first publish")?;
-    let git_add_commit = git_baseline(&site, bench_dir)?;
+
+    // (f) The whole blog into an empty folder: nothing else is left to do.
+    let out = bench_dir.join(format!("public-{days}"));
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        if out.exists() {
+            std::fs::remove_dir_all(&out)?;
+        }
+        let mut command = publish_command(&binary, &site);
+        command.arg("--site-dir").arg(&out);
+        let (ran, took) = timed(|| run(command));
+        ran.context("writing the blog into a folder")?;
+        times.push(took);
+    }
+    let site_from_scratch = median(times);
+    let site_pages = count_files(&out, "html")?;
+    eprintln!("   (f) blog from scratch: {site_from_scratch:?} for {site_pages} pages");
+
+    let git_add_commit = git_baseline(&site, &out, bench_dir)?;
     eprintln!("   (d) first publish {first_publish:?}, git {git_add_commit:?}");
+
+    // (g) The binary with nothing to do.
+    let noop_publish = median(
+        (0..3)
+            .map(|_| match timed(|| run(publish_command(&binary, &site))) {
+                (Ok(_), took) => Ok(took),
+                (Err(e), _) => Err(e.context("a publish with nothing to do")),
+            })
+            .collect::<Result<Vec<_>>>()?,
+    );
+    eprintln!("   (g) no-op publish: {noop_publish:?}");
 
     // (b) `cargo run` with nothing changed.
     let noop_runs = (0..3)
@@ -186,7 +226,24 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         git_add_commit,
         rustc_time,
         rustc_peak_mib,
+        site_from_scratch,
+        site_pages,
+        noop_publish,
     })
+}
+
+/// Files under `dir` whose name ends in `.EXT`.
+fn count_files(dir: &Path, ext: &str) -> Result<usize> {
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            count += count_files(&entry.path(), ext)?;
+        } else if entry.path().extension().is_some_and(|e| e == ext) {
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// `N` day-files made from the real fixture: distinct dates from 2016-01-01 and
@@ -258,13 +315,14 @@ fn render_speed(posts: &Path) -> Result<(f64, f64)> {
     ))
 }
 
-/// `git add` + `git commit` of the same posts into a fresh repository.
-fn git_baseline(site: &Path, bench_dir: &Path) -> Result<Duration> {
+/// `git add` + `git commit` of the same posts and blog into a fresh repository.
+fn git_baseline(site: &Path, blog: &Path, bench_dir: &Path) -> Result<Duration> {
     let dir = bench_dir.join("git-baseline");
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
     copy(&site.join("content"), &dir.join("content"))?;
+    copy(blog, &dir.join("blog"))?;
     git(&dir, &["init", "-q"])?;
     let (result, took) = timed(|| -> Result<()> { commit_all(&dir, "posts") });
     result?;
@@ -382,7 +440,7 @@ fn table(all: &[Figures]) -> String {
     out += " |\n|---|";
     out += &"---|".repeat(all.len());
     type Row = (&'static str, Box<dyn Fn(&Figures) -> String>);
-    let rows: [Row; 6] = [
+    let rows: [Row; 8] = [
         (
             "(a) render, in process",
             Box::new(|f| format!("{:.0} MB/s (decode {:.1} ms)", f.render_mb_s, f.decode_ms)),
@@ -404,6 +462,21 @@ fn table(all: &[Figures]) -> String {
             }),
         ),
         ("rustc time, site crate", Box::new(|f| secs(f.rustc_time))),
+        (
+            "(f) the blog into an empty folder, whole process",
+            Box::new(|f| {
+                let per_page = f.site_from_scratch.as_secs_f64() * 1e3 / f.site_pages.max(1) as f64;
+                format!(
+                    "{} for {} pages: {per_page:.2} ms a page (Zola {ZOLA_MS_PER_PAGE:.2})",
+                    secs(f.site_from_scratch),
+                    f.site_pages
+                )
+            }),
+        ),
+        (
+            "(g) publish with nothing to do, the binary alone",
+            Box::new(|f| format!("{:.3} s", f.noop_publish.as_secs_f64())),
+        ),
     ];
     for (name, value) in rows {
         let _ = write!(out, "\n| {name} |");

@@ -192,35 +192,44 @@ impl<'b> Blog<'b> {
             1 => format!("{base}/{prefix}"),
             n => format!("{base}/{prefix}page/{n}/"),
         };
-        let mut files = Vec::with_capacity(total);
-        for n in 1..=total {
-            let posts: Vec<&PostContext> = self
-                .posts
+        let numbers: Vec<usize> = (1..=total).collect();
+        let chunks = crate::parallel::map_chunks(&numbers, 32, |numbers| {
+            numbers
                 .iter()
-                .skip((n - 1) * per_page)
-                .take(per_page)
-                .collect();
-            let pagination = Pagination {
-                current: n,
-                total,
-                prev: (n > 1).then(|| url(n - 1)),
-                next: (n < total).then(|| url(n + 1)),
-            };
-            let html = self.render(
-                "list.html",
-                minijinja::context! {
-                    posts,
-                    pagination,
-                    kind => term.map(|(kind, _)| kind),
-                    term => term.map(|(_, term)| term),
-                    page_url => url(n),
-                },
-            )?;
-            let path = match n {
-                1 => format!("{prefix}index.html"),
-                n => format!("{prefix}page/{n}/index.html"),
-            };
-            files.push(page(path, html));
+                .map(|&n| {
+                    let posts: Vec<&PostContext> = self
+                        .posts
+                        .iter()
+                        .skip((n - 1) * per_page)
+                        .take(per_page)
+                        .collect();
+                    let pagination = Pagination {
+                        current: n,
+                        total,
+                        prev: (n > 1).then(|| url(n - 1)),
+                        next: (n < total).then(|| url(n + 1)),
+                    };
+                    let html = self.render(
+                        "list.html",
+                        minijinja::context! {
+                            posts,
+                            pagination,
+                            kind => term.map(|(kind, _)| kind),
+                            term => term.map(|(_, term)| term),
+                            page_url => url(n),
+                        },
+                    )?;
+                    let path = match n {
+                        1 => format!("{prefix}index.html"),
+                        n => format!("{prefix}page/{n}/index.html"),
+                    };
+                    Ok(page(path, html))
+                })
+                .collect::<Result<Vec<_>, BlogError>>()
+        });
+        let mut files = Vec::with_capacity(total);
+        for chunk in chunks {
+            files.extend(chunk?);
         }
         Ok(files)
     }
@@ -295,21 +304,33 @@ impl<'b> Blog<'b> {
             .map_err(|error| self.theme.located(&error))
     }
 
-    /// Every HTML page's absolute URL, for the sitemap.
+    /// Every HTML page's absolute URL, for the sitemap; a post's with the day
+    /// it was published.
     fn sitemap(&self, files: &[SiteFile]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
-        let mut pages: Vec<BTreeMap<&'static str, String>> = files
+        let published: BTreeMap<String, String> = self
+            .posts
+            .iter()
+            .zip(&self.days)
+            .map(|(post, day)| {
+                let dir = format!("posts/{}/", post.slug);
+                (
+                    dir,
+                    crate::text::format_date(day.published.to_offset(UtcOffset::UTC).date()),
+                )
+            })
+            .collect();
+        files
             .iter()
             .filter_map(|f| f.path.strip_suffix("index.html"))
-            .map(|dir| BTreeMap::from([("loc", format!("{origin}/{dir}"))]))
-            .collect();
-        for (post, day) in self.posts.iter().zip(&self.days) {
-            let loc = format!("{origin}/posts/{}/", post.slug);
-            if let Some(entry) = pages.iter_mut().find(|p| p["loc"] == loc) {
-                entry.insert("lastmod", crate::text::format_date(day.published.date()));
-            }
-        }
-        pages
+            .map(|dir| {
+                let mut entry = BTreeMap::from([("loc", format!("{origin}/{dir}"))]);
+                if let Some(day) = published.get(dir) {
+                    entry.insert("lastmod", day.clone());
+                }
+                entry
+            })
+            .collect()
     }
 }
 

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 
 use super::error::PublishError;
@@ -66,6 +68,40 @@ fn parent(repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> 
     Ok(None)
 }
 
+/// The file in the git folder that says which build last published the blog:
+/// `<fingerprint> <tree id>`.
+const STAMP: &str = "hotpapers-pages";
+
+/// Whether the pages branch already holds what a build with this `fingerprint`
+/// renders: the last publish recorded the same fingerprint, and the branch still
+/// has the tree it committed. Then a run with nothing new renders nothing.
+pub fn pages_up_to_date(site_root: &Path, settings: &BlogSettings, fingerprint: u64) -> bool {
+    let Ok(repo) = Repository::discover(site_root) else {
+        return false;
+    };
+    let Ok(stamp) = std::fs::read_to_string(repo.path().join(STAMP)) else {
+        return false;
+    };
+    let Some((recorded, tree)) = stamp.trim().split_once(' ') else {
+        return false;
+    };
+    let current = repo
+        .revparse_single(&format!("refs/heads/{}^{{tree}}", settings.pages_branch))
+        .map(|tree| tree.id().to_string());
+    recorded == format!("{fingerprint:016x}") && current.is_ok_and(|id| id == tree)
+}
+
+/// Records that the branch's tree is what a build with `fingerprint` renders.
+fn stamp(repo: &Repository, branch: &str, fingerprint: u64) -> Result<(), PublishError> {
+    let tree = repo
+        .revparse_single(&format!("refs/heads/{branch}^{{tree}}"))?
+        .id();
+    super::repo::write(
+        &repo.path().join(STAMP),
+        format!("{fingerprint:016x} {tree}\n").as_bytes(),
+    )
+}
+
 /// Commits the site to the pages branch if it changed. With `dry_run`, only
 /// counts what would change.
 pub(crate) fn commit_site(
@@ -74,6 +110,7 @@ pub(crate) fn commit_site(
     site: &[SiteFile],
     identity: Option<&(Signature<'static>, Signature<'static>)>,
     message: &str,
+    fingerprint: Option<u64>,
 ) -> Result<PagesReport, PublishError> {
     let branch = settings.pages_branch.as_str();
     let refname = format!("refs/heads/{branch}");
@@ -104,6 +141,9 @@ pub(crate) fn commit_site(
         ..PagesReport::default()
     };
     let Some((author, committer)) = identity.filter(|_| changed > 0 || parent.is_none()) else {
+        if let Some(fingerprint) = fingerprint.filter(|_| changed == 0 && parent.is_some()) {
+            stamp(repo, branch, fingerprint)?;
+        }
         return Ok(report);
     };
     write_missing_blobs(repo, files.values().map(|b| &**b), &ids)?;
@@ -128,6 +168,9 @@ pub(crate) fn commit_site(
         Err(e) => return Err(e.into()),
     }
     report.commit = Some(commit);
+    if let Some(fingerprint) = fingerprint {
+        stamp(repo, branch, fingerprint)?;
+    }
     Ok(report)
 }
 

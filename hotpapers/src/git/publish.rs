@@ -43,6 +43,11 @@ pub struct Options {
     /// The rendered HTML site, committed to the pages branch of the settings'
     /// `[blog]` (unless `pages = false`); `None` commits no site.
     pub site: Option<Vec<crate::text::SiteFile>>,
+    /// What the site was rendered from (for example the binary's identity, whose
+    /// days, settings and theme are compiled in): recorded with the pages commit,
+    /// so that a later run can tell with [`pages_up_to_date`](crate::pages_up_to_date)
+    /// that rendering again would change nothing.
+    pub site_fingerprint: Option<u64>,
 }
 
 /// What happened to one day.
@@ -162,12 +167,23 @@ fn commit_pages(
     let subject = posts_message.and_then(|m| m.lines().next()).unwrap_or("rebuild");
     let message = format!("Site: {subject}");
     // Counted first, so that an unchanged site needs no author.
-    let counted = commit_site(repo, settings, site, None, &message)?;
-    if options.dry_run || options.no_commit || counted.changed == 0 {
+    if options.dry_run || options.no_commit {
+        return commit_site(repo, settings, site, None, &message, None).map(Some);
+    }
+    let counted = commit_site(repo, settings, site, None, &message, options.site_fingerprint)?;
+    if counted.changed == 0 {
         return Ok(Some(counted));
     }
     let identity = signatures(repo, &archive.site, options)?;
-    commit_site(repo, settings, site, Some(&identity), &message).map(Some)
+    commit_site(
+        repo,
+        settings,
+        site,
+        Some(&identity),
+        &message,
+        options.site_fingerprint,
+    )
+    .map(Some)
 }
 
 /// Writes the posts and makes the commit; everything but the push. Each step is
