@@ -26,42 +26,80 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
         Err(error) => return error,
     };
     match load(&site_dir) {
-        Ok(bytes) => match written_out(&bytes) {
-            // rustc reads the file itself: the bytes never pass through the token
-            // stream, which at ten years of days held several escaped copies.
-            Some(path) => quote! { ::hotpapers::Archive::decode(::core::include_bytes!(#path)) },
-            None => {
-                let bytes = Literal::byte_string(&bytes);
-                quote! { ::hotpapers::Archive::decode(#bytes) }
-            }
+        Ok(Loaded::Parts(parts)) => match written_out(&parts) {
+            Some(tokens) => tokens,
+            // `OUT_DIR` not writable: the whole archive inline, as without one.
+            None => inline(
+                &parts
+                    .decode()
+                    .map(|a| hotpapers::Archive::encode(&a.site, a.site_hash, &a.days, &a.warnings))
+                    .unwrap_or_default(),
+            ),
         },
+        Ok(Loaded::Whole(bytes)) => inline(&bytes),
         Err(messages) => fallback::errors(span, messages),
     }
 }
 
-/// The archive written to the crate's `OUT_DIR` (it has one when it has a build
-/// script, as the site does), named by its content; `None` where there is no
-/// `OUT_DIR` or it cannot be written, and the bytes go inline instead.
+/// The archive as one byte-string literal, where there is no `OUT_DIR`.
+fn inline(bytes: &[u8]) -> TokenStream {
+    let bytes = Literal::byte_string(bytes);
+    quote! { ::hotpapers::Archive::decode(#bytes) }
+}
+
+/// What the macro read: parts with an `OUT_DIR` (and its cache), the whole
+/// archive without.
+enum Loaded {
+    Parts(hotpapers::Parts),
+    Whole(Vec<u8>),
+}
+
+/// The parts written to the crate's `OUT_DIR` (it has one when it has a build
+/// script, as the site does), each named by its content, and the expression that
+/// includes them: each part in a module of its own, so that rustc's incremental
+/// build compiles again only the month that changed, and rustc reads the files
+/// itself (the bytes never pass through the token stream). `None` where a file
+/// cannot be written.
 ///
-/// Archives another expansion wrote more than a minute ago are removed: a
-/// concurrent build (`cargo check` beside `cargo build`) reads its own within
-/// seconds, and an archive of ten years is some 90 MB.
-fn written_out(bytes: &[u8]) -> Option<String> {
+/// Files another expansion wrote more than a minute ago and this one does not
+/// use are removed: a concurrent build (`cargo check` beside `cargo build`)
+/// reads its own within seconds.
+fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
     let dir = PathBuf::from(std::env::var_os("OUT_DIR")?);
-    let name = format!("{ARCHIVE_PREFIX}{:016x}.bin", hotpapers::source_hash(bytes));
-    let path = dir.join(&name);
-    if std::fs::read(&path).ok().as_deref() != Some(bytes) {
-        hotpapers::write_atomically(&path, bytes).ok()?;
-        // Written during the build, it would look newer than the build to cargo,
-        // which would then rebuild every time. Its name changes with its content,
-        // so an old time hides nothing: a new archive is a new file.
-        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .ok()?
-            .set_modified(old)
-            .ok()?;
+    let mut used = std::collections::HashSet::new();
+    let mut write = |bytes: &[u8]| -> Option<String> {
+        let name = format!("{ARCHIVE_PREFIX}{:016x}.bin", hotpapers::source_hash(bytes));
+        let path = dir.join(&name);
+        let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(&path).ok().as_deref() == Some(bytes);
+        if !same {
+            hotpapers::write_atomically(&path, bytes).ok()?;
+            // Written during the build, it would look newer than the build to
+            // cargo, which would then rebuild every time. Its name changes with its
+            // content, so an old time hides nothing: new content is a new file.
+            let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .ok()?
+                .set_modified(old)
+                .ok()?;
+        }
+        used.insert(name);
+        path.to_str().map(str::to_owned)
+    };
+    let head = write(&parts.head)?;
+    let mut modules = Vec::with_capacity(parts.parts.len());
+    let mut names = Vec::with_capacity(parts.parts.len());
+    for (month, bytes) in &parts.parts {
+        let path = write(bytes)?;
+        let name = quote::format_ident!("hotpapers_days_{}", month.replace('-', "_"));
+        modules.push(quote! {
+            mod #name {
+                pub static DAYS: &[u8] = ::core::include_bytes!(#path);
+            }
+        });
+        names.push(name);
     }
     let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
     for entry in std::fs::read_dir(&dir).ok()?.flatten() {
@@ -72,14 +110,20 @@ fn written_out(bytes: &[u8]) -> Option<String> {
             .metadata()
             .and_then(|m| m.created().or_else(|_| m.accessed()))
             .is_ok_and(|made| made < minute_ago);
-        if file.starts_with(ARCHIVE_PREFIX) && file != name.as_str() && old {
+        if file.starts_with(ARCHIVE_PREFIX) && !used.contains(file.as_ref()) && old {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-    path.to_str().map(str::to_owned)
+    Some(quote! {{
+        #(#modules)*
+        ::hotpapers::Archive::decode_parts(
+            ::core::include_bytes!(#head),
+            &[#(#names::DAYS),*],
+        )
+    }})
 }
 
-/// The name of archives written to `OUT_DIR`, before their content hash.
+/// The name of archive files written to `OUT_DIR`, before their content hash.
 const ARCHIVE_PREFIX: &str = "hotpapers-archive-";
 
 /// The crate root: where paths in the macro are relative to.
@@ -91,7 +135,7 @@ pub(crate) fn manifest_dir() -> Result<PathBuf, String> {
 }
 
 /// Reads and checks the site in `site_dir`; every problem as one message each.
-fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
+fn load(site_dir: &str) -> Result<Loaded, Vec<String>> {
     let root = manifest_dir().map_err(|e| vec![e])?.join(site_dir);
     let shown_root = site_dir.trim_end_matches('/');
     let shown = |path: &str| {
@@ -112,11 +156,16 @@ fn load(site_dir: &str) -> Result<Vec<u8>, Vec<String>> {
     let encoded = match std::env::var_os("OUT_DIR") {
         Some(out) => {
             let cache = PathBuf::from(out).join("hotpapers-days");
-            hotpapers::encode_dir_cached(&site, site_hash, &posts, &shown_posts, &cache)
+            hotpapers::encode_dir_cached(&site, site_hash, &posts, &shown_posts, &cache).map(Loaded::Parts)
         }
         None => hotpapers::load_dir_shown(&posts, &shown_posts).map(|loaded| {
             let warnings: Vec<_> = loaded.warnings.0.iter().map(hotpapers::Warning::of).collect();
-            hotpapers::Archive::encode(&site, site_hash, &loaded.days, &warnings)
+            Loaded::Whole(hotpapers::Archive::encode(
+                &site,
+                site_hash,
+                &loaded.days,
+                &warnings,
+            ))
         }),
     };
     match encoded {

@@ -53,7 +53,7 @@ mod text;
 
 #[cfg(feature = "check")]
 pub use archive::encode_dir_cached;
-pub use archive::{Archive, ArchiveError, Warning, WarningSummary};
+pub use archive::{Archive, ArchiveError, Parts, Warning, WarningSummary};
 #[cfg(feature = "blog")]
 pub use blog::render_blog;
 #[cfg(feature = "templates")]

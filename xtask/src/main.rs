@@ -65,6 +65,7 @@ struct Figures {
     rustc_time: Duration,
     rustc_peak_mib: Option<f64>,
     site_from_scratch: Duration,
+    blog_in_process: Duration,
     site_pages: usize,
     noop_publish: Duration,
 }
@@ -114,6 +115,8 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
 
     let (render_mb_s, decode_ms) = render_speed(&posts)?;
     eprintln!("   (a) render: {render_mb_s:.0} MB/s");
+    let (blog_in_process, blog_files) = blog_speed(&posts, root)?;
+    eprintln!("   (a) blog in process: {blog_in_process:?} for {blog_files} files");
 
     // (e) Build, with rustc's peak memory and time for the site crate.
     let log = bench_dir.join(format!("rustc-{days}.log"));
@@ -227,6 +230,7 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         rustc_time,
         rustc_peak_mib,
         site_from_scratch,
+        blog_in_process,
         site_pages,
         noop_publish,
     })
@@ -313,6 +317,15 @@ fn render_speed(posts: &Path) -> Result<(f64, f64)> {
         rendered as f64 / 1e6 / start.elapsed().as_secs_f64(),
         decode.as_secs_f64() * 1e3,
     ))
+}
+
+/// (a): the whole blog rendered in process, once, with its file count.
+fn blog_speed(posts: &Path, root: &Path) -> Result<(Duration, usize)> {
+    let loaded = hotpapers::load_dir(posts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let site = hotpapers::Site::default();
+    let theme = hotpapers::Theme::load(root)?;
+    let (files, took) = timed(|| hotpapers::render_blog(&site, &loaded.days, &theme));
+    Ok((took, files?.len()))
 }
 
 /// `git add` + `git commit` of the same posts and blog into a fresh repository.
@@ -443,7 +456,14 @@ fn table(all: &[Figures]) -> String {
     let rows: [Row; 8] = [
         (
             "(a) render, in process",
-            Box::new(|f| format!("{:.0} MB/s (decode {:.1} ms)", f.render_mb_s, f.decode_ms)),
+            Box::new(|f| {
+                format!(
+                    "{:.0} MB/s (decode {:.1} ms); the blog {}",
+                    f.render_mb_s,
+                    f.decode_ms,
+                    secs(f.blog_in_process)
+                )
+            }),
         ),
         ("(b) no-op `cargo run`", Box::new(|f| secs(f.noop_run))),
         (

@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::{encode_day, encode_warnings, Archive, Warning};
+use super::{encode_day, encode_warnings, Parts, Warning};
 use crate::day::{day_files, read_text, LoadError};
 use crate::diagnostic::Diagnostics;
 use crate::model::source_hash;
@@ -62,16 +62,16 @@ impl Checked {
     }
 }
 
-/// Reads, checks and encodes the day-files of `dir` into an archive, as
-/// [`Archive::encode`] of [`crate::load_dir_shown`] would, reusing from `cache`
-/// what an earlier build found for identical files.
+/// Reads, checks and encodes the day-files of `dir` into an archive in parts,
+/// holding what [`crate::load_dir_shown`] would load, reusing from `cache` what
+/// an earlier build found for identical files.
 pub fn encode_dir_cached(
     site: &Site,
     site_hash: Option<u64>,
     dir: &Path,
     shown: &str,
     cache: &Path,
-) -> Result<Vec<u8>, LoadError> {
+) -> Result<Parts, LoadError> {
     let files = day_files(dir)?;
     let _ = std::fs::create_dir_all(cache);
     let shown_path = |file: &Path| {
@@ -92,11 +92,16 @@ pub fn encode_dir_cached(
     let mut warning_count = 0;
     let mut used = HashSet::new();
     let mut all = Diagnostics::default();
-    for result in results.into_iter().flatten() {
+    for (result, file) in results.into_iter().flatten().zip(&files) {
         match result? {
             Ok((name, checked)) => {
                 used.insert(name);
-                days.push(checked.day);
+                // Checked, so the file is named by its date.
+                let date = file
+                    .file_stem()
+                    .and_then(|stem| crate::text::parse_date(&stem.to_string_lossy()))
+                    .unwrap_or(time::Date::MIN);
+                days.push((date, checked.day));
                 warnings.push(checked.warnings);
                 warning_count += checked.warning_count;
             }
@@ -109,13 +114,7 @@ pub fn encode_dir_cached(
     }
     forget_others(cache, &used);
     // Files are named by their date and sorted, so the days are in date order.
-    Ok(Archive::assemble(
-        site,
-        site_hash,
-        &days,
-        &warnings,
-        warning_count,
-    ))
+    Ok(Parts::assemble(site, site_hash, days, &warnings, warning_count))
 }
 
 /// One day-file from the cache, or read, checked and then kept; its cache file's
@@ -171,6 +170,7 @@ fn forget_others(cache: &Path, used: &HashSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::Archive;
 
     const DAY: &str = include_str!("../../../posts/2020-10-30.toml");
 
@@ -189,13 +189,20 @@ mod tests {
         let site = Site::default();
         let loaded = crate::load_dir_shown(&posts, "posts").unwrap();
         let warnings: Vec<_> = loaded.warnings.0.iter().map(Warning::of).collect();
-        let expected = Archive::encode(&site, Some(7), &loaded.days, &warnings);
+        let expected = Archive {
+            site: site.clone(),
+            site_hash: Some(7),
+            days: loaded.days,
+            warnings,
+        };
         let first = encode_dir_cached(&site, Some(7), &posts, "posts", &cache).unwrap();
-        assert_eq!(first, expected);
+        assert_eq!(first.decode().unwrap(), expected);
+        let months: Vec<&str> = first.parts.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(months, ["2020-10", "2020-12"]);
         assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 2);
         // From the cache this time: the same bytes.
         let second = encode_dir_cached(&site, Some(7), &posts, "posts", &cache).unwrap();
-        assert_eq!(second, expected);
+        assert_eq!(second, first);
 
         // An edit: its old entry goes, the new one is checked.
         std::fs::write(
@@ -204,8 +211,12 @@ mod tests {
         )
         .unwrap();
         let third = encode_dir_cached(&site, Some(7), &posts, "posts", &cache).unwrap();
-        let decoded = Archive::decode(&third).unwrap();
-        assert_eq!(decoded.days.len(), 2);
+        assert_eq!(third.decode().unwrap().days.len(), 2);
+        assert_eq!(
+            third.parts[0], first.parts[0],
+            "the other month's part is the same"
+        );
+        assert_ne!(third.parts[1], first.parts[1]);
         assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 2);
 
         // A broken day-file is reported every time, never kept.

@@ -175,6 +175,120 @@ impl<'a> Archive<'a> {
             warnings,
         })
     }
+
+    /// Decodes an archive in parts ([`Parts`]): the head, with the settings and
+    /// warnings, then the days of each part in order.
+    pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
+        let mut r = Reader { bytes: head, at: 0 };
+        if r.take(4)? != PARTS_MAGIC || r.u32()? != VERSION {
+            return Err(ArchiveError("unknown format"));
+        }
+        let site = r.site()?;
+        let site_hash = if r.u8()? == 1 { Some(r.u64()?) } else { None };
+        let count = r.len()?;
+        let warnings = (0..r.len()?)
+            .map(|_| {
+                let day = if r.u8()? == 1 { Some(r.date()?) } else { None };
+                Ok(Warning {
+                    day,
+                    text: Cow::Borrowed(r.str()?),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        if r.at != head.len() {
+            return Err(ArchiveError("trailing bytes"));
+        }
+        let mut days = Vec::with_capacity(count.min(head.len() + parts.len() * 64));
+        for part in parts {
+            let mut r = Reader { bytes: part, at: 0 };
+            for _ in 0..r.len()? {
+                days.push(r.day()?);
+            }
+            if r.at != part.len() {
+                return Err(ArchiveError("trailing bytes in a part"));
+            }
+        }
+        if days.len() != count {
+            return Err(ArchiveError("parts missing"));
+        }
+        Ok(Archive {
+            site,
+            site_hash,
+            days,
+            warnings,
+        })
+    }
+}
+
+/// The magic of an archive's head when its days come in parts.
+const PARTS_MAGIC: &[u8; 4] = b"HPAH";
+
+/// An archive in parts, so that an edit changes one part: the head (settings,
+/// the day count, the warnings) and the days grouped by month, each part a day
+/// count and the days. The macro includes each part on its own, in a module of
+/// its own, and rustc's incremental build compiles again only the part that
+/// changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// Settings, day count and warnings.
+    pub head: Vec<u8>,
+    /// `YYYY-MM` and the days of that month.
+    pub parts: Vec<(String, Vec<u8>)>,
+}
+
+impl Parts {
+    /// Groups encoded days (with their dates, in date order) by month.
+    pub(crate) fn assemble(
+        site: &Site,
+        site_hash: Option<u64>,
+        days: Vec<(Date, Vec<u8>)>,
+        warnings: &[impl AsRef<[u8]>],
+        warning_count: usize,
+    ) -> Parts {
+        let mut w = Writer(Vec::new());
+        w.0.extend_from_slice(PARTS_MAGIC);
+        w.u32(VERSION);
+        w.site(site);
+        match site_hash {
+            Some(hash) => {
+                w.u8(1);
+                w.u64(hash);
+            }
+            None => w.u8(0),
+        }
+        w.len(days.len());
+        w.len(warning_count);
+        for chunk in warnings {
+            w.0.extend_from_slice(chunk.as_ref());
+        }
+        let mut parts: Vec<(String, Vec<u8>, usize)> = Vec::new();
+        for (date, day) in days {
+            let month = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
+            match parts.last_mut() {
+                Some((last, bytes, count)) if *last == month => {
+                    bytes.extend_from_slice(&day);
+                    *count += 1;
+                }
+                _ => parts.push((month, day, 1)),
+            }
+        }
+        let parts = parts
+            .into_iter()
+            .map(|(month, days, count)| {
+                let mut part = Writer(Vec::with_capacity(days.len() + 4));
+                part.len(count);
+                part.0.extend_from_slice(&days);
+                (month, part.0)
+            })
+            .collect();
+        Parts { head: w.0, parts }
+    }
+
+    /// The archive these parts make.
+    pub fn decode(&self) -> Result<Archive<'_>, ArchiveError> {
+        let parts: Vec<&[u8]> = self.parts.iter().map(|(_, p)| p.as_slice()).collect();
+        Archive::decode_parts(&self.head, &parts)
+    }
 }
 
 /// One day as the archive holds it.

@@ -119,10 +119,16 @@ pub(crate) fn commit_site(
         return Err(PublishError::PagesCheckedOut(branch.to_owned()));
     }
     let files = branch_files(settings, site);
-    let ids: Vec<Oid> = files
-        .values()
-        .map(|bytes| Oid::hash_object(ObjectType::Blob, bytes))
-        .collect::<Result<_, _>>()?;
+    let blobs: Vec<&[u8]> = files.values().map(|b| &**b).collect();
+    let mut ids = Vec::with_capacity(blobs.len());
+    for chunk in crate::parallel::map_chunks(&blobs, 256, |blobs| {
+        blobs
+            .iter()
+            .map(|bytes| Oid::hash_object(ObjectType::Blob, bytes))
+            .collect::<Result<Vec<_>, _>>()
+    }) {
+        ids.extend(chunk?);
+    }
     let parent = parent(repo, branch)?;
     let old: BTreeMap<String, Oid> = match parent {
         Some(id) => tree_files(repo, &repo.find_commit(id)?.tree()?)?,
