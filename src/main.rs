@@ -60,21 +60,37 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
     let current = blog.pages
         && cli.site_dir.is_none()
         && fingerprint.is_some_and(|f| hotpapers::pages_up_to_date(&cli.root, blog, f));
-    let site = if current {
+    let rendered = if current {
         None
     } else {
         let theme = hotpapers_macros::theme!();
-        Some(hotpapers::render_blog(&archive.site, &archive.days, &theme)?)
+        // A folder gets every page; the pages branch keeps the day pages it has.
+        let cache = match &cli.site_dir {
+            None if blog.pages => hotpapers::PagesCache::load(&cli.root),
+            _ => hotpapers::PagesCache::default(),
+        };
+        let reuse = |path: &str, key: u64| cache.has(path, key);
+        Some(hotpapers::render_blog_reusing(
+            &archive.site,
+            &archive.days,
+            &theme,
+            &reuse,
+        )?)
     };
-    let site_dir = match (&cli.site_dir, &site) {
-        (Some(dir), Some(site)) if !cli.dry_run => Some(
-            hotpapers::write_site(dir, site)
+    let site_dir = match (&cli.site_dir, &rendered) {
+        (Some(dir), Some(rendered)) if !cli.dry_run => Some(
+            hotpapers::write_site(dir, &rendered.files)
                 .with_context(|| format!("cannot write the site into `{}`", dir.display()))?,
         ),
         _ => None,
     };
+    let (site, site_pages) = match rendered {
+        Some(rendered) => (Some(rendered.files), rendered.pages),
+        None => (None, Vec::new()),
+    };
     let options = PublishOptions {
         site,
+        site_pages,
         site_fingerprint: fingerprint,
         dry_run: cli.dry_run,
         no_commit: cli.no_commit,

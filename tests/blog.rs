@@ -92,6 +92,8 @@ fn every_route_of_the_legacy_blog_is_there() {
     assert!(text(&files, "index.html").contains("Hot Papers 2020-12-07"));
     assert!(!text(&files, "index.html").contains("Hot Papers 2020-10-30"));
     assert!(text(&files, "page/2/index.html").contains("Hot Papers 2020-10-30"));
+    assert!(text(&files, "categories/index.html").contains(">arXiv</a> (2)"));
+    assert!(text(&files, "tags/index.html").contains(">Machine Learning</a> (2)"));
 }
 
 #[test]
@@ -458,4 +460,64 @@ fn a_site_folder_gets_only_changed_pages_and_loses_stale_ones() {
         "the owner's"
     );
     assert!(Path::new(&out.join("posts/hot-papers-2020-10-30/index.html")).exists());
+}
+
+/// A publish as `cargo run` makes it: the day pages the branch has are reused.
+fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKey>) {
+    let archive = archive_of(repo.path());
+    let theme = Theme::load(&project_dir()).unwrap();
+    let cache = hotpapers::PagesCache::load(repo.path());
+    let reuse = |path: &str, key: u64| cache.has(path, key);
+    let rendered = hotpapers::render_blog_reusing(&archive.site, &archive.days, &theme, &reuse).unwrap();
+    let options = hotpapers::PublishOptions {
+        site: Some(rendered.files),
+        site_pages: rendered.pages.clone(),
+        site_fingerprint: Some(1),
+        ..Default::default()
+    };
+    (
+        hotpapers::publish(repo.path(), &archive, &options).unwrap(),
+        rendered.pages,
+    )
+}
+
+#[test]
+fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
+    let repo = site_repo();
+    let (_, pages) = publish_reusing(&repo);
+    assert!(pages.iter().all(|p| !p.reused), "nothing to reuse the first time");
+    let (report, pages) = publish_reusing(&repo);
+    assert!(pages.iter().all(|p| p.reused), "{pages:?}");
+    assert_eq!(report.pages.unwrap().changed, 0);
+
+    let edited = OCT_30.replacen("retweets = 4696", "retweets = 4697", 1);
+    repo.write("posts/2020-10-30.toml", &edited);
+    repo.commit_all("edit");
+    let (report, pages) = publish_reusing(&repo);
+    let reused: Vec<(&str, bool)> = pages.iter().map(|p| (p.path.as_str(), p.reused)).collect();
+    assert_eq!(
+        reused,
+        [
+            ("posts/hot-papers-2020-12-07/index.html", true),
+            ("posts/hot-papers-2020-10-30/index.html", false)
+        ]
+    );
+    assert!(report.pages.unwrap().commit.is_some());
+    // The branch holds what a full render makes, file for file.
+    let full = render_for(&repo);
+    let tree = repo.git(&["ls-tree", "-r", "--name-only", "gh-pages"]);
+    assert_eq!(tree.lines().count(), full.len() + 1, "the site and .nojekyll");
+    for file in &full {
+        let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
+        assert!(
+            shown.as_bytes() == &*file.bytes,
+            "{} differs from a full render",
+            file.path
+        );
+    }
+    // A change to everything the pages are made from (the settings) renders all.
+    repo.write("hotpapers.toml", "[blog]\ntitle = \"Renamed\"\n");
+    repo.commit_all("settings");
+    let (_, pages) = publish_reusing(&repo);
+    assert!(pages.iter().all(|p| !p.reused), "{pages:?}");
 }

@@ -54,13 +54,13 @@ mod text;
 #[cfg(feature = "check")]
 pub use archive::encode_dir_cached;
 pub use archive::{Archive, ArchiveError, Parts, Warning, WarningSummary};
-#[cfg(feature = "blog")]
-pub use blog::render_blog;
 #[cfg(feature = "templates")]
 pub use blog::{
-    check_theme, kebab, write_site, BlogError, SiteDirError, SiteDirReport, Theme, REQUIRED_TEMPLATES,
-    SITE_MANIFEST,
+    check_theme, kebab, write_site, BlogError, Rendered, SiteDirError, SiteDirReport, Theme,
+    REQUIRED_TEMPLATES, SITE_MANIFEST,
 };
+#[cfg(feature = "blog")]
+pub use blog::{render_blog, render_blog_reusing};
 pub use day::write::day_file;
 pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};
 #[cfg(feature = "check")]
@@ -68,8 +68,8 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    pages_up_to_date, publish, Change, FileChange, PagesReport, PublishError, PublishOptions, PushError,
-    PushTarget, Pushed, Report,
+    pages_up_to_date, publish, Change, FileChange, PagesCache, PagesReport, PublishError, PublishOptions,
+    PushError, PushTarget, Pushed, Report,
 };
 pub use model::{
     source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, Category, CategoryInfo, Day, Dir, Paper,
@@ -80,5 +80,6 @@ pub use site::{
     BlogSettings, CommitSettings, EndpointSettings, Site, SiteError, SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
 };
 pub use text::{
-    day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new, SiteFile,
+    day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new, PageKey,
+    SiteFile,
 };

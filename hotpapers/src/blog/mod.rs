@@ -30,7 +30,7 @@ use crate::diagnostic::Diagnostic;
 #[cfg(feature = "blog")]
 use crate::model::Day;
 use crate::site::Site;
-pub use crate::text::SiteFile;
+pub use crate::text::{PageKey, SiteFile};
 
 /// Why the blog could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -60,8 +60,30 @@ impl BlogError {
 /// files, sorted by path. Drafts appear nowhere.
 #[cfg(feature = "blog")]
 pub fn render_blog(site: &Site, days: &[Day<'_>], theme: &Theme<'_>) -> Result<Vec<SiteFile>, BlogError> {
+    render_blog_reusing(site, days, theme, &|_, _| false).map(|rendered| rendered.files)
+}
+
+/// The blog, rendered but for the day pages a pages branch already has.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// The files that were rendered, sorted by path.
+    pub files: Vec<SiteFile>,
+    /// Every day's page, rendered or reused.
+    pub pages: Vec<PageKey>,
+}
+
+/// Like [`render_blog`], but a day's page for which `reuse(path, key)` is true is
+/// not rendered: after an edit, a blog of ten years renders one day's page, not
+/// 3,650 of them.
+#[cfg(feature = "blog")]
+pub fn render_blog_reusing(
+    site: &Site,
+    days: &[Day<'_>],
+    theme: &Theme<'_>,
+    reuse: &(dyn Fn(&str, u64) -> bool + Sync),
+) -> Result<Rendered, BlogError> {
     let blog = pages::Blog::new(site, days, theme)?;
-    let mut files = blog.pages()?;
+    let (mut files, pages) = blog.pages_reusing(reuse)?;
     files.push(feeds::rss(&blog)?);
     files.push(feeds::atom(&blog)?);
     for (path, bytes) in &theme.assets {
@@ -72,7 +94,7 @@ pub fn render_blog(site: &Site, days: &[Day<'_>], theme: &Theme<'_>) -> Result<V
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|later, earlier| later.path == earlier.path);
-    Ok(files)
+    Ok(Rendered { files, pages })
 }
 
 /// Renders every template against a small sample blog, so that a mistake in a
@@ -80,5 +102,7 @@ pub fn render_blog(site: &Site, days: &[Day<'_>], theme: &Theme<'_>) -> Result<V
 /// is checked, with its file and line, instead of on the day a page needs it.
 pub fn check_theme(site: &Site, theme: &Theme<'_>) -> Result<(), BlogError> {
     let days = pages::sample_days();
-    pages::Blog::new(site, &days, theme)?.pages().map(drop)
+    pages::Blog::new(site, &days, theme)?
+        .pages_reusing(&|_, _| false)
+        .map(drop)
 }

@@ -10,7 +10,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::stats::Stats;
 use super::theme::Theme;
-use super::{BlogError, SiteFile};
+use super::{BlogError, PageKey, SiteFile};
 use crate::model::{Day, Paper};
 use crate::post::{ranked, render_papers};
 use crate::site::{fill, Site};
@@ -21,7 +21,9 @@ pub fn kebab(name: &str) -> String {
     heck::ToKebabCase::to_kebab_case(name)
 }
 
-/// What every template is given as `site`.
+/// What every template is given as `site`: only what the settings say, so that
+/// a day's page depends on its day, its neighbours and the settings alone, and a
+/// page whose inputs did not change need not be rendered again.
 #[derive(Debug, Serialize)]
 pub(crate) struct SiteContext<'s> {
     pub(crate) title: &'s str,
@@ -35,7 +37,6 @@ pub(crate) struct SiteContext<'s> {
     pub(crate) origin: &'s str,
     pub(crate) category: Term,
     pub(crate) tags: Vec<Term>,
-    pub(crate) posts: usize,
 }
 
 /// A category or tag, with its page.
@@ -45,7 +46,6 @@ pub(crate) struct Term {
     pub(crate) slug: String,
     /// The page's path, such as `/tag/machine-learning/`, base included.
     pub(crate) url: String,
-    pub(crate) count: usize,
 }
 
 /// A post as lists, feeds and its own page show it.
@@ -97,6 +97,9 @@ pub(crate) struct Blog<'b> {
     pub(crate) days: Vec<&'b Day<'b>>,
     pub(crate) posts: Vec<PostContext>,
     pub(crate) context: SiteContext<'b>,
+    /// Everything all pages are rendered from but the days: the settings, the
+    /// templates, the code that renders and its dependencies.
+    render_id: u64,
 }
 
 impl<'b> Blog<'b> {
@@ -115,7 +118,6 @@ impl<'b> Blog<'b> {
             name: name.to_owned(),
             slug: kebab(name),
             url: format!("{base}/{kind}/{}/", kebab(name)),
-            count: posts.len(),
         };
         let mut tags: Vec<Term> = Vec::new();
         for tag in &site.tags {
@@ -132,20 +134,29 @@ impl<'b> Blog<'b> {
             origin: blog.origin_and_base().strip_suffix(base).unwrap_or_default(),
             category: term("category", &site.category),
             tags,
-            posts: posts.len(),
         };
+        let mut id = format!("{}\n{site:?}\n", env!("HOTPAPERS_SOURCE_HASH"));
+        for (name, source) in &theme.templates {
+            id.push_str(&format!("{name}\n{}\n{source}\n", source.len()));
+        }
+        let render_id = crate::model::source_hash(id.as_bytes());
         Ok(Blog {
             site,
             theme,
             env,
+            render_id,
             days,
             posts,
             context,
         })
     }
 
-    /// Every HTML page and the sitemap.
-    pub(crate) fn pages(&self) -> Result<Vec<SiteFile>, BlogError> {
+    /// Every HTML page and the sitemap, but for the day pages `reuse` says are
+    /// there already; the keys of all day pages.
+    pub(crate) fn pages_reusing(
+        &self,
+        reuse: &(dyn Fn(&str, u64) -> bool + Sync),
+    ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let mut files = Vec::new();
         files.extend(self.list_pages("", None)?);
         let category = &self.context.category;
@@ -160,13 +171,26 @@ impl<'b> Blog<'b> {
             ("categories", std::slice::from_ref(category)),
             ("tags", &self.context.tags[..]),
         ] {
+            // Every post has the settings' category and tags.
+            let terms: Vec<Value> = terms
+                .iter()
+                .map(|term| minijinja::context! { count => self.posts.len(), ..Value::from_serialize(term) })
+                .collect();
             let html = self.render(
                 "terms.html",
                 minijinja::context! { kind, terms, page_url => format!("{}/{kind}/", self.context.base) },
             )?;
             files.push(page(format!("{kind}/index.html"), html));
         }
-        files.extend(self.post_pages()?);
+        let (posts, keys) = self.post_pages(reuse)?;
+        let all_posts: Vec<SiteFile> = keys
+            .iter()
+            .map(|k| SiteFile {
+                path: k.path.clone(),
+                bytes: Cow::Borrowed(&[]),
+            })
+            .collect();
+        files.extend(posts);
         let stats = Stats::of(self.site, &self.days);
         let html = self.render(
             "stats.html",
@@ -175,12 +199,33 @@ impl<'b> Blog<'b> {
         files.push(page("stats/index.html".into(), html));
         let html = self.render("404.html", minijinja::context! { page_url => "" })?;
         files.push(page("404.html".into(), html));
+        // Every page, the reused day pages too.
+        let mut listed: Vec<&SiteFile> = files.iter().filter(|f| !f.path.starts_with("posts/")).collect();
+        listed.extend(&all_posts);
+        listed.sort_by(|a, b| a.path.cmp(&b.path));
         let sitemap = self.render(
             "sitemap.xml",
-            minijinja::context! { pages => self.sitemap(&files) },
+            minijinja::context! { pages => self.sitemap(&listed) },
         )?;
         files.push(page("sitemap.xml".into(), sitemap));
-        Ok(files)
+        Ok((files, keys))
+    }
+
+    /// What a day's page is rendered from, as one number: the day-file's bytes,
+    /// its neighbours' dates (their links), and everything the whole blog is
+    /// rendered from.
+    fn post_key(&self, i: usize) -> u64 {
+        let date = |d: Option<&&Day<'_>>| d.map_or(0, |d| d.date.to_julian_day());
+        let newer = i.checked_sub(1).and_then(|j| self.days.get(j));
+        let text = format!(
+            "{:016x} {:016x} {} {} {}",
+            self.render_id,
+            self.days[i].source_hash,
+            self.days[i].date.to_julian_day(),
+            date(newer),
+            date(self.days.get(i + 1)),
+        );
+        crate::model::source_hash(text.as_bytes())
     }
 
     /// `/`, `/page/N/` or a category's or tag's pages: every post, newest first.
@@ -234,9 +279,24 @@ impl<'b> Blog<'b> {
         Ok(files)
     }
 
-    /// One page per published day, rendered on every core.
-    fn post_pages(&self) -> Result<Vec<SiteFile>, BlogError> {
-        let indices: Vec<usize> = (0..self.days.len()).collect();
+    /// One page per published day, rendered on every core, but for those
+    /// `reuse` says are there already; every day page's key.
+    fn post_pages(
+        &self,
+        reuse: &(dyn Fn(&str, u64) -> bool + Sync),
+    ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
+        let keys: Vec<PageKey> = (0..self.days.len())
+            .map(|i| {
+                let path = format!("posts/{}/index.html", self.posts[i].slug);
+                let key = self.post_key(i);
+                PageKey {
+                    reused: reuse(&path, key),
+                    path,
+                    key,
+                }
+            })
+            .collect();
+        let indices: Vec<usize> = (0..self.days.len()).filter(|&i| !keys[i].reused).collect();
         let chunks = crate::parallel::map_chunks(&indices, 16, |chunk| {
             let mut files = Vec::with_capacity(chunk.len());
             let mut markdown = String::new();
@@ -255,15 +315,15 @@ impl<'b> Blog<'b> {
                         page_url => &self.posts[i].url,
                     },
                 )?;
-                files.push(page(format!("posts/{}/index.html", self.posts[i].slug), rendered));
+                files.push(page(keys[i].path.clone(), rendered));
             }
             Ok::<_, BlogError>(files)
         });
-        let mut files = Vec::with_capacity(self.days.len());
+        let mut files = Vec::with_capacity(indices.len());
         for chunk in chunks {
             files.extend(chunk?);
         }
-        Ok(files)
+        Ok((files, keys))
     }
 
     /// A day's papers as HTML: its Markdown post's body, as CommonMark renders it
@@ -306,7 +366,7 @@ impl<'b> Blog<'b> {
 
     /// Every HTML page's absolute URL, for the sitemap; a post's with the day
     /// it was published.
-    fn sitemap(&self, files: &[SiteFile]) -> Vec<BTreeMap<&'static str, String>> {
+    fn sitemap(&self, files: &[&SiteFile]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
         let published: BTreeMap<String, String> = self
             .posts

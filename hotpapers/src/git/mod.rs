@@ -28,7 +28,7 @@ mod repo;
 mod written;
 
 pub use error::PublishError;
-pub use pages::{pages_up_to_date, PagesReport};
+pub use pages::{pages_up_to_date, PagesCache, PagesReport};
 pub(crate) use publish::Options;
 pub use publish::{publish, Change, FileChange, Options as PublishOptions, Report};
 pub use push::{PushError, PushTarget, Pushed};

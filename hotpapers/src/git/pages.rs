@@ -7,7 +7,7 @@
 //! one commit on top of the last, so a bad day can be reverted; a site that did
 //! not change makes none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use std::path::Path;
 
@@ -16,7 +16,7 @@ use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 use super::error::PublishError;
 use super::push::{PushError, Remote};
 use crate::site::BlogSettings;
-use crate::text::SiteFile;
+use crate::text::{PageKey, SiteFile};
 
 /// What publishing the site did, or would do.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -102,13 +102,72 @@ fn stamp(repo: &Repository, branch: &str, fingerprint: u64) -> Result<(), Publis
     )
 }
 
+/// The file in the git folder that lists each day page the pages branch was
+/// given, by fingerprint: `<key> <blob id> <path>` a line.
+const CACHE: &str = "hotpapers-pages-cache";
+
+/// The day pages an earlier publish committed, by path: a page whose key is the
+/// same need not be rendered again, its blob is in the repository already.
+#[derive(Clone, Debug, Default)]
+pub struct PagesCache {
+    pages: HashMap<String, (u64, Oid)>,
+}
+
+impl PagesCache {
+    /// The cache of the repository at or above `site_root`; empty when there is
+    /// none or it cannot be read. Entries whose blob is gone are left out.
+    pub fn load(site_root: &Path) -> PagesCache {
+        let Ok(repo) = Repository::discover(site_root) else {
+            return PagesCache::default();
+        };
+        PagesCache::of(&repo)
+    }
+
+    fn of(repo: &Repository) -> PagesCache {
+        let Ok(text) = std::fs::read_to_string(repo.path().join(CACHE)) else {
+            return PagesCache::default();
+        };
+        let Ok(odb) = repo.odb() else {
+            return PagesCache::default();
+        };
+        let pages = text
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.splitn(3, ' ');
+                let key = u64::from_str_radix(fields.next()?, 16).ok()?;
+                let id = Oid::from_str(fields.next()?).ok()?;
+                let path = fields.next()?.to_owned();
+                odb.exists(id).then_some((path, (key, id)))
+            })
+            .collect();
+        PagesCache { pages }
+    }
+
+    /// Whether the page at `path` with this `key` was committed before.
+    pub fn has(&self, path: &str, key: u64) -> bool {
+        self.pages.get(path).is_some_and(|(k, _)| *k == key)
+    }
+
+    fn save(repo: &Repository, pages: &[PageKey], ids: &HashMap<&str, Oid>) -> Result<(), PublishError> {
+        let mut text = String::with_capacity(pages.len() * 80);
+        for page in pages {
+            if let Some(id) = ids.get(page.path.as_str()) {
+                text.push_str(&format!("{:016x} {id} {}\n", page.key, page.path));
+            }
+        }
+        super::repo::write(&repo.path().join(CACHE), text.as_bytes())
+    }
+}
+
 /// Commits the site to the pages branch if it changed. With `dry_run`, only
 /// counts what would change.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn commit_site(
     repo: &Repository,
     settings: &BlogSettings,
     site: &[SiteFile],
-    identity: Option<&(Signature<'static>, Signature<'static>)>,
+    pages: &[PageKey],
+    identity: Option<&dyn Fn() -> Result<(Signature<'static>, Signature<'static>), PublishError>>,
     message: &str,
     fingerprint: Option<u64>,
 ) -> Result<PagesReport, PublishError> {
@@ -118,42 +177,71 @@ pub(crate) fn commit_site(
     if head.symbolic_target()? == Some(refname.as_str()) {
         return Err(PublishError::PagesCheckedOut(branch.to_owned()));
     }
-    let files = branch_files(settings, site);
-    let blobs: Vec<&[u8]> = files.values().map(|b| &**b).collect();
-    let mut ids = Vec::with_capacity(blobs.len());
+    let rendered = branch_files(settings, site);
+    let blobs: Vec<&[u8]> = rendered.values().map(|b| &**b).collect();
+    let mut hashed = Vec::with_capacity(blobs.len());
     for chunk in crate::parallel::map_chunks(&blobs, 256, |blobs| {
         blobs
             .iter()
             .map(|bytes| Oid::hash_object(ObjectType::Blob, bytes))
             .collect::<Result<Vec<_>, _>>()
     }) {
-        ids.extend(chunk?);
+        hashed.extend(chunk?);
     }
+    // Every file's blob: those rendered, hashed; the day pages left unrendered,
+    // from the cache that said they need not be.
+    let cache = PagesCache::of(repo);
+    let mut files: BTreeMap<&str, (Oid, Option<&[u8]>)> = rendered
+        .iter()
+        .zip(&hashed)
+        .map(|((path, bytes), id)| (path.as_str(), (*id, Some(&**bytes))))
+        .collect();
+    for page in pages.iter().filter(|p| p.reused) {
+        let Some((_, id)) = cache.pages.get(&page.path).filter(|(key, _)| *key == page.key) else {
+            return Err(PublishError::PagesCacheChanged(page.path.clone()));
+        };
+        files.insert(&page.path, (*id, None));
+    }
+    let ids: Vec<Oid> = files.values().map(|(id, _)| *id).collect();
     let parent = parent(repo, branch)?;
     let old: BTreeMap<String, Oid> = match parent {
         Some(id) => tree_files(repo, &repo.find_commit(id)?.tree()?)?,
         None => BTreeMap::new(),
     };
     let changed = files
-        .keys()
-        .zip(&ids)
-        .filter(|(path, id)| old.get(*path) != Some(id))
+        .iter()
+        .filter(|(path, (id, _))| old.get(**path) != Some(id))
         .count()
-        + old.keys().filter(|path| !files.contains_key(*path)).count();
+        + old
+            .keys()
+            .filter(|path| !files.contains_key(path.as_str()))
+            .count();
     let mut report = PagesReport {
         branch: branch.to_owned(),
         files: files.len(),
         changed,
         ..PagesReport::default()
     };
-    let Some((author, committer)) = identity.filter(|_| changed > 0 || parent.is_none()) else {
+    let by_path: HashMap<&str, Oid> = files.iter().map(|(path, (id, _))| (*path, *id)).collect();
+    let Some(identity) = identity.filter(|_| changed > 0 || parent.is_none()) else {
         if let Some(fingerprint) = fingerprint.filter(|_| changed == 0 && parent.is_some()) {
             stamp(repo, branch, fingerprint)?;
+            PagesCache::save(repo, pages, &by_path)?;
         }
         return Ok(report);
     };
-    write_missing_blobs(repo, files.values().map(|b| &**b), &ids)?;
-    let tree = build_tree(repo, files.keys().map(String::as_str).zip(ids.iter().copied()))?;
+    let new: Vec<(&[u8], Oid)> = files
+        .values()
+        .filter_map(|(id, bytes)| bytes.map(|b| (b, *id)))
+        .collect();
+    write_missing_blobs(
+        repo,
+        new.iter().map(|(b, _)| *b),
+        &new.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+    )?;
+    // Only now: an unchanged site needs no author.
+    let (author, committer) = identity()?;
+    let tree = build_tree(repo, files.keys().copied().zip(ids.iter().copied()))?;
     let parents: Vec<git2::Commit<'_>> = parent
         .map(|id| repo.find_commit(id))
         .transpose()?
@@ -161,7 +249,7 @@ pub(crate) fn commit_site(
         .collect();
     let parent_refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
     let tree = repo.find_tree(tree)?;
-    let commit = repo.commit(None, author, committer, message, &tree, &parent_refs)?;
+    let commit = repo.commit(None, &author, &committer, message, &tree, &parent_refs)?;
     let log = format!("hotpapers: {}", message.lines().next().unwrap_or_default());
     // Only if nobody moved the local branch meanwhile.
     match repo.refname_to_id(&refname) {
@@ -176,6 +264,7 @@ pub(crate) fn commit_site(
     report.commit = Some(commit);
     if let Some(fingerprint) = fingerprint {
         stamp(repo, branch, fingerprint)?;
+        PagesCache::save(repo, pages, &by_path)?;
     }
     Ok(report)
 }

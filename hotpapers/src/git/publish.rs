@@ -48,6 +48,9 @@ pub struct Options {
     /// so that a later run can tell with [`pages_up_to_date`](crate::pages_up_to_date)
     /// that rendering again would change nothing.
     pub site_fingerprint: Option<u64>,
+    /// The day pages of `site`, with their keys; those marked `reused` are not
+    /// in `site` and are taken from the pages cache ([`PagesCache`](crate::PagesCache)).
+    pub site_pages: Vec<crate::text::PageKey>,
 }
 
 /// What happened to one day.
@@ -166,19 +169,16 @@ fn commit_pages(
     };
     let subject = posts_message.and_then(|m| m.lines().next()).unwrap_or("rebuild");
     let message = format!("Site: {subject}");
-    // Counted first, so that an unchanged site needs no author.
+    let pages = &options.site_pages;
     if options.dry_run || options.no_commit {
-        return commit_site(repo, settings, site, None, &message, None).map(Some);
+        return commit_site(repo, settings, site, pages, None, &message, None).map(Some);
     }
-    let counted = commit_site(repo, settings, site, None, &message, options.site_fingerprint)?;
-    if counted.changed == 0 {
-        return Ok(Some(counted));
-    }
-    let identity = signatures(repo, &archive.site, options)?;
+    let identity = || signatures(repo, &archive.site, options);
     commit_site(
         repo,
         settings,
         site,
+        pages,
         Some(&identity),
         &message,
         options.site_fingerprint,

@@ -101,3 +101,16 @@ pub struct SiteFile {
     /// Its content.
     pub bytes: std::borrow::Cow<'static, [u8]>,
 }
+
+/// A day's page as the pages branch keeps it: its path and a fingerprint of
+/// everything it is rendered from (the day-file, its neighbours, the settings,
+/// the templates, the rendering code and its dependencies).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageKey {
+    /// The page's path in the site.
+    pub path: String,
+    /// The fingerprint.
+    pub key: u64,
+    /// Whether it was left unrendered, because the branch already has it.
+    pub reused: bool,
+}

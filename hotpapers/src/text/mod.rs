@@ -7,7 +7,7 @@ mod hint;
 
 #[cfg(feature = "git")]
 pub(crate) use file::TEMP_PREFIX;
-pub use file::{write_atomically, write_new, SiteFile};
+pub use file::{write_atomically, write_new, PageKey, SiteFile};
 pub(crate) use hint::closest;
 
 use time::Date;
