@@ -494,7 +494,16 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     repo.write("posts/2020-10-30.toml", &edited);
     repo.commit_all("edit");
     let (report, pages) = publish_reusing(&repo);
-    let reused: Vec<(&str, bool)> = pages.iter().map(|p| (p.path.as_str(), p.reused)).collect();
+    let reused: Vec<(&str, bool)> = pages
+        .iter()
+        .filter(|p| p.path.starts_with("posts/"))
+        .map(|p| (p.path.as_str(), p.reused))
+        .collect();
+    // The list pages show both days, so they are rendered again too.
+    assert!(pages.iter().any(|p| p.path == "index.html" && !p.reused));
+    assert!(pages
+        .iter()
+        .any(|p| p.path == "tag/twitter/index.html" && !p.reused));
     assert_eq!(
         reused,
         [
@@ -520,4 +529,31 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     repo.commit_all("settings");
     let (_, pages) = publish_reusing(&repo);
     assert!(pages.iter().all(|p| !p.reused), "{pages:?}");
+}
+
+#[test]
+fn list_pages_that_do_not_show_the_edited_day_are_not_rendered_again() {
+    let repo = site_repo();
+    repo.write("hotpapers.toml", "[blog]\nposts-per-page = 1\n");
+    repo.commit_all("one post a page");
+    publish_reusing(&repo);
+    let edited = OCT_30.replacen("retweets = 4696", "retweets = 4697", 1);
+    repo.write("posts/2020-10-30.toml", &edited);
+    repo.commit_all("edit");
+    let (_, pages) = publish_reusing(&repo);
+    let reused = |path: &str| pages.iter().find(|p| p.path == path).map(|p| p.reused);
+    // 2020-12-07 is on the first page, 2020-10-30 on the second.
+    assert_eq!(reused("index.html"), Some(true));
+    assert_eq!(reused("tag/twitter/index.html"), Some(true));
+    assert_eq!(reused("page/2/index.html"), Some(false));
+    assert_eq!(reused("category/ar-xiv/page/2/index.html"), Some(false));
+    let full = render_for(&repo);
+    for file in &full {
+        let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
+        assert!(
+            shown.as_bytes() == &*file.bytes,
+            "{} differs from a full render",
+            file.path
+        );
+    }
 }

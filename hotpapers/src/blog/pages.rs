@@ -151,21 +151,29 @@ impl<'b> Blog<'b> {
         })
     }
 
-    /// Every HTML page and the sitemap, but for the day pages `reuse` says are
-    /// there already; the keys of all day pages.
+    /// Every HTML page and the sitemap, but for the day and list pages `reuse`
+    /// says are there already; the keys of all those pages.
     pub(crate) fn pages_reusing(
         &self,
         reuse: &(dyn Fn(&str, u64) -> bool + Sync),
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let mut files = Vec::new();
-        files.extend(self.list_pages("", None)?);
+        let mut keys = Vec::new();
+        // Each post's summary, converted for the templates once, not once per list.
+        let summaries: Vec<Value> = self.posts.iter().map(Value::from_serialize).collect();
         let category = &self.context.category;
-        files.extend(self.list_pages(
-            &format!("category/{}/", category.slug),
+        let mut lists = vec![(String::new(), None)];
+        lists.push((
+            format!("category/{}/", category.slug),
             Some(("category", category)),
-        )?);
+        ));
         for tag in &self.context.tags {
-            files.extend(self.list_pages(&format!("tag/{}/", tag.slug), Some(("tag", tag)))?);
+            lists.push((format!("tag/{}/", tag.slug), Some(("tag", tag))));
+        }
+        for (prefix, term) in &lists {
+            let (rendered, list_keys) = self.list_pages(prefix, *term, &summaries, reuse)?;
+            files.extend(rendered);
+            keys.extend(list_keys);
         }
         for (kind, terms) in [
             ("categories", std::slice::from_ref(category)),
@@ -182,15 +190,9 @@ impl<'b> Blog<'b> {
             )?;
             files.push(page(format!("{kind}/index.html"), html));
         }
-        let (posts, keys) = self.post_pages(reuse)?;
-        let all_posts: Vec<SiteFile> = keys
-            .iter()
-            .map(|k| SiteFile {
-                path: k.path.clone(),
-                bytes: Cow::Borrowed(&[]),
-            })
-            .collect();
+        let (posts, post_keys) = self.post_pages(reuse)?;
         files.extend(posts);
+        keys.extend(post_keys);
         let stats = Stats::of(self.site, &self.days);
         let html = self.render(
             "stats.html",
@@ -199,10 +201,10 @@ impl<'b> Blog<'b> {
         files.push(page("stats/index.html".into(), html));
         let html = self.render("404.html", minijinja::context! { page_url => "" })?;
         files.push(page("404.html".into(), html));
-        // Every page, the reused day pages too.
-        let mut listed: Vec<&SiteFile> = files.iter().filter(|f| !f.path.starts_with("posts/")).collect();
-        listed.extend(&all_posts);
-        listed.sort_by(|a, b| a.path.cmp(&b.path));
+        // Every page, the reused ones too.
+        let mut listed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        listed.extend(keys.iter().filter(|k| k.reused).map(|k| k.path.as_str()));
+        listed.sort_unstable();
         let sitemap = self.render(
             "sitemap.xml",
             minijinja::context! { pages => self.sitemap(&listed) },
@@ -228,8 +230,17 @@ impl<'b> Blog<'b> {
         crate::model::source_hash(text.as_bytes())
     }
 
-    /// `/`, `/page/N/` or a category's or tag's pages: every post, newest first.
-    fn list_pages(&self, prefix: &str, term: Option<(&str, &Term)>) -> Result<Vec<SiteFile>, BlogError> {
+    /// `/`, `/page/N/` or a category's or tag's pages: every post, newest first;
+    /// a page `reuse` says is there already is not rendered. A list page is
+    /// rendered from its posts' days, its place among the pages, its term and
+    /// everything the whole blog is rendered from: its key.
+    fn list_pages(
+        &self,
+        prefix: &str,
+        term: Option<(&str, &Term)>,
+        summaries: &[Value],
+        reuse: &(dyn Fn(&str, u64) -> bool + Sync),
+    ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let per_page = self.site.blog.posts_per_page.max(1);
         let total = self.posts.len().div_ceil(per_page).max(1);
         let base = self.context.base;
@@ -237,17 +248,31 @@ impl<'b> Blog<'b> {
             1 => format!("{base}/{prefix}"),
             n => format!("{base}/{prefix}page/{n}/"),
         };
-        let numbers: Vec<usize> = (1..=total).collect();
+        let keys: Vec<PageKey> = (1..=total)
+            .map(|n| {
+                let path = match n {
+                    1 => format!("{prefix}index.html"),
+                    n => format!("{prefix}page/{n}/index.html"),
+                };
+                let mut text = format!("{:016x} {path} {n} {total}", self.render_id);
+                for day in self.days.iter().skip((n - 1) * per_page).take(per_page) {
+                    text.push_str(&format!(" {} {:016x}", day.date.to_julian_day(), day.source_hash));
+                }
+                let key = crate::model::source_hash(text.as_bytes());
+                PageKey {
+                    reused: reuse(&path, key),
+                    path,
+                    key,
+                }
+            })
+            .collect();
+        let numbers: Vec<usize> = (1..=total).filter(|n| !keys[n - 1].reused).collect();
         let chunks = crate::parallel::map_chunks(&numbers, 32, |numbers| {
             numbers
                 .iter()
                 .map(|&n| {
-                    let posts: Vec<&PostContext> = self
-                        .posts
-                        .iter()
-                        .skip((n - 1) * per_page)
-                        .take(per_page)
-                        .collect();
+                    let posts = &summaries
+                        [((n - 1) * per_page).min(summaries.len())..(n * per_page).min(summaries.len())];
                     let pagination = Pagination {
                         current: n,
                         total,
@@ -264,19 +289,15 @@ impl<'b> Blog<'b> {
                             page_url => url(n),
                         },
                     )?;
-                    let path = match n {
-                        1 => format!("{prefix}index.html"),
-                        n => format!("{prefix}page/{n}/index.html"),
-                    };
-                    Ok(page(path, html))
+                    Ok(page(keys[n - 1].path.clone(), html))
                 })
                 .collect::<Result<Vec<_>, BlogError>>()
         });
-        let mut files = Vec::with_capacity(total);
+        let mut files = Vec::with_capacity(numbers.len());
         for chunk in chunks {
             files.extend(chunk?);
         }
-        Ok(files)
+        Ok((files, keys))
     }
 
     /// One page per published day, rendered on every core, but for those
@@ -366,7 +387,7 @@ impl<'b> Blog<'b> {
 
     /// Every HTML page's absolute URL, for the sitemap; a post's with the day
     /// it was published.
-    fn sitemap(&self, files: &[&SiteFile]) -> Vec<BTreeMap<&'static str, String>> {
+    fn sitemap(&self, paths: &[&str]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
         let published: BTreeMap<String, String> = self
             .posts
@@ -380,9 +401,9 @@ impl<'b> Blog<'b> {
                 )
             })
             .collect();
-        files
+        paths
             .iter()
-            .filter_map(|f| f.path.strip_suffix("index.html"))
+            .filter_map(|path| path.strip_suffix("index.html"))
             .map(|dir| {
                 let mut entry = BTreeMap::from([("loc", format!("{origin}/{dir}"))]);
                 if let Some(day) = published.get(dir) {

@@ -241,7 +241,22 @@ pub(crate) fn commit_site(
     )?;
     // Only now: an unchanged site needs no author.
     let (author, committer) = identity()?;
-    let tree = build_tree(repo, files.keys().copied().zip(ids.iter().copied()))?;
+    let tree = match parent {
+        // Only the folders on the way to what changed are written again.
+        Some(parent) => {
+            let mut update = git2::build::TreeUpdateBuilder::new();
+            for (path, (id, _)) in &files {
+                if old.get(*path) != Some(id) {
+                    update.upsert(*path, *id, FileMode::Blob);
+                }
+            }
+            for path in old.keys().filter(|path| !files.contains_key(path.as_str())) {
+                update.remove(path);
+            }
+            update.create_updated(repo, &repo.find_commit(parent)?.tree()?)?
+        }
+        None => build_tree(repo, files.keys().copied().zip(ids.iter().copied()))?,
+    };
     let parents: Vec<git2::Commit<'_>> = parent
         .map(|id| repo.find_commit(id))
         .transpose()?
