@@ -239,3 +239,34 @@ fn a_run_with_nothing_new_renders_no_blog_but_a_lost_pages_branch_comes_back() {
     assert_eq!(json["pages"]["changed"], 0, "{json}");
     assert_eq!(repo.repo.refname_to_id("refs/heads/gh-pages").unwrap(), again);
 }
+
+#[test]
+fn the_quick_no_op_still_sees_deleted_and_edited_posts_and_new_settings() {
+    let repo = site();
+    let post = "content/posts/2020-10-30---Hot-Papers.md";
+    let (out, _, stderr) = output(bin(&repo, &[]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(repo.path().join(".git/hotpapers-posts").exists());
+    let (_, stdout, _) = output(bin(&repo, &[]));
+    assert_eq!(stdout, "nothing to publish: 2 post(s) up to date\n");
+
+    // A post deleted in the work tree is written again.
+    let text = repo.read(post);
+    std::fs::remove_file(repo.path().join(post)).unwrap();
+    let (out, stdout, stderr) = output(bin(&repo, &[]));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(repo.read(post), text, "{stdout}");
+
+    // A hand edit is refused, as ever.
+    std::fs::write(repo.path().join(post), format!("{text}edited\n")).unwrap();
+    let (out, _, stderr) = output(bin(&repo, &[]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("has changes that are not in git"), "{stderr}");
+    std::fs::write(repo.path().join(post), &text).unwrap();
+
+    // Settings on disk other than those compiled in: stale.
+    repo.write("hotpapers.toml", "min-score = 1\n");
+    let (out, _, stderr) = output(bin(&repo, &[]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("hotpapers.toml` was added"), "{stderr}");
+}

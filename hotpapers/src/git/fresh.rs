@@ -12,7 +12,16 @@ use crate::text::day_file_name;
 
 /// Refuses to publish posts rendered from other day-files than those on disk.
 pub(crate) fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<(), PublishError> {
-    let (site, days) = (&archive.site, &archive.days);
+    check_settings_fresh(workdir, prefix, archive)?;
+    check_days_fresh(workdir, prefix, archive)
+}
+
+/// Refuses settings on disk other than those compiled in.
+pub(crate) fn check_settings_fresh(
+    workdir: &Path,
+    prefix: &str,
+    archive: &Archive<'_>,
+) -> Result<(), PublishError> {
     let settings = read_if_exists(&workdir.join(prefix).join(crate::site::SITE_FILE))?;
     if settings.as_deref().map(source_hash) != archive.site_hash {
         let file = format!("`{prefix}{}`", crate::site::SITE_FILE);
@@ -25,6 +34,12 @@ pub(crate) fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -
             Some(_) => stale(format!("{file} changed")),
         });
     }
+    Ok(())
+}
+
+/// Refuses day-files on disk other than those compiled in.
+fn check_days_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<(), PublishError> {
+    let (site, days) = (&archive.site, &archive.days);
     let dir = workdir.join(prefix).join(&site.posts_dir);
     let on_disk = match crate::day::day_files(&dir) {
         Ok(files) => files,
@@ -70,4 +85,51 @@ fn stale(what: String) -> PublishError {
         what,
         fix: "run `cargo run` to rebuild and publish",
     }
+}
+
+/// The file in the git folder that says which build last found the posts
+/// complete: `<fingerprint> <tree of the day-files> <tree of the posts>`.
+const STAMP: &str = "hotpapers-posts";
+
+/// The ids of the day-files' and the posts' folders in `HEAD`'s tree (`-` for
+/// a folder that is not there).
+fn folder_ids(base: &git2::Tree<'_>, posts: &str, output: &str) -> String {
+    let id = |dir: &str| {
+        base.get_path(Path::new(dir))
+            .map_or_else(|_| "-".to_owned(), |entry| entry.id().to_string())
+    };
+    format!("{} {}", id(posts), id(output))
+}
+
+/// Whether this build (`fingerprint`) already published every post: it recorded
+/// so, `HEAD` still has the folders it had then, and the work tree and index
+/// hold nothing else in them. Then a run has nothing to do, and need not render
+/// and compare every post to find that out.
+pub(crate) fn posts_up_to_date(
+    repo: &git2::Repository,
+    base: &git2::Tree<'_>,
+    posts: &str,
+    output: &str,
+    fingerprint: u64,
+) -> Result<bool, PublishError> {
+    let Ok(stamp) = std::fs::read_to_string(repo.path().join(STAMP)) else {
+        return Ok(false);
+    };
+    let expected = format!("{fingerprint:016x} {}", folder_ids(base, posts, output));
+    if stamp.trim_end() != expected {
+        return Ok(false);
+    }
+    Ok(super::repo::dirty_paths(repo, &[posts, output])?.is_empty())
+}
+
+/// Records that this build found every post published as `HEAD` has them.
+pub(crate) fn stamp_posts(
+    repo: &git2::Repository,
+    posts: &str,
+    output: &str,
+    fingerprint: u64,
+) -> Result<(), PublishError> {
+    let head = repo.head()?.peel_to_tree()?;
+    let text = format!("{fingerprint:016x} {}\n", folder_ids(&head, posts, output));
+    super::repo::write(&repo.path().join(STAMP), text.as_bytes())
 }

@@ -13,7 +13,7 @@ use git2::{ErrorCode, FileMode, Oid, Repository, Signature};
 use time::Date;
 
 use super::error::PublishError;
-use super::fresh::check_fresh;
+use super::fresh::{check_fresh, check_settings_fresh, posts_up_to_date, stamp_posts};
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
 use super::pages::{commit_site, push_site, PagesReport};
@@ -197,10 +197,28 @@ fn commit_posts(
     let site = &archive.site;
     let workdir = repo.workdir().ok_or(PublishError::Bare)?;
     let prefix = site_prefix(site_root, workdir)?;
+    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
+    let output_dir = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
+    let head = head_commit(repo)?;
+    if let (Some(fingerprint), Some(commit)) = (options.site_fingerprint, &head) {
+        // The day-files are in the stamp's folders; the settings are not.
+        check_settings_fresh(workdir, &prefix, archive)?;
+        if posts_up_to_date(repo, &commit.tree()?, &posts_dir, &output_dir, fingerprint)? {
+            return Ok(Report {
+                unchanged: archive.days.len(),
+                ..Report::default()
+            });
+        }
+    }
+    let stamp = |repo: &Repository| match options.site_fingerprint {
+        Some(fingerprint) if !options.dry_run && !options.no_commit => {
+            stamp_posts(repo, &posts_dir, &output_dir, fingerprint)
+        }
+        _ => Ok(()),
+    };
     check_fresh(workdir, &prefix, archive)?;
     check_real_folders(workdir, &format!("{prefix}{}", site.output_dir))?;
     let mut ours = Written::load(repo)?;
-    let head = head_commit(repo)?;
     let base = match &head {
         Some(commit) => commit.tree()?,
         None => empty_tree(repo)?,
@@ -215,6 +233,9 @@ fn commit_posts(
     let plan = plan(&tree, site, &archive.days)?;
     let mut report = Report::of(&plan);
     if plan.files.is_empty() && plan.writes.is_empty() {
+        if head.is_some() && ours.is_empty() {
+            stamp(repo)?;
+        }
         return Ok(report);
     }
     let message = commit_message(site, &plan);
@@ -239,6 +260,9 @@ fn commit_posts(
     // Committed now: these paths are git's again, not this tool's uncommitted output.
     ours.forget(plan.files.iter().map(|f| f.path.as_str()));
     ours.save()?;
+    if ours.is_empty() {
+        stamp(repo)?;
+    }
     report.commit = Some(commit);
     Ok(report)
 }

@@ -36,6 +36,11 @@ impl Written {
         })
     }
 
+    /// Whether no post is waiting to be committed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.posts.is_empty()
+    }
+
     /// Whether the content with this id at `path` is what this tool wrote there.
     pub(crate) fn wrote(&self, path: &str, id: Oid) -> bool {
         self.posts.get(path) == Some(&id)
