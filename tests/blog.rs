@@ -409,26 +409,32 @@ fn cname_is_written_on_every_publish_and_pages_can_be_off() {
 }
 
 #[test]
-fn the_pages_branch_checked_out_is_refused() {
+fn a_pages_branch_that_is_checked_out_is_refused() {
+    // The branch the work tree is on: moving it would leave the work tree behind.
     let repo = site_repo();
-    publish(&repo, render_for(&repo));
-    repo.git(&["checkout", "-q", "gh-pages"]);
-    let archive = archive_of(&project_dir());
+    let branch = repo.git(&["rev-parse", "--abbrev-ref", "HEAD"]).trim().to_owned();
+    repo.write(
+        "hotpapers.toml",
+        &format!("[blog]\npages-branch = \"{branch}\"\n"),
+    );
+    repo.commit_all("settings");
+    let archive = archive_of(repo.path());
     let options = hotpapers::PublishOptions {
         site: Some(render_for(&repo)),
-        dry_run: true,
         ..Default::default()
     };
-    let _ = archive;
-    let error = hotpapers::publish(repo.path(), &archive_of(repo.path()), &options);
-    // The posts of this branch are not there, so either the posts step or the
-    // pages step refuses; never a commit on the checked-out pages branch.
+    let error = hotpapers::publish(repo.path(), &archive, &options).unwrap_err();
     assert!(
-        error.is_err()
-            || error
-                .as_ref()
-                .is_ok_and(|r| r.pages.as_ref().is_none_or(|p| p.commit.is_none()))
+        matches!(&error, hotpapers::PublishError::PagesCheckedOut(b) if *b == branch),
+        "{error}"
     );
+    assert!(error.to_string().contains("is checked out"), "{error}");
+    // The posts were committed; the branch holds no site file.
+    assert!(repo
+        .git(&["ls-tree", "-r", "--name-only", "HEAD"])
+        .lines()
+        .all(|l| l != "index.html"));
+    assert_eq!(repo.status(), "");
 }
 
 #[test]
@@ -481,6 +487,21 @@ fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKe
     )
 }
 
+/// The pages branch holds what a full render makes, file for file, and nothing else.
+fn assert_branch_is_a_full_render(repo: &TempRepo) {
+    let full = render_for(repo);
+    let tree = repo.git(&["ls-tree", "-r", "--name-only", "gh-pages"]);
+    assert_eq!(tree.lines().count(), full.len() + 1, "the site and .nojekyll");
+    for file in &full {
+        let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
+        assert!(
+            shown.as_bytes() == &*file.bytes,
+            "{} differs from a full render",
+            file.path
+        );
+    }
+}
+
 #[test]
 fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     let repo = site_repo();
@@ -512,18 +533,7 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         ]
     );
     assert!(report.pages.unwrap().commit.is_some());
-    // The branch holds what a full render makes, file for file.
-    let full = render_for(&repo);
-    let tree = repo.git(&["ls-tree", "-r", "--name-only", "gh-pages"]);
-    assert_eq!(tree.lines().count(), full.len() + 1, "the site and .nojekyll");
-    for file in &full {
-        let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
-        assert!(
-            shown.as_bytes() == &*file.bytes,
-            "{} differs from a full render",
-            file.path
-        );
-    }
+    assert_branch_is_a_full_render(&repo);
     // A change to everything the pages are made from (the settings) renders all.
     repo.write("hotpapers.toml", "[blog]\ntitle = \"Renamed\"\n");
     repo.commit_all("settings");
@@ -547,13 +557,5 @@ fn list_pages_that_do_not_show_the_edited_day_are_not_rendered_again() {
     assert_eq!(reused("tag/twitter/index.html"), Some(true));
     assert_eq!(reused("page/2/index.html"), Some(false));
     assert_eq!(reused("category/ar-xiv/page/2/index.html"), Some(false));
-    let full = render_for(&repo);
-    for file in &full {
-        let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
-        assert!(
-            shown.as_bytes() == &*file.bytes,
-            "{} differs from a full render",
-            file.path
-        );
-    }
+    assert_branch_is_a_full_render(&repo);
 }

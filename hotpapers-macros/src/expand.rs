@@ -126,6 +126,14 @@ fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
 /// The name of archive files written to `OUT_DIR`, before their content hash.
 const ARCHIVE_PREFIX: &str = "hotpapers-archive-";
 
+/// How messages name `path` of the site in `site_dir`: relative to the crate root.
+pub(crate) fn shown_in(site_dir: &str, path: &str) -> String {
+    match site_dir.trim_end_matches('/') {
+        "" => path.to_owned(),
+        root => format!("{root}/{path}"),
+    }
+}
+
 /// The crate root: where paths in the macro are relative to.
 pub(crate) fn manifest_dir() -> Result<PathBuf, String> {
     std::env::var_os("HOTPAPERS_MANIFEST_DIR")
@@ -137,14 +145,7 @@ pub(crate) fn manifest_dir() -> Result<PathBuf, String> {
 /// Reads and checks the site in `site_dir`; every problem as one message each.
 fn load(site_dir: &str) -> Result<Loaded, Vec<String>> {
     let root = manifest_dir().map_err(|e| vec![e])?.join(site_dir);
-    let shown_root = site_dir.trim_end_matches('/');
-    let shown = |path: &str| {
-        if shown_root.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{shown_root}/{path}")
-        }
-    };
+    let shown = |path: &str| shown_in(site_dir, path);
     let (site, site_hash) = hotpapers::Site::load_with_hash(&root).map_err(|e| {
         let path = shown(&e.diagnostic().path);
         vec![e.shown_as(path).to_string()]

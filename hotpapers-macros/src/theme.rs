@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::expand::{manifest_dir, site_dir};
+use crate::expand::{manifest_dir, shown_in, site_dir};
 use crate::fallback;
 
 pub(crate) fn theme(input: TokenStream) -> TokenStream {
@@ -20,14 +20,7 @@ pub(crate) fn theme(input: TokenStream) -> TokenStream {
 
 fn load(site_dir: &str) -> Result<TokenStream, String> {
     let root = manifest_dir()?.join(site_dir);
-    let shown_root = site_dir.trim_end_matches('/');
-    let shown = |path: &str| {
-        if shown_root.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{shown_root}/{path}")
-        }
-    };
+    let shown = |path: &str| shown_in(site_dir, path);
     // Broken settings are the archive's to report, where they are read.
     let site = hotpapers::Site::load(&root).unwrap_or_default();
     let theme = hotpapers::Theme::load(&root)

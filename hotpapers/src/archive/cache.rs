@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{encode_day, encode_warnings, Parts, Warning};
-use crate::day::{day_files, read_text, LoadError};
+use crate::day::{day_files, read_text, shown_file, LoadError};
 use crate::diagnostic::Diagnostics;
 use crate::model::source_hash;
 use crate::site::Site;
@@ -74,17 +74,10 @@ pub fn encode_dir_cached(
 ) -> Result<Parts, LoadError> {
     let files = day_files(dir)?;
     let _ = std::fs::create_dir_all(cache);
-    let shown_path = |file: &Path| {
-        format!(
-            "{}/{}",
-            shown.trim_end_matches('/'),
-            file.file_name().unwrap_or_default().to_string_lossy()
-        )
-    };
     let results = crate::parallel::map_chunks(&files, 32, |files| {
         files
             .iter()
-            .map(|file| check_file(file, &shown_path(file), cache))
+            .map(|file| check_file(file, &shown_file(shown, file), cache))
             .collect::<Vec<_>>()
     });
     let mut days = Vec::with_capacity(files.len());

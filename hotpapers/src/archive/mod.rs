@@ -156,15 +156,7 @@ impl<'a> Archive<'a> {
         for _ in 0..count {
             days.push(r.day()?);
         }
-        let warnings = (0..r.len()?)
-            .map(|_| {
-                let day = if r.u8()? == 1 { Some(r.date()?) } else { None };
-                Ok(Warning {
-                    day,
-                    text: Cow::Borrowed(r.str()?),
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let warnings = r.warnings()?;
         if r.at != bytes.len() {
             return Err(ArchiveError("trailing bytes"));
         }
@@ -186,15 +178,7 @@ impl<'a> Archive<'a> {
         let site = r.site()?;
         let site_hash = if r.u8()? == 1 { Some(r.u64()?) } else { None };
         let count = r.len()?;
-        let warnings = (0..r.len()?)
-            .map(|_| {
-                let day = if r.u8()? == 1 { Some(r.date()?) } else { None };
-                Ok(Warning {
-                    day,
-                    text: Cow::Borrowed(r.str()?),
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let warnings = r.warnings()?;
         if r.at != head.len() {
             return Err(ArchiveError("trailing bytes"));
         }
@@ -498,6 +482,17 @@ impl<'a> Reader<'a> {
             },
             blog: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad blog settings"))?,
         })
+    }
+    fn warnings(&mut self) -> Result<Vec<Warning<'a>>, ArchiveError> {
+        (0..self.len()?)
+            .map(|_| {
+                let day = if self.u8()? == 1 { Some(self.date()?) } else { None };
+                Ok(Warning {
+                    day,
+                    text: Cow::Borrowed(self.str()?),
+                })
+            })
+            .collect()
     }
     fn day(&mut self) -> Result<Day<'a>, ArchiveError> {
         let date = self.date()?;

@@ -54,17 +54,10 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<Loaded, LoadError> {
 /// that read an absolute path but show the user a relative one.
 pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
     let files = day_files(dir)?;
-    let shown_path = |file: &Path| {
-        format!(
-            "{}/{}",
-            shown.trim_end_matches('/'),
-            file.file_name().unwrap_or_default().to_string_lossy()
-        )
-    };
     let results = crate::parallel::map_chunks(&files, 64, |files| {
         files
             .iter()
-            .map(|f| load_file(f, &shown_path(f)))
+            .map(|f| load_file(f, &shown_file(shown, f)))
             .collect::<Vec<_>>()
     });
     let mut loaded = Loaded {
@@ -88,6 +81,15 @@ pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
     loaded.warnings = all;
     loaded.days.sort_by_key(|d| d.date);
     Ok(loaded)
+}
+
+/// How diagnostics name `file` of a folder shown as `shown`: `shown/FILE.toml`.
+pub(crate) fn shown_file(shown: &str, file: &Path) -> String {
+    format!(
+        "{}/{}",
+        shown.trim_end_matches('/'),
+        file.file_name().unwrap_or_default().to_string_lossy()
+    )
 }
 
 /// The `*.toml` entries directly in `dir`, sorted; hidden ones are skipped. Links

@@ -24,11 +24,11 @@ mod parse;
 mod schema;
 pub(crate) mod write;
 
-#[cfg(feature = "check")]
-pub(crate) use load::read_text;
 pub use load::{day_files, LoadError, Loaded};
 #[cfg(feature = "check")]
 pub use load::{load_dir, load_dir_shown, load_file};
+#[cfg(feature = "check")]
+pub(crate) use load::{read_text, shown_file};
 #[cfg(feature = "check")]
 pub use parse::parse_day;
 #[cfg(feature = "check")]
