@@ -70,27 +70,24 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             _ => hotpapers::PagesCache::default(),
         };
         let reuse = |path: &str, key: u64| cache.has(path, key);
-        Some(hotpapers::render_blog_reusing(
-            &archive.site,
-            &archive.days,
-            &theme,
-            &reuse,
-        )?)
+        let rendered = hotpapers::render_blog_reusing(&archive.site, &archive.days, &theme, &reuse)?;
+        Some((rendered, cache))
     };
     let site_dir = match (&cli.site_dir, &rendered) {
-        (Some(dir), Some(rendered)) if !cli.dry_run => Some(
+        (Some(dir), Some((rendered, _))) if !cli.dry_run => Some(
             hotpapers::write_site(dir, &rendered.files)
                 .with_context(|| format!("cannot write the site into `{}`", dir.display()))?,
         ),
         _ => None,
     };
-    let (site, site_pages) = match rendered {
-        Some(rendered) => (Some(rendered.files), rendered.pages),
-        None => (None, Vec::new()),
+    let (site, site_pages, site_cache) = match rendered {
+        Some((rendered, cache)) => (Some(rendered.files), rendered.pages, Some(cache)),
+        None => (None, Vec::new(), None),
     };
     let options = PublishOptions {
         site,
         site_pages,
+        site_cache,
         site_fingerprint: fingerprint,
         dry_run: cli.dry_run,
         no_commit: cli.no_commit,

@@ -478,6 +478,7 @@ fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKe
     let options = hotpapers::PublishOptions {
         site: Some(rendered.files),
         site_pages: rendered.pages.clone(),
+        site_cache: Some(cache.clone()),
         site_fingerprint: Some(1),
         ..Default::default()
     };

@@ -104,16 +104,7 @@ impl<'a> Archive<'a> {
         let size: usize = days.iter().map(|d| d.as_ref().len()).sum::<usize>()
             + warnings.iter().map(|w| w.as_ref().len()).sum::<usize>();
         let mut w = Writer(Vec::with_capacity(size + 4096));
-        w.0.extend_from_slice(MAGIC);
-        w.u32(VERSION);
-        w.site(site);
-        match site_hash {
-            Some(hash) => {
-                w.u8(1);
-                w.u64(hash);
-            }
-            None => w.u8(0),
-        }
+        w.head(MAGIC, site, site_hash);
         w.len(days.len());
         for day in days {
             w.0.extend_from_slice(day.as_ref());
@@ -146,11 +137,7 @@ impl<'a> Archive<'a> {
     /// Decodes what [`Archive::encode`] wrote, borrowing its strings.
     pub fn decode(bytes: &'a [u8]) -> Result<Archive<'a>, ArchiveError> {
         let mut r = Reader { bytes, at: 0 };
-        if r.take(4)? != MAGIC || r.u32()? != VERSION {
-            return Err(ArchiveError("unknown format"));
-        }
-        let site = r.site()?;
-        let site_hash = if r.u8()? == 1 { Some(r.u64()?) } else { None };
+        let (site, site_hash) = r.head(MAGIC)?;
         let count = r.len()?;
         let mut days = Vec::with_capacity(count.min(bytes.len()));
         for _ in 0..count {
@@ -172,11 +159,7 @@ impl<'a> Archive<'a> {
     /// warnings, then the days of each part in order.
     pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
         let mut r = Reader { bytes: head, at: 0 };
-        if r.take(4)? != PARTS_MAGIC || r.u32()? != VERSION {
-            return Err(ArchiveError("unknown format"));
-        }
-        let site = r.site()?;
-        let site_hash = if r.u8()? == 1 { Some(r.u64()?) } else { None };
+        let (site, site_hash) = r.head(PARTS_MAGIC)?;
         let count = r.len()?;
         let warnings = r.warnings()?;
         if r.at != head.len() {
@@ -230,39 +213,29 @@ impl Parts {
         warning_count: usize,
     ) -> Parts {
         let mut w = Writer(Vec::new());
-        w.0.extend_from_slice(PARTS_MAGIC);
-        w.u32(VERSION);
-        w.site(site);
-        match site_hash {
-            Some(hash) => {
-                w.u8(1);
-                w.u64(hash);
-            }
-            None => w.u8(0),
-        }
+        w.head(PARTS_MAGIC, site, site_hash);
         w.len(days.len());
         w.len(warning_count);
         for chunk in warnings {
             w.0.extend_from_slice(chunk.as_ref());
         }
-        let mut parts: Vec<(String, Vec<u8>, usize)> = Vec::new();
+        // Each part: a day count, written once the month is complete, then its days.
+        let mut parts: Vec<(String, Vec<u8>, u32)> = Vec::new();
         for (date, day) in days {
             let month = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
-            match parts.last_mut() {
-                Some((last, bytes, count)) if *last == month => {
-                    bytes.extend_from_slice(&day);
-                    *count += 1;
-                }
-                _ => parts.push((month, day, 1)),
+            if parts.last().is_none_or(|(last, _, _)| *last != month) {
+                parts.push((month, vec![0; 4], 0));
+            }
+            if let Some((_, bytes, count)) = parts.last_mut() {
+                bytes.extend_from_slice(&day);
+                *count += 1;
             }
         }
         let parts = parts
             .into_iter()
-            .map(|(month, days, count)| {
-                let mut part = Writer(Vec::with_capacity(days.len() + 4));
-                part.len(count);
-                part.0.extend_from_slice(&days);
-                (month, part.0)
+            .map(|(month, mut bytes, count)| {
+                bytes[..4].copy_from_slice(&count.to_le_bytes());
+                (month, bytes)
             })
             .collect();
         Parts { head: w.0, parts }
@@ -302,6 +275,19 @@ pub(crate) fn encode_warnings(warnings: &[Warning<'_>]) -> (Vec<u8>, usize) {
 struct Writer(Vec<u8>);
 
 impl Writer {
+    /// Magic, format version, settings and their file's fingerprint.
+    fn head(&mut self, magic: &[u8; 4], site: &Site, site_hash: Option<u64>) {
+        self.0.extend_from_slice(magic);
+        self.u32(VERSION);
+        self.site(site);
+        match site_hash {
+            Some(hash) => {
+                self.u8(1);
+                self.u64(hash);
+            }
+            None => self.u8(0),
+        }
+    }
     fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
@@ -482,6 +468,15 @@ impl<'a> Reader<'a> {
             },
             blog: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad blog settings"))?,
         })
+    }
+    /// What [`Writer::head`] wrote, if it begins with `magic`.
+    fn head(&mut self, magic: &[u8; 4]) -> Result<(Site, Option<u64>), ArchiveError> {
+        if self.take(4)? != magic || self.u32()? != VERSION {
+            return Err(ArchiveError("unknown format"));
+        }
+        let site = self.site()?;
+        let site_hash = if self.u8()? == 1 { Some(self.u64()?) } else { None };
+        Ok((site, site_hash))
     }
     fn warnings(&mut self) -> Result<Vec<Warning<'a>>, ArchiveError> {
         (0..self.len()?)

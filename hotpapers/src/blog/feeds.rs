@@ -11,9 +11,8 @@ use super::{BlogError, SiteFile};
 
 /// The newest posts of the feed, with their absolute URL and whole HTML.
 fn items<'b>(blog: &'b Blog<'b>) -> impl Iterator<Item = (usize, String, String)> + 'b {
-    let origin = blog.site.blog.url.trim_end_matches('/');
     // Links inside the site are written with the base path already.
-    let origin = origin.strip_suffix(blog.site.blog.base_path()).unwrap_or(origin);
+    let origin = blog.context.origin;
     let mut markdown = String::new();
     (0..blog.days.len().min(blog.site.blog.feed_items)).map(move |i| {
         markdown.clear();

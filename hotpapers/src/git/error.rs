@@ -67,9 +67,8 @@ pub enum PublishError {
     /// tree behind.
     #[error("the pages branch `{0}` is checked out; switch to the posts branch (or set `[blog] pages-branch`) and run again")]
     PagesCheckedOut(String),
-    /// A day page was left unrendered on the word of the pages cache, which no
-    /// longer says so: another run changed it meanwhile.
-    #[error("the pages cache changed while this run used it (at `{0}`); run again")]
+    /// A page was left unrendered, but the pages cache given has no blob for it.
+    #[error("the pages cache has no blob for `{0}`, which was left unrendered; run again")]
     PagesCacheChanged(String),
     /// The branch could not be pushed.
     #[error("cannot push: {0}")]

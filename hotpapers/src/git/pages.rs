@@ -7,6 +7,7 @@
 //! one commit on top of the last, so a bad day can be reverted; a site that did
 //! not change makes none.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use std::path::Path;
@@ -34,20 +35,14 @@ pub struct PagesReport {
 }
 
 /// The site's files as the branch holds them: the site, `.nojekyll`, `CNAME`.
-fn branch_files<'f>(
-    settings: &BlogSettings,
-    site: &'f [SiteFile],
-) -> BTreeMap<String, std::borrow::Cow<'f, [u8]>> {
-    let mut files: BTreeMap<String, std::borrow::Cow<'f, [u8]>> = site
+fn branch_files<'f>(settings: &BlogSettings, site: &'f [SiteFile]) -> BTreeMap<&'f str, Cow<'f, [u8]>> {
+    let mut files: BTreeMap<&str, Cow<'f, [u8]>> = site
         .iter()
-        .map(|f| (f.path.clone(), std::borrow::Cow::Borrowed(&*f.bytes)))
+        .map(|f| (f.path.as_str(), Cow::Borrowed(&*f.bytes)))
         .collect();
-    files.insert(".nojekyll".into(), std::borrow::Cow::Borrowed(b""));
+    files.insert(".nojekyll", Cow::Borrowed(b""));
     if let Some(cname) = &settings.cname {
-        files.insert(
-            "CNAME".into(),
-            std::borrow::Cow::Owned(format!("{cname}\n").into_bytes()),
-        );
+        files.insert("CNAME", Cow::Owned(format!("{cname}\n").into_bytes()));
     }
     files
 }
@@ -123,7 +118,7 @@ impl PagesCache {
         PagesCache::of(&repo)
     }
 
-    fn of(repo: &Repository) -> PagesCache {
+    pub(crate) fn of(repo: &Repository) -> PagesCache {
         let Ok(text) = std::fs::read_to_string(repo.path().join(CACHE)) else {
             return PagesCache::default();
         };
@@ -167,6 +162,7 @@ pub(crate) fn commit_site(
     settings: &BlogSettings,
     site: &[SiteFile],
     pages: &[PageKey],
+    cache: &PagesCache,
     identity: Option<&dyn Fn() -> Result<(Signature<'static>, Signature<'static>), PublishError>>,
     message: &str,
     fingerprint: Option<u64>,
@@ -188,13 +184,12 @@ pub(crate) fn commit_site(
     }) {
         hashed.extend(chunk?);
     }
-    // Every file's blob: those rendered, hashed; the day pages left unrendered,
+    // Every file's blob: those rendered, hashed; the pages left unrendered,
     // from the cache that said they need not be.
-    let cache = PagesCache::of(repo);
     let mut files: BTreeMap<&str, (Oid, Option<&[u8]>)> = rendered
         .iter()
         .zip(&hashed)
-        .map(|((path, bytes), id)| (path.as_str(), (*id, Some(&**bytes))))
+        .map(|((path, bytes), id)| (*path, (*id, Some(&**bytes))))
         .collect();
     for page in pages.iter().filter(|p| p.reused) {
         let Some((_, id)) = cache.pages.get(&page.path).filter(|(key, _)| *key == page.key) else {
@@ -205,7 +200,7 @@ pub(crate) fn commit_site(
     let ids: Vec<Oid> = files.values().map(|(id, _)| *id).collect();
     let parent = parent(repo, branch)?;
     let old: BTreeMap<String, Oid> = match parent {
-        Some(id) => tree_files(repo, &repo.find_commit(id)?.tree()?)?,
+        Some(id) => tree_files(&repo.find_commit(id)?.tree()?)?,
         None => BTreeMap::new(),
     };
     let changed = files
@@ -285,7 +280,7 @@ pub(crate) fn commit_site(
 }
 
 /// Every blob of a tree by path.
-fn tree_files(repo: &Repository, tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
+fn tree_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
     let mut files = BTreeMap::new();
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         if entry.kind() == Some(ObjectType::Blob) {
@@ -295,7 +290,6 @@ fn tree_files(repo: &Repository, tree: &git2::Tree<'_>) -> Result<BTreeMap<Strin
         }
         git2::TreeWalkResult::Ok
     })?;
-    let _ = repo;
     Ok(files)
 }
 

@@ -16,7 +16,7 @@ use super::error::PublishError;
 use super::fresh::{check_fresh, check_settings_fresh, posts_up_to_date, stamp_posts};
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
-use super::pages::{commit_site, push_site, PagesReport};
+use super::pages::{commit_site, push_site, PagesCache, PagesReport};
 use super::plan::{commit_message, plan, Plan, PlannedFile, Tree};
 use super::push::{push, Published, PushError, PushTarget, Pushed};
 use super::repo::{
@@ -48,9 +48,12 @@ pub struct Options {
     /// so that a later run can tell with [`pages_up_to_date`](crate::pages_up_to_date)
     /// that rendering again would change nothing.
     pub site_fingerprint: Option<u64>,
-    /// The day pages of `site`, with their keys; those marked `reused` are not
-    /// in `site` and are taken from the pages cache ([`PagesCache`](crate::PagesCache)).
+    /// The pages of `site` that have keys; those marked `reused` are not in
+    /// `site`, and their blobs come from `site_cache`.
     pub site_pages: Vec<crate::text::PageKey>,
+    /// The pages cache the reused pages were chosen by; read from the
+    /// repository when `None`.
+    pub site_cache: Option<PagesCache>,
 }
 
 /// What happened to one day.
@@ -170,18 +173,28 @@ fn commit_pages(
     let subject = posts_message.and_then(|m| m.lines().next()).unwrap_or("rebuild");
     let message = format!("Site: {subject}");
     let pages = &options.site_pages;
+    let loaded;
+    let cache = match &options.site_cache {
+        Some(cache) => cache,
+        None => {
+            loaded = PagesCache::of(repo);
+            &loaded
+        }
+    };
     if options.dry_run || options.no_commit {
-        return commit_site(repo, settings, site, pages, None, &message, None).map(Some);
+        return commit_site(repo, settings, site, pages, cache, None, &message, None).map(Some);
     }
     let identity = || signatures(repo, &archive.site, options);
+    let fingerprint = options.site_fingerprint;
     commit_site(
         repo,
         settings,
         site,
         pages,
+        cache,
         Some(&identity),
         &message,
-        options.site_fingerprint,
+        fingerprint,
     )
     .map(Some)
 }
