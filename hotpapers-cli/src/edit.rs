@@ -1,10 +1,10 @@
 //! Appending papers and tweets to a day-file, keeping the curator's comments,
 //! order and formatting (toml_edit).
 
-use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
+use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
 
 use crate::fetch::ArxivPaper;
-use hotpapers::{ArxivId, Dir, Tweet};
+use hotpapers::{ArxivId, Counts, Dir, Tweet};
 
 /// Why a day-file was not edited.
 #[derive(Debug, thiserror::Error)]
@@ -24,12 +24,16 @@ pub enum EditError {
     /// The tweet is under the paper already.
     #[error("the tweet `{0}` is under this paper already")]
     DuplicateTweet(String),
+    /// `skip` is there but is not an array.
+    #[error("`skip` in the day-file is not an array of arXiv ids")]
+    NotSkipList,
     /// A date before year 0, which TOML cannot write.
     #[error("the date {0} cannot be written in a day-file")]
     Date(time::Date),
 }
 
-fn parse(text: &str) -> Result<DocumentMut, EditError> {
+/// A day-file as toml_edit reads it, comments and all.
+pub fn parse(text: &str) -> Result<DocumentMut, EditError> {
     text.parse::<DocumentMut>()
         .map_err(|e| EditError::NotToml(e.message().trim().to_owned()))
 }
@@ -54,6 +58,146 @@ fn spaced_table() -> Table {
     let mut table = Table::new();
     table.decor_mut().set_prefix("\n");
     table
+}
+
+/// The arXiv ids (without version) of the day's papers, in file order.
+pub fn paper_ids(doc: &DocumentMut) -> Vec<String> {
+    doc.get("paper")
+        .and_then(Item::as_array_of_tables)
+        .into_iter()
+        .flat_map(|list| list.iter())
+        .filter_map(|t| t.get("arxiv").and_then(Item::as_str))
+        .map(|id| ArxivId::split_version(id).0.to_owned())
+        .collect()
+}
+
+/// The ids of the day's top-level `skip` list, without version.
+pub fn skipped(doc: &DocumentMut) -> Vec<String> {
+    doc.get("skip")
+        .and_then(Item::as_array)
+        .into_iter()
+        .flat_map(|list| list.iter())
+        .filter_map(|v| v.as_str())
+        .map(|id| ArxivId::split_version(id).0.to_owned())
+        .collect()
+}
+
+/// A source's counts as the inline table the day-file keeps them in.
+fn source_tables(counts: &Counts) -> Vec<(&'static str, InlineTable)> {
+    let table = |pairs: &[(&str, u32)]| {
+        let mut table = InlineTable::new();
+        for (key, count) in pairs {
+            table.insert(*key, i64::from(*count).into());
+        }
+        table
+    };
+    let mut tables = Vec::new();
+    if let Some(h) = counts.huggingface {
+        tables.push((
+            "huggingface",
+            table(&[("upvotes", h.upvotes), ("comments", h.comments)]),
+        ));
+    }
+    if let Some(h) = counts.hackernews {
+        tables.push((
+            "hackernews",
+            table(&[("points", h.points), ("comments", h.comments), ("story", h.story)]),
+        ));
+    }
+    if let Some(b) = counts.bluesky {
+        tables.push((
+            "bluesky",
+            table(&[("likes", b.likes), ("reposts", b.reposts), ("posts", b.posts)]),
+        ));
+    }
+    tables
+}
+
+/// Sets the collected sources' counts and `collected` of the paper `id`, in
+/// place: the other keys, their order and the curator's comments stay.
+/// `false` when the paper is not in the day.
+pub fn update_counts(
+    doc: &mut DocumentMut,
+    id: &str,
+    counts: &Counts,
+    collected: toml_edit::Datetime,
+) -> Result<bool, EditError> {
+    let Some(paper) = papers(doc)?.iter_mut().find(|t| same_paper(t, id)) else {
+        return Ok(false);
+    };
+    for (key, fresh) in source_tables(counts) {
+        match paper.get_mut(key).and_then(Item::as_inline_table_mut) {
+            // Keep the table's place and spacing; change its numbers.
+            Some(table) => {
+                for (name, count) in fresh.iter() {
+                    match table.get_mut(name) {
+                        Some(old) => *old = count.clone(),
+                        None => {
+                            table.insert(name, count.clone());
+                        }
+                    }
+                }
+            }
+            None => {
+                paper.insert(key, value(fresh));
+            }
+        }
+    }
+    paper.insert("collected", value(collected));
+    Ok(true)
+}
+
+/// Appends a collected paper: its arXiv metadata, its sources' counts and
+/// when they were taken.
+pub fn append_collected(
+    doc: &mut DocumentMut,
+    paper: &ArxivPaper,
+    counts: &Counts,
+    collected: toml_edit::Datetime,
+) -> Result<(), EditError> {
+    let list = papers(doc)?;
+    let id = paper.id.as_str();
+    if list.iter().any(|t| same_paper(t, id)) {
+        return Err(EditError::Duplicate(id.to_owned()));
+    }
+    let mut table = spaced_table();
+    table["arxiv"] = value(id);
+    table["title"] = value(&paper.title);
+    table["authors"] = value(paper.authors.iter().map(String::as_str).collect::<Array>());
+    table["categories"] = value(paper.categories.iter().map(|c| c.as_str()).collect::<Array>());
+    for (key, counts) in source_tables(counts) {
+        table[key] = value(counts);
+    }
+    table["collected"] = value(collected);
+    if !paper.abstract_.is_empty() {
+        table["abstract"] = value(&paper.abstract_);
+    }
+    list.push(table);
+    Ok(())
+}
+
+/// Removes the paper `id` from the day, if it is there, and records it in
+/// the top-level `skip` list so that collecting never adds it back. Returns
+/// the new text and whether a paper was removed.
+pub fn skip(text: &str, id: &str) -> Result<(String, bool), EditError> {
+    let mut doc = parse(text)?;
+    let mut removed = false;
+    if let Some(list) = doc.get_mut("paper") {
+        let list = list.as_array_of_tables_mut().ok_or(EditError::NotPapers)?;
+        let before = list.len();
+        list.retain(|t| !same_paper(t, id));
+        removed = list.len() != before;
+        if list.is_empty() {
+            doc.remove("paper");
+        }
+    }
+    let base = ArxivId::split_version(id).0;
+    if !skipped(&doc).iter().any(|s| s == base) {
+        let entry = doc.entry("skip").or_insert(value(Array::new()));
+        let list = entry.as_array_mut().ok_or(EditError::NotSkipList)?;
+        list.push(base);
+    }
+    Ok((doc.to_string(), removed))
 }
 
 /// Appends a `[[paper]]` for each paper, with the given counts.
@@ -171,7 +315,10 @@ mod tests {
         assert!(diagnostics.is_empty(), "{diagnostics:#?}\n{with_tweet}");
         let day = day.unwrap();
         assert_eq!(day.papers[0].title, "It's \"quoted\"");
-        assert_eq!((day.papers[0].retweets, day.papers[0].favorites), (4696, 218));
+        assert_eq!(
+            day.papers[0].counts.twitter.map(|t| (t.retweets, t.favorites)),
+            Some((4696, 218))
+        );
         assert_eq!(day.papers[0].tweets[0], tweet);
         assert!(
             with_tweet.contains("\n\n[[paper]]\narxiv = \"2010.15581\"\n"),

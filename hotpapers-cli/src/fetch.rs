@@ -22,6 +22,15 @@ pub const DEFAULT_ARXIV_API: &str = "https://export.arxiv.org/api/query";
 /// The public oEmbed endpoint for tweets.
 pub const DEFAULT_OEMBED_API: &str = "https://publish.twitter.com/oembed";
 
+/// Hugging Face Daily Papers.
+pub const DEFAULT_HF_API: &str = "https://huggingface.co/api/daily_papers";
+/// Algolia's Hacker News search, newest first.
+pub const DEFAULT_HN_API: &str = "https://hn.algolia.com/api/v1/search_by_date";
+/// Bluesky's XRPC, where an app password logs in.
+pub const DEFAULT_BSKY_API: &str = "https://bsky.social/xrpc";
+/// Bluesky's oEmbed endpoint.
+pub const DEFAULT_BSKY_OEMBED_API: &str = "https://embed.bsky.app/oembed";
+
 /// Where the services are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {
@@ -29,11 +38,21 @@ pub struct Endpoints {
     pub arxiv: String,
     /// The oEmbed endpoint; `?url=...&omit_script=true` is appended.
     pub oembed: String,
+    /// Hugging Face Daily Papers; `?date=...&limit=100&p=N` is appended.
+    pub huggingface: String,
+    /// Hacker News search; `?query=arxiv.org&...` is appended.
+    pub hackernews: String,
+    /// Bluesky's XRPC; `/com.atproto.server.createSession` and
+    /// `/app.bsky.feed.searchPosts?...` are appended.
+    pub bluesky: String,
+    /// Bluesky's oEmbed; `?url=...` is appended.
+    pub bluesky_oembed: String,
 }
 
 impl Endpoints {
-    /// `HOTPAPERS_ARXIV_API` and `HOTPAPERS_OEMBED_API`, else the site's
-    /// settings, else the public services.
+    /// `HOTPAPERS_ARXIV_API`, `HOTPAPERS_OEMBED_API`, `HOTPAPERS_HF_API`,
+    /// `HOTPAPERS_HN_API`, `HOTPAPERS_BSKY_API` and `HOTPAPERS_BSKY_OEMBED_API`,
+    /// else the site's `[endpoints]`, else the public services.
     pub fn from_env(site: &Site) -> Endpoints {
         let pick = |var: &str, configured: &Option<String>, default: &str| {
             std::env::var(var)
@@ -52,6 +71,14 @@ impl Endpoints {
                 "HOTPAPERS_OEMBED_API",
                 &site.endpoints.oembed_api,
                 DEFAULT_OEMBED_API,
+            ),
+            huggingface: pick("HOTPAPERS_HF_API", &site.endpoints.hf_api, DEFAULT_HF_API),
+            hackernews: pick("HOTPAPERS_HN_API", &site.endpoints.hn_api, DEFAULT_HN_API),
+            bluesky: pick("HOTPAPERS_BSKY_API", &site.endpoints.bsky_api, DEFAULT_BSKY_API),
+            bluesky_oembed: pick(
+                "HOTPAPERS_BSKY_OEMBED_API",
+                &site.endpoints.bsky_oembed_api,
+                DEFAULT_BSKY_OEMBED_API,
             ),
         }
     }
@@ -153,8 +180,32 @@ impl Client {
         })
     }
 
-    /// Looks papers up, all in one request.
+    /// Where the services are.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// Looks papers up, all in one request; any id arXiv does not know fails
+    /// the whole lookup.
     pub fn arxiv_papers(&mut self, ids: &[ArxivId<'_>]) -> Result<Vec<ArxivPaper>, FetchError> {
+        self.arxiv_lookup(ids)?
+            .into_iter()
+            .map(|(id, found)| {
+                found.map_err(|message| match message {
+                    None => FetchError::UnknownPaper(id),
+                    Some(message) => FetchError::ArxivError { id, message },
+                })
+            })
+            .collect()
+    }
+
+    /// Looks papers up, all in one request: for each id, its paper, or why
+    /// arXiv gave none (`None`: it has no such paper).
+    #[allow(clippy::type_complexity)]
+    pub fn arxiv_lookup(
+        &mut self,
+        ids: &[ArxivId<'_>],
+    ) -> Result<Vec<(String, Result<ArxivPaper, Option<String>>)>, FetchError> {
         let list: Vec<&str> = ids.iter().map(ArxivId::without_version).collect();
         let url = format!(
             "{}?id_list={}&max_results={}",
@@ -167,31 +218,21 @@ impl Client {
             url: url.clone(),
             reason,
         })?;
-        let mut found = Vec::with_capacity(ids.len());
-        for id in &list {
-            match papers.iter().find(|p| match p {
-                Ok(paper) => paper.id.without_version() == *id,
-                Err((error_id, _)) => error_id.contains(id),
-            }) {
-                Some(Ok(paper)) => found.push(paper.clone()),
-                Some(Err((_, message))) => {
-                    return Err(FetchError::ArxivError {
-                        id: (*id).to_owned(),
-                        message: message.clone(),
-                    })
-                }
-                None => match papers.iter().find_map(|p| p.as_ref().err()) {
-                    Some((_, message)) => {
-                        return Err(FetchError::ArxivError {
-                            id: (*id).to_owned(),
-                            message: message.clone(),
-                        })
-                    }
-                    None => return Err(FetchError::UnknownPaper((*id).to_owned())),
-                },
-            }
-        }
-        Ok(found)
+        let error_of_all = papers.iter().find_map(|p| p.as_ref().err()).map(|(_, m)| m.clone());
+        Ok(list
+            .iter()
+            .map(|id| {
+                let found = match papers.iter().find(|p| match p {
+                    Ok(paper) => paper.id.without_version() == *id,
+                    Err((error_id, _)) => error_id.contains(id),
+                }) {
+                    Some(Ok(paper)) => Ok(paper.clone()),
+                    Some(Err((_, message))) => Err(Some(message.clone())),
+                    None => Err(error_of_all.clone()),
+                };
+                ((*id).to_owned(), found)
+            })
+            .collect())
     }
 
     /// Fetches a tweet's embed; `x.com` URLs are read as twitter.com ones.
@@ -213,9 +254,64 @@ impl Client {
         Ok(tweet)
     }
 
-    /// GET with spacing, a timeout, same-host redirects and retries with
-    /// backoff on 406, 429, 503 and timeouts.
+    /// GET with arXiv's spacing; see [`Client::call`].
     fn get(&mut self, url: &str, accept: &str) -> Result<String, FetchError> {
+        let spacing = self.spacing;
+        self.call(&Call {
+            url,
+            accept,
+            spacing,
+            body: None,
+            bearer: None,
+        })
+    }
+
+    /// A JSON document from `url`, asking no faster than `spacing`.
+    pub fn get_json(
+        &mut self,
+        url: &str,
+        spacing: Duration,
+        bearer: Option<&str>,
+    ) -> Result<serde_json::Value, FetchError> {
+        let body = self.call(&Call {
+            url,
+            accept: "application/json",
+            spacing,
+            body: None,
+            bearer,
+        })?;
+        serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
+            url: url.to_owned(),
+            reason: format!("not JSON: {e}"),
+        })
+    }
+
+    /// POSTs a JSON document and reads the JSON answer.
+    pub fn post_json(
+        &mut self,
+        url: &str,
+        spacing: Duration,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, FetchError> {
+        let sent = body.to_string();
+        let answer = self.call(&Call {
+            url,
+            accept: "application/json",
+            spacing,
+            body: Some(&sent),
+            bearer: None,
+        })?;
+        serde_json::from_str(&answer).map_err(|e| FetchError::Malformed {
+            url: url.to_owned(),
+            reason: format!("not JSON: {e}"),
+        })
+    }
+
+    /// One request with spacing per host, a timeout, a size cap, same-host
+    /// redirects (GET only) and bounded retries with backoff on 406, 429, 5xx
+    /// gateway errors and timeouts, honouring `Retry-After`.
+    fn call(&mut self, call: &Call<'_>) -> Result<String, FetchError> {
+        let url = call.url;
         let network = |reason: String| FetchError::Network {
             url: url.to_owned(),
             reason,
@@ -226,10 +322,27 @@ impl Client {
         let mut attempt = 0;
         let mut retry_after = None;
         while attempt < self.attempts.max(1) {
-            let backoff = retry_after.take().unwrap_or(self.spacing * attempt.max(1));
-            wait_turn(&asked, backoff.max(self.spacing)).map_err(|e| network(format!("spacing: {e}")))?;
+            // Backoff doubles: the spacing, then twice it, four times...
+            let backoff = call.spacing * 2u32.pow(attempt.saturating_sub(1).min(6));
+            let wait = retry_after.take().unwrap_or(backoff).max(call.spacing);
+            wait_turn(&asked, wait).map_err(|e| network(format!("spacing: {e}")))?;
             attempt += 1;
-            let mut response = match self.agent.get(&asked).header("Accept", accept).call() {
+            let sent = match (call.body, call.bearer) {
+                (Some(body), _) => self
+                    .agent
+                    .post(&asked)
+                    .header("Accept", call.accept)
+                    .header("Content-Type", "application/json")
+                    .send(body),
+                (None, Some(token)) => self
+                    .agent
+                    .get(&asked)
+                    .header("Accept", call.accept)
+                    .header("Authorization", &format!("Bearer {token}"))
+                    .call(),
+                (None, None) => self.agent.get(&asked).header("Accept", call.accept).call(),
+            };
+            let mut response = match sent {
                 Ok(response) => response,
                 Err(ureq::Error::Timeout(_)) => {
                     reason = "timed out".to_owned();
@@ -242,10 +355,18 @@ impl Client {
                 200 => {
                     return response
                         .body_mut()
+                        .with_config()
+                        .limit(MAX_RESPONSE_BYTES)
                         .read_to_string()
-                        .map_err(|e| network(e.to_string()))
+                        .map_err(|e| match e {
+                            ureq::Error::BodyExceedsLimit(_) => network(format!(
+                                "the answer is over {} MiB; refused",
+                                MAX_RESPONSE_BYTES >> 20
+                            )),
+                            e => network(e.to_string()),
+                        })
                 }
-                301 | 302 | 303 | 307 | 308 if redirects < MAX_REDIRECTS => {
+                301 | 302 | 303 | 307 | 308 if redirects < MAX_REDIRECTS && call.body.is_none() => {
                     let location = header(&response, "location").unwrap_or_default();
                     asked = same_host_redirect(&asked, &location).ok_or_else(|| {
                         network(format!(
@@ -256,7 +377,7 @@ impl Client {
                     redirects += 1;
                     attempt -= 1;
                 }
-                406 | 429 | 503 => {
+                406 | 429 | 500 | 502 | 503 | 504 => {
                     reason = format!("HTTP {status}");
                     if let Some(after) = header(&response, "retry-after").and_then(|v| parse_retry_after(&v))
                     {
@@ -275,6 +396,21 @@ impl Client {
         Err(network(format!("{reason}, {} times", self.attempts)))
     }
 }
+
+/// One request, as [`Client::call`] makes it.
+struct Call<'a> {
+    url: &'a str,
+    accept: &'a str,
+    /// The least time since the last request to the same host.
+    spacing: Duration,
+    /// A JSON body: the request is a POST.
+    body: Option<&'a str>,
+    /// An access token, sent as `Authorization: Bearer`.
+    bearer: Option<&'a str>,
+}
+
+/// The largest answer read: a day of any source is far smaller.
+const MAX_RESPONSE_BYTES: u64 = 16 << 20;
 
 fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
     response.headers().get(name)?.to_str().ok().map(str::to_owned)
@@ -360,7 +496,7 @@ fn wait_turn(url: &str, spacing: Duration) -> std::io::Result<()> {
 }
 
 /// Percent-encodes a query value.
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

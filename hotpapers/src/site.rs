@@ -42,14 +42,88 @@ pub struct Site {
     pub tags: Vec<String>,
     /// Front matter `socialImage:`.
     pub social_image: String,
-    /// Papers scoring less than this (retweets + favorites) are left out.
-    pub min_score: u64,
+    /// The older place of `[collect] min-score`; read into it.
+    #[serde(rename = "min-score")]
+    pub legacy_min_score: Option<u64>,
     /// How commits are made.
     pub commit: CommitSettings,
     /// Where `hotpapers add` and `hotpapers tweet` look things up.
     pub endpoints: EndpointSettings,
     /// The HTML blog readers see.
     pub blog: BlogSettings,
+    /// How papers are found and scored: `hotpapers collect`, and the score
+    /// every post ranks by.
+    pub collect: CollectSettings,
+}
+
+/// The sources `hotpapers collect` can ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceName {
+    /// Hugging Face Daily Papers.
+    Huggingface,
+    /// Hacker News, through Algolia's search.
+    Hackernews,
+    /// Bluesky (needs an app password).
+    Bluesky,
+}
+
+impl SourceName {
+    /// Every source, in the order they are asked and shown.
+    pub const ALL: [SourceName; 3] = [SourceName::Huggingface, SourceName::Hackernews, SourceName::Bluesky];
+
+    /// The name in settings and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceName::Huggingface => "huggingface",
+            SourceName::Hackernews => "hackernews",
+            SourceName::Bluesky => "bluesky",
+        }
+    }
+}
+
+/// The `[collect]` table of `hotpapers.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CollectSettings {
+    /// The sources asked, in order (Bluesky only when its app password is set).
+    pub sources: Vec<SourceName>,
+    /// What each source's counts are worth in the score.
+    pub weights: crate::model::Weights,
+    /// Papers scoring less are not collected, and not shown in a post.
+    pub min_score: u64,
+    /// At most this many papers are collected for a day.
+    pub max_papers: usize,
+    /// arXiv categories (`cs.LG`) or whole archives (`cs`) a paper must have
+    /// one of (`include`, empty: any) and must have none of (`exclude`).
+    pub categories: Filter,
+    /// Words or phrases, matched without regard to case in the title and the
+    /// abstract: a paper must mention one of `include` (empty: any) and none
+    /// of `exclude`.
+    pub keywords: Filter,
+}
+
+/// Include and exclude lists of a `[collect]` filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filter {
+    /// A paper must match one of these (when there are any).
+    pub include: Vec<String>,
+    /// A paper must match none of these.
+    pub exclude: Vec<String>,
+}
+
+impl Default for CollectSettings {
+    fn default() -> Self {
+        CollectSettings {
+            sources: SourceName::ALL.to_vec(),
+            weights: crate::model::Weights::default(),
+            min_score: 10,
+            max_papers: 20,
+            categories: Filter::default(),
+            keywords: Filter::default(),
+        }
+    }
 }
 
 /// The `[blog]` table of `hotpapers.toml`: the HTML site and where it is published.
@@ -109,14 +183,23 @@ impl BlogSettings {
 }
 
 /// The `[endpoints]` table of `hotpapers.toml`; the environment variables
-/// `HOTPAPERS_ARXIV_API` and `HOTPAPERS_OEMBED_API` take precedence.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// (`HOTPAPERS_ARXIV_API`, `HOTPAPERS_OEMBED_API`, `HOTPAPERS_HF_API`,
+/// `HOTPAPERS_HN_API`, `HOTPAPERS_BSKY_API`, `HOTPAPERS_BSKY_OEMBED_API`) take precedence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct EndpointSettings {
     /// The arXiv API (default `http://export.arxiv.org/api/query`).
     pub arxiv_api: Option<String>,
     /// The oEmbed endpoint (default `https://publish.twitter.com/oembed`).
     pub oembed_api: Option<String>,
+    /// Hugging Face Daily Papers (default `https://huggingface.co/api/daily_papers`).
+    pub hf_api: Option<String>,
+    /// Hacker News search (default `https://hn.algolia.com/api/v1/search_by_date`).
+    pub hn_api: Option<String>,
+    /// Bluesky's XRPC (default `https://bsky.social/xrpc`).
+    pub bsky_api: Option<String>,
+    /// Bluesky's oEmbed endpoint (default `https://embed.bsky.app/oembed`).
+    pub bsky_oembed_api: Option<String>,
 }
 
 /// The `[commit]` table of `hotpapers.toml`.
@@ -147,10 +230,11 @@ impl Default for Site {
                 .map(String::from)
                 .to_vec(),
             social_image: "/media/flying-marine.jpg".into(),
-            min_score: 50,
+            legacy_min_score: None,
             commit: CommitSettings::default(),
             endpoints: EndpointSettings::default(),
             blog: BlogSettings::default(),
+            collect: CollectSettings::default(),
         }
     }
 }
@@ -191,14 +275,14 @@ impl Site {
     /// Reads settings from the text of `hotpapers.toml`; `path` names it in errors.
     pub fn from_toml(path: &str, text: &str) -> Result<Site, SiteError> {
         let source = Source { path, text };
-        let site: Site = toml::from_str(text).map_err(|error| {
+        let mut site: Site = toml::from_str(text).map_err(|error| {
             let span = error.span().unwrap_or(0..0);
             let (message, expected, hint) = explain(error.message());
             let mut diagnostic = source.diagnostic(Severity::Error, span, message, expected);
             diagnostic.hint = hint;
             SiteError(Box::new(diagnostic))
         })?;
-        site.check().map_err(|(key, message)| {
+        site.settle().and_then(|()| site.check()).map_err(|(key, message)| {
             let span = value_span(text, key).unwrap_or(0..0);
             SiteError(Box::new(source.diagnostic(
                 Severity::Error,
@@ -241,7 +325,61 @@ impl Site {
         self.check_file_name()?;
         self.check_folders()?;
         self.check_front_matter()?;
-        self.check_blog()
+        self.check_blog()?;
+        self.check_collect()
+    }
+
+    /// Moves the top-level `min-score` (where it used to be) into `[collect]`:
+    /// there is one threshold, for collecting and for showing.
+    fn settle(&mut self) -> Result<(), (&'static str, String)> {
+        if let Some(min) = self.legacy_min_score.take() {
+            let default = CollectSettings::default().min_score;
+            if self.collect.min_score != default && self.collect.min_score != min {
+                let why = format!(
+                    "`min-score = {min}` and `[collect] min-score = {}` disagree; there is one threshold, set it in `[collect]`",
+                    self.collect.min_score
+                );
+                return Err(("min-score", why));
+            }
+            self.collect.min_score = min;
+        }
+        Ok(())
+    }
+
+    fn check_collect(&self) -> Result<(), (&'static str, String)> {
+        let collect = &self.collect;
+        if collect.max_papers == 0 {
+            return Err(("max-papers", "`max-papers` must be at least 1".into()));
+        }
+        for (i, source) in collect.sources.iter().enumerate() {
+            if collect.sources[..i].contains(source) {
+                let why = format!("`sources` names `{}` twice", source.as_str());
+                return Err(("sources", why));
+            }
+        }
+        for name in collect.categories.include.iter().chain(&collect.categories.exclude) {
+            let archive = crate::model::taxonomy()
+                .iter()
+                .any(|c| c.id.split('.').next() == Some(name.as_str()));
+            if crate::model::Category::from_id(name).is_none() && !archive {
+                let why = format!(
+                    "`{}` in `[collect] categories` is neither an arXiv category (`cs.LG`) nor an archive (`cs`)",
+                    crate::text::quoted(name)
+                );
+                return Err(("categories", why));
+            }
+        }
+        if let Some(empty) = collect
+            .keywords
+            .include
+            .iter()
+            .chain(&collect.keywords.exclude)
+            .find(|k| k.trim().is_empty())
+        {
+            let why = format!("`\"{empty}\"` in `[collect] keywords` is empty");
+            return Err(("keywords", why));
+        }
+        Ok(())
     }
 
     /// The `[blog]` values that end up in URLs, file names and git refs.
@@ -456,7 +594,7 @@ mod tests {
             "min-score = 10\ntags = ['a']\n[commit]\nauthor = 'Bot <bot@example.com>'\n",
         )
         .unwrap();
-        assert_eq!(site.min_score, 10);
+        assert_eq!(site.collect.min_score, 10);
         assert_eq!(site.tags, ["a"]);
         assert_eq!(site.commit.author.as_deref(), Some("Bot <bot@example.com>"));
         assert_eq!(site.output_dir, "content/posts");

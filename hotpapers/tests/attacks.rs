@@ -50,7 +50,7 @@ fn every_attack_is_rejected_in_every_field_with_the_field_named() {
                 // `<img/src=x>` to CommonMark, which escapes its `<`, and
                 // `[x](javascript:…)` to the browser inside the embed's HTML.
                 let site = hotpapers::Site::default();
-                let tweets = hotpapers::ranked(&day, site.min_score)
+                let tweets = hotpapers::ranked(&day, &site)
                     .iter()
                     .map(|p| p.tweets.len())
                     .sum();

@@ -2,20 +2,22 @@
 
 use std::borrow::Cow;
 
-use hotpapers::{parse_day, render, Archive, ArxivId, Category, Day, Dir, Paper, Site, Tweet};
+use hotpapers::{
+    parse_day, render, Archive, ArxivId, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Site,
+    Tweet, TwitterCounts,
+};
 use proptest::prelude::*;
 use time::macros::{date, datetime};
 
 const REAL_DAY: &str = include_str!("../../posts/2020-10-30.toml");
 
-fn paper(index: usize, retweets: u32, favorites: u32, title: String, tweets: usize) -> Paper<'static> {
+fn paper(index: usize, counts: Counts, title: String, tweets: usize) -> Paper<'static> {
     Paper {
         arxiv: ArxivId::parse(format!("2010.{:05}", index + 1)).unwrap(),
         title: Cow::Owned(format!("P{index} {title}")),
         authors: vec![Cow::Borrowed("A. Author")],
         categories: vec![Category::from_id("cs.LG").unwrap()],
-        retweets,
-        favorites,
+        counts,
         collected: datetime!(2020-10-31 09:40:18 UTC),
         abstract_: Cow::Owned(title.clone()),
         tweets: (0..tweets)
@@ -33,10 +35,27 @@ fn paper(index: usize, retweets: u32, favorites: u32, title: String, tweets: usi
 
 prop_compose! {
     fn any_day()(
-        papers in prop::collection::vec((0u32..200, 0u32..200, "\\PC{0,40}", 0usize..3), 0..25),
+        papers in prop::collection::vec(
+            (0u32..200, 0u32..200, prop::option::of(0u32..200), prop::option::of((0u32..200, 1u32..99)), "\\PC{0,40}", 0usize..3),
+            0..25,
+        ),
         min_score in 0u64..300,
     ) -> (Day<'static>, u64) {
-        let papers = papers.into_iter().enumerate().map(|(i, (r, f, t, n))| paper(i, r, f, t, n)).collect();
+        let papers = papers
+            .into_iter()
+            .enumerate()
+            .map(|(i, (r, f, upvotes, story, t, n))| {
+                // Every paper has a source; some have only the new ones.
+                let counts = Counts {
+                    twitter: (r % 3 != 0 || (upvotes.is_none() && story.is_none()))
+                        .then_some(TwitterCounts { retweets: r, favorites: f }),
+                    huggingface: upvotes.map(|upvotes| HuggingFaceCounts { upvotes, comments: 1 }),
+                    hackernews: story.map(|(points, story)| HackerNewsCounts { points, comments: 0, story }),
+                    bluesky: None,
+                };
+                paper(i, counts, t, n)
+            })
+            .collect();
         let day = Day {
             date: date!(2020 - 10 - 30),
             published: datetime!(2020-10-31 09:40:17 UTC),
@@ -51,12 +70,14 @@ prop_compose! {
 proptest! {
     #[test]
     fn one_heading_per_paper_at_or_above_the_minimum_in_score_order((day, min_score) in any_day()) {
-        let site = Site { min_score, ..Site::default() };
+        let mut site = Site::default();
+        site.collect.min_score = min_score;
         let post = render(&day, &site);
         let headings: Vec<&str> = post.lines().filter(|l| l.starts_with("# ")).collect();
+        let score = |p: &Paper<'_>| p.score(&site.collect.weights);
         let mut expected: Vec<(usize, &Paper<'_>)> =
-            day.papers.iter().enumerate().filter(|(_, p)| p.score() >= min_score).collect();
-        expected.sort_by_key(|(_, p)| std::cmp::Reverse(p.score()));
+            day.papers.iter().enumerate().filter(|(_, p)| score(p) >= min_score).collect();
+        expected.sort_by_key(|(_, p)| std::cmp::Reverse(score(p)));
         prop_assert_eq!(headings.len(), expected.len());
         for (rank, (heading, (index, _))) in headings.iter().zip(&expected).enumerate() {
             let prefix = format!("# {}. P{index} ", rank + 1);

@@ -51,6 +51,52 @@ fn accepts_the_real_days() {
 }
 
 #[test]
+fn accepts_and_rejects_source_counts_as_the_build_does() {
+    let validator = validator();
+    let real = include_str!("../../posts/2020-10-30.toml");
+    let legacy = "retweets = 4696\nfavorites = 218\n";
+    for (what, text, valid) in [
+        (
+            "Hugging Face only",
+            real.replacen(legacy, "huggingface = { upvotes = 12 }\n", 1),
+            true,
+        ),
+        (
+            "every source",
+            real.replacen(
+                legacy,
+                "retweets = 1\nfavorites = 2\nhuggingface = { upvotes = 12, comments = 3 }\n\
+                 hackernews = { points = 5, comments = 1, story = 41234567 }\n\
+                 bluesky = { likes = 1, reposts = 0, posts = 1 }\n",
+                1,
+            ),
+            true,
+        ),
+        ("no counts at all", real.replacen(legacy, "", 1), false),
+        (
+            "retweets without favorites",
+            real.replacen(legacy, "retweets = 4696\n", 1),
+            false,
+        ),
+        (
+            "a story without its id",
+            real.replacen(legacy, "hackernews = { points = 5 }\n", 1),
+            false,
+        ),
+        (
+            "a misspelt count",
+            real.replacen(legacy, "huggingface = { upvote = 12 }\n", 1),
+            false,
+        ),
+    ] {
+        assert_ne!(text, real, "{what}: the edit applies");
+        let (day, diagnostics) = hotpapers::parse_day("posts/2020-10-30.toml", &text);
+        assert_eq!(day.is_some(), valid, "{what}: the build; {diagnostics:#?}");
+        assert_eq!(validator.is_valid(&as_json(&text)), valid, "{what}: the schema");
+    }
+}
+
+#[test]
 fn rejects_what_the_build_rejects() {
     let validator = validator();
     let real = include_str!("../../posts/2020-10-30.toml");

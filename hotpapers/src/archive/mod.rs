@@ -19,14 +19,16 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::model::ArxivId;
 use crate::model::Category;
-use crate::model::{Day, Dir, Paper, Tweet};
-use crate::site::{CommitSettings, EndpointSettings, Site};
+use crate::model::{
+    BlueskyCounts, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts,
+};
+use crate::site::{CommitSettings, Site};
 
 #[cfg(feature = "check")]
 pub use cache::encode_dir_cached;
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,21 +332,52 @@ impl Writer {
         for tag in &s.tags {
             self.str(tag);
         }
-        self.u64(s.min_score);
         self.str(&s.commit.message);
         self.str(&s.commit.message_many);
-        for optional in [&s.commit.author, &s.endpoints.arxiv_api, &s.endpoints.oembed_api] {
-            match optional {
-                Some(text) => {
-                    self.u8(1);
-                    self.str(text);
-                }
-                None => self.u8(0),
+        match &s.commit.author {
+            Some(text) => {
+                self.u8(1);
+                self.str(text);
             }
+            None => self.u8(0),
         }
-        // Only read once per run, and the one table that grows: JSON keeps the
+        // Only read once per run, and the tables that grow: JSON keeps the
         // format from listing every field twice.
-        self.str(&serde_json::to_string(&s.blog).unwrap_or_default());
+        for table in [
+            serde_json::to_string(&s.endpoints),
+            serde_json::to_string(&s.blog),
+            serde_json::to_string(&s.collect),
+        ] {
+            self.str(&table.unwrap_or_default());
+        }
+    }
+    /// Which sources the paper has (a bit each), then their numbers.
+    fn counts(&mut self, c: &Counts) {
+        let present = [
+            c.twitter.is_some(),
+            c.huggingface.is_some(),
+            c.hackernews.is_some(),
+            c.bluesky.is_some(),
+        ];
+        self.u8(present.iter().rev().fold(0, |bits, &p| bits << 1 | u8::from(p)));
+        if let Some(t) = c.twitter {
+            self.u32(t.retweets);
+            self.u32(t.favorites);
+        }
+        if let Some(h) = c.huggingface {
+            self.u32(h.upvotes);
+            self.u32(h.comments);
+        }
+        if let Some(h) = c.hackernews {
+            self.u32(h.points);
+            self.u32(h.comments);
+            self.u32(h.story);
+        }
+        if let Some(b) = c.bluesky {
+            self.u32(b.likes);
+            self.u32(b.reposts);
+            self.u32(b.posts);
+        }
     }
     fn day(&mut self, d: &Day<'_>) {
         self.date(d.date);
@@ -363,8 +396,7 @@ impl Writer {
             for category in &p.categories {
                 self.0.extend_from_slice(&category.index().to_le_bytes());
             }
-            self.u32(p.retweets);
-            self.u32(p.favorites);
+            self.counts(&p.counts);
             self.date_time(p.collected);
             self.str(&p.abstract_);
             self.len(p.tweets.len());
@@ -456,17 +488,15 @@ impl<'a> Reader<'a> {
             category: category?,
             social_image: social_image?,
             tags,
-            min_score: self.u64()?,
+            legacy_min_score: None,
             commit: CommitSettings {
                 message: self.string()?,
                 message_many: self.string()?,
                 author: self.optional()?,
             },
-            endpoints: EndpointSettings {
-                arxiv_api: self.optional()?,
-                oembed_api: self.optional()?,
-            },
+            endpoints: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad endpoints"))?,
             blog: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad blog settings"))?,
+            collect: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad collect settings"))?,
         })
     }
     /// What [`Writer::head`] wrote, if it begins with `magic`.
@@ -519,8 +549,7 @@ impl<'a> Reader<'a> {
                 Category::from_index(index).ok_or(ArchiveError("unknown category"))
             })
             .collect::<Result<_, _>>()?;
-        let retweets = self.u32()?;
-        let favorites = self.u32()?;
+        let counts = self.counts()?;
         let collected = self.date_time()?;
         let abstract_ = Cow::Borrowed(self.str()?);
         let tweets = (0..self.len()?).map(|_| self.tweet()).collect::<Result<_, _>>()?;
@@ -529,11 +558,53 @@ impl<'a> Reader<'a> {
             title,
             authors,
             categories,
-            retweets,
-            favorites,
+            counts,
             collected,
             abstract_,
             tweets,
+        })
+    }
+    fn counts(&mut self) -> Result<Counts, ArchiveError> {
+        let present = self.u8()?;
+        if present > 0b1111 {
+            return Err(ArchiveError("bad counts"));
+        }
+        let has = |bit: u8| present & (1 << bit) != 0;
+        Ok(Counts {
+            twitter: if has(0) {
+                Some(TwitterCounts {
+                    retweets: self.u32()?,
+                    favorites: self.u32()?,
+                })
+            } else {
+                None
+            },
+            huggingface: if has(1) {
+                Some(HuggingFaceCounts {
+                    upvotes: self.u32()?,
+                    comments: self.u32()?,
+                })
+            } else {
+                None
+            },
+            hackernews: if has(2) {
+                Some(HackerNewsCounts {
+                    points: self.u32()?,
+                    comments: self.u32()?,
+                    story: self.u32()?,
+                })
+            } else {
+                None
+            },
+            bluesky: if has(3) {
+                Some(BlueskyCounts {
+                    likes: self.u32()?,
+                    reposts: self.u32()?,
+                    posts: self.u32()?,
+                })
+            } else {
+                None
+            },
         })
     }
     fn tweet(&mut self) -> Result<Tweet<'a>, ArchiveError> {
@@ -564,6 +635,8 @@ authors = ["李", "عربي", "a\u202Eb"]
 categories = ["hep-th", "cs.SY"]
 retweets = 4294967295
 favorites = 0
+hackernews = { points = 3, comments = 1, story = 4294967295 }
+bluesky = { likes = 1, reposts = 2, posts = 3 }
 abstract = "two\nlines"
 
 [[paper.tweet]]
@@ -579,8 +652,7 @@ text = "مرحبا <br>"
     fn round_trips_every_field() {
         let (day, diagnostics) = crate::day::parse_day("posts/2020-10-30.toml", DAY);
         let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
-        let site = Site {
-            min_score: 7,
+        let mut site = Site {
             commit: CommitSettings {
                 author: Some("B <b@c>".into()),
                 ..CommitSettings::default()
@@ -592,6 +664,9 @@ text = "مرحبا <br>"
             },
             ..Site::default()
         };
+        site.collect.min_score = 7;
+        site.collect.weights.hackernews = 3;
+        site.endpoints.hf_api = Some("http://127.0.0.1:1/hf".into());
         let warning = Warning {
             day: Some(day.date),
             text: "a warning".into(),

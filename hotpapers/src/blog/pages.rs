@@ -353,7 +353,7 @@ impl<'b> Blog<'b> {
     pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String) -> String {
         use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
         render_papers(day, self.site, markdown);
-        let mut ids = ranked(day, self.site.min_score)
+        let mut ids = ranked(day, self.site)
             .into_iter()
             .map(|p| p.arxiv.as_str());
         let events = Parser::new(markdown).map(|event| match event {
@@ -435,10 +435,10 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
     let date = day.date;
     let slug = fill(&site.slug, date);
     let published = day.published.to_offset(UtcOffset::UTC);
-    let papers: Vec<PaperContext> = ranked(day, site.min_score)
+    let papers: Vec<PaperContext> = ranked(day, site)
         .into_iter()
         .enumerate()
-        .map(|(i, paper)| paper_context(i + 1, paper))
+        .map(|(i, paper)| paper_context(i + 1, paper, &site.collect.weights))
         .collect();
     PostContext {
         title: fill(&site.title, date),
@@ -453,12 +453,12 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
     }
 }
 
-fn paper_context(rank: usize, paper: &Paper<'_>) -> PaperContext {
+fn paper_context(rank: usize, paper: &Paper<'_>, weights: &crate::model::Weights) -> PaperContext {
     PaperContext {
         rank,
         id: paper.arxiv.as_str().to_owned(),
         title: paper.title.to_string(),
-        score: paper.score(),
+        score: paper.score(weights),
         tweets: paper.tweets.len(),
     }
 }
@@ -489,8 +489,17 @@ pub(crate) fn sample_days() -> Vec<Day<'static>> {
             .iter()
             .filter_map(|c| Category::from_id(c))
             .collect(),
-        retweets: 60,
-        favorites: 200,
+        counts: crate::model::Counts {
+            twitter: Some(crate::model::TwitterCounts {
+                retweets: 60,
+                favorites: 200,
+            }),
+            huggingface: Some(crate::model::HuggingFaceCounts {
+                upvotes: 12,
+                comments: 3,
+            }),
+            ..Default::default()
+        },
         collected: at(first),
         abstract_: "An abstract.".into(),
         tweets: vec![Tweet {

@@ -119,10 +119,10 @@ impl Stats {
                 papers: 0,
                 score: 0,
             });
-            let papers = ranked(day, site.min_score);
+            let papers = ranked(day, site);
             month.days += 1;
             month.papers += papers.len();
-            month.score += papers.iter().map(|p| p.score()).sum::<u64>();
+            month.score += papers.iter().map(|p| p.score(&site.collect.weights)).sum::<u64>();
             let period = if long {
                 format!("{:04}", key.0)
             } else {

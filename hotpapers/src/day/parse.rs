@@ -16,7 +16,10 @@ use crate::day::checks::{self, Problem};
 use crate::day::html::{Block, Context};
 use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
-use crate::model::{source_hash, ArxivId, Category, Day, Dir, Paper, Tweet};
+use crate::model::{
+    source_hash, ArxivId, BlueskyCounts, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper,
+    Tweet, TwitterCounts,
+};
 
 use super::MAX_DAY_FILE_BYTES;
 
@@ -440,6 +443,8 @@ impl Walker<'_> {
             Some(v) => self.boolean(v, "draft"),
         };
         let papers = self.papers(fields.get("paper"), published, date);
+        let skip = fields.get("skip").map_or(Some(()), |v| self.skip_list(v));
+        skip?;
         Some(Day {
             date: date?,
             published: published?,
@@ -447,6 +452,20 @@ impl Walker<'_> {
             papers: papers?,
             source_hash,
         })
+    }
+
+    /// `skip`: arXiv ids, read for their form only (the model has no use for them).
+    fn skip_list(&mut self, value: &Spanned<DeValue<'_>>) -> Option<()> {
+        let expected = "an array of arXiv ids, such as `['2411.01234']`";
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(value, "skip", expected);
+            return None;
+        };
+        let checked = every(items.iter().map(|item| {
+            let text = self.string(item, "skip", "a string: an arXiv id, such as `\"2411.01234\"`")?;
+            self.check(item.span(), checks::arxiv_id(&text)).map(drop)
+        }));
+        checked.map(drop)
     }
 
     /// The day the file's name gives, which must be exactly `YYYY-MM-DD.toml`.
@@ -518,12 +537,7 @@ impl Walker<'_> {
         let categories = self
             .required(&fields, "categories", "the arXiv categories, such as `['cs.LG']`")
             .and_then(|v| self.categories(v));
-        let retweets = self
-            .required(&fields, "retweets", "the total retweets")
-            .and_then(|v| self.count(v, "retweets"));
-        let favorites = self
-            .required(&fields, "favorites", "the total favorites")
-            .and_then(|v| self.count(v, "favorites"));
+        let counts = self.counts(&fields);
         let collected = match fields.get("collected") {
             Some(v) => self.date_time(v, "collected"),
             None => published,
@@ -532,18 +546,125 @@ impl Walker<'_> {
             None => Some(String::new()),
             Some(v) => self.abstract_(v),
         };
-        let tweets = self.tweets(fields.get("tweet"), span);
+        let tweets = self.tweets(fields.get("tweet"));
+        if let (Some(tweets), Some(counts)) = (&tweets, &counts) {
+            // The legacy counts are the tweets' totals: they come with tweets.
+            if tweets.is_empty() && counts.twitter.is_some() {
+                self.report(Severity::Warning, span, checks::no_tweets());
+            }
+        }
         Some(Paper {
             arxiv: arxiv?,
             title: Cow::Owned(title?),
             authors: authors?,
             categories: categories?,
-            retweets: retweets?,
-            favorites: favorites?,
+            counts: counts?,
             collected: collected?,
             abstract_: Cow::Owned(abstract_?),
             tweets: tweets?,
         })
+    }
+
+    /// The paper's counts: `retweets` and `favorites` as a pair, and a table
+    /// per source; at least one of them.
+    fn counts(&mut self, fields: &Fields<'_, '_>) -> Option<Counts> {
+        let legacy = match (fields.get("retweets"), fields.get("favorites")) {
+            (None, None) => Some(None),
+            _ => {
+                let retweets = self
+                    .required(fields, "retweets", "the total retweets, with `favorites`")
+                    .and_then(|v| self.count(v, "retweets"));
+                let favorites = self
+                    .required(fields, "favorites", "the total favorites, with `retweets`")
+                    .and_then(|v| self.count(v, "favorites"));
+                retweets
+                    .zip(favorites)
+                    .map(|(retweets, favorites)| Some(TwitterCounts { retweets, favorites }))
+            }
+        };
+        let huggingface = self.source(fields, "huggingface", schema::HUGGINGFACE, |w, f| {
+            Some(HuggingFaceCounts {
+                upvotes: w.count_of(f, "upvotes")?,
+                comments: w.optional_count(f, "comments")?,
+            })
+        });
+        let hackernews = self.source(fields, "hackernews", schema::HACKERNEWS, |w, f| {
+            let points = w.count_of(f, "points");
+            let comments = w.optional_count(f, "comments");
+            let story = w.count_of(f, "story");
+            Some(HackerNewsCounts {
+                points: points?,
+                comments: comments?,
+                story: story?,
+            })
+        });
+        let bluesky = self.source(fields, "bluesky", schema::BLUESKY, |w, f| {
+            let likes = w.count_of(f, "likes");
+            let reposts = w.count_of(f, "reposts");
+            let posts = w.count_of(f, "posts");
+            Some(BlueskyCounts {
+                likes: likes?,
+                reposts: reposts?,
+                posts: posts?,
+            })
+        });
+        let counts = Counts {
+            twitter: legacy?,
+            huggingface: huggingface?,
+            hackernews: hackernews?,
+            bluesky: bluesky?,
+        };
+        if counts.is_empty() {
+            self.error(
+                fields.span.clone(),
+                Problem::new(
+                    format!("no counts in {}", fields.name),
+                    "counts from at least one source: `retweets = ...` with `favorites = ...`, \
+                     or `huggingface = { upvotes = ... }`, `hackernews = { points = ..., story = ... }`, \
+                     `bluesky = { likes = ..., reposts = ..., posts = ... }`",
+                ),
+            );
+            return None;
+        }
+        Some(counts)
+    }
+
+    /// A source's inline table, read by `read` when the paper has it:
+    /// `Some(None)` without it, `None` when it is wrong.
+    fn source<T>(
+        &mut self,
+        fields: &Fields<'_, '_>,
+        key: &'static str,
+        known: &'static [Key],
+        read: impl FnOnce(&mut Self, &Fields<'_, '_>) -> Option<T>,
+    ) -> Option<Option<T>> {
+        let Some(value) = fields.get(key) else {
+            return Some(None);
+        };
+        let DeValue::Table(table) = value.get_ref() else {
+            let expected = format!("a table, such as `{key} = {{ {} = 1, ... }}`", known[0].name);
+            self.wrong_type(value, key, &expected);
+            return None;
+        };
+        let name = match key {
+            "huggingface" => "`huggingface`",
+            "hackernews" => "`hackernews`",
+            _ => "`bluesky`",
+        };
+        let inner = self.fields(table, value.span(), name, known);
+        read(self, &inner).map(Some)
+    }
+
+    fn count_of(&mut self, fields: &Fields<'_, '_>, key: &'static str) -> Option<u32> {
+        self.required(fields, key, "a whole number")
+            .and_then(|v| self.count(v, key))
+    }
+
+    fn optional_count(&mut self, fields: &Fields<'_, '_>, key: &'static str) -> Option<u32> {
+        match fields.get(key) {
+            None => Some(0),
+            Some(v) => self.count(v, key),
+        }
     }
 
     /// The paper's id: well formed, not from after the day, once in the day.
@@ -598,11 +719,7 @@ impl Walker<'_> {
 
     /// The tweets under a paper; a paper without any, and a tweet listed twice,
     /// are warnings.
-    fn tweets(
-        &mut self,
-        value: Option<&Spanned<DeValue<'_>>>,
-        paper: Range<usize>,
-    ) -> Option<Vec<Tweet<'static>>> {
+    fn tweets(&mut self, value: Option<&Spanned<DeValue<'_>>>) -> Option<Vec<Tweet<'static>>> {
         let mut statuses = checks::TweetsOfAPaper::default();
         let tables = value
             .map(|v| self.tables(v, "tweet", "[[paper.tweet]]"))
@@ -614,9 +731,6 @@ impl Walker<'_> {
             }
             tweet
         }));
-        if tweets.as_ref().is_some_and(Vec::is_empty) {
-            self.report(Severity::Warning, paper, checks::no_tweets());
-        }
         tweets
     }
 
@@ -747,7 +861,24 @@ mod tests {
     fn requires_exactly_the_keys_the_schema_requires() {
         assert_eq!(missing(""), required(schema::DAY));
         let day = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n";
+        // A paper needs counts from one source too, reported on its own.
         assert_eq!(missing(&format!("{day}[[paper]]\n")), required(schema::PAPER));
+        let counts = "[[paper]]\narxiv = '2010.00001'\ntitle = 't'\nauthors = ['a']\ncategories = ['cs.LG']\n";
+        assert_eq!(missing(&format!("{day}{counts}retweets = 1\n")), ["favorites"]);
+        assert_eq!(missing(&format!("{day}{counts}favorites = 1\n")), ["retweets"]);
+        assert_eq!(
+            missing(&format!("{day}{counts}huggingface = {{}}\n")),
+            required(schema::HUGGINGFACE)
+        );
+        assert_eq!(
+            missing(&format!("{day}{counts}hackernews = {{ comments = 2 }}\n")),
+            required(schema::HACKERNEWS)
+        );
+        assert_eq!(
+            missing(&format!("{day}{counts}bluesky = {{}}\n")),
+            required(schema::BLUESKY)
+        );
+        assert!(missing(&format!("{day}{counts}huggingface = {{ upvotes = 3 }}\n")).is_empty());
         let paper = "[[paper]]\narxiv = '2010.00001'\ntitle = 't'\nauthors = ['a']\ncategories = ['cs.LG']\nretweets = 1\nfavorites = 1\n";
         assert_eq!(
             missing(&format!("{day}{paper}[[paper.tweet]]\n")),

@@ -19,8 +19,12 @@ pub(crate) enum Kind {
     Strings,
     /// A non-empty array of arXiv categories.
     Categories,
+    /// An array of arXiv ids.
+    Ids,
     /// An array of tables with these keys.
     Tables(&'static [Key]),
+    /// One table (written inline) with these keys.
+    Table(&'static [Key]),
 }
 
 /// One key of a table.
@@ -86,6 +90,31 @@ pub(crate) const TWEET: &[Key] = &[
     ),
 ];
 
+pub(crate) const HUGGINGFACE: &[Key] = &[
+    key("upvotes", Kind::Count, true, "upvotes of the paper's Hugging Face page"),
+    key("comments", Kind::Count, false, "comments on it; default 0"),
+];
+
+pub(crate) const HACKERNEWS: &[Key] = &[
+    key("points", Kind::Count, true, "points, summed over the stories linking the paper"),
+    key("comments", Kind::Count, false, "comments, summed over them; default 0"),
+    key(
+        "story",
+        Kind::Count,
+        true,
+        "the id of the story with the most points: `https://news.ycombinator.com/item?id=STORY`",
+    ),
+];
+
+pub(crate) const BLUESKY: &[Key] = &[
+    key("likes", Kind::Count, true, "likes, summed over the posts linking the paper"),
+    key("reposts", Kind::Count, true, "reposts, summed over them"),
+    key("posts", Kind::Count, true, "how many posts linked the paper"),
+];
+
+/// The keys of a paper that carry counts: a paper needs one source of them.
+pub(crate) const SOURCES: [&str; 3] = ["huggingface", "hackernews", "bluesky"];
+
 pub(crate) const PAPER: &[Key] = &[
     key(
         "arxiv",
@@ -114,14 +143,32 @@ pub(crate) const PAPER: &[Key] = &[
     key(
         "retweets",
         Kind::Count,
-        true,
-        "total retweets across the paper's tweets",
+        false,
+        "total retweets across the paper's tweets (with `favorites`)",
     ),
     key(
         "favorites",
         Kind::Count,
-        true,
-        "total favorites across the paper's tweets",
+        false,
+        "total favorites across the paper's tweets (with `retweets`)",
+    ),
+    key(
+        "huggingface",
+        Kind::Table(HUGGINGFACE),
+        false,
+        "the paper on Hugging Face Daily Papers: `{ upvotes = N, comments = N }`",
+    ),
+    key(
+        "hackernews",
+        Kind::Table(HACKERNEWS),
+        false,
+        "the paper on Hacker News: `{ points = N, comments = N, story = ID }`",
+    ),
+    key(
+        "bluesky",
+        Kind::Table(BLUESKY),
+        false,
+        "the paper on Bluesky: `{ likes = N, reposts = N, posts = N }`",
     ),
     key(
         "collected",
@@ -158,6 +205,12 @@ pub(crate) const DAY: &[Key] = &[
     ),
     key("draft", Kind::Bool, false, "front matter `draft:`; default false"),
     key("paper", Kind::Tables(PAPER), false, "the papers, any order"),
+    key(
+        "skip",
+        Kind::Ids,
+        false,
+        "arXiv ids the curator left out (`hotpapers skip`); `hotpapers collect` never adds them back",
+    ),
 ];
 
 /// The names of a table's keys, for the parser.
@@ -196,13 +249,25 @@ fn table(keys: &[Key], doc: &str) -> Value {
         properties.insert(key.name.into(), value);
     }
     let required: Vec<&str> = keys.iter().filter(|k| k.required).map(|k| k.name).collect();
-    json!({
+    let mut table = json!({
         "type": "object",
         "description": doc,
         "properties": properties,
         "required": required,
         "additionalProperties": false,
-    })
+    });
+    if std::ptr::eq(keys, PAPER) {
+        // Counts from at least one source; the legacy ones come in a pair.
+        let mut one_of: Vec<Value> = vec![json!({"required": ["retweets", "favorites"]})];
+        one_of.extend(SOURCES.iter().map(|s| json!({"required": [s]})));
+        let object = table.as_object_mut().expect("a table is an object");
+        object.insert("anyOf".into(), Value::Array(one_of));
+        object.insert(
+            "dependentRequired".into(),
+            json!({"retweets": ["favorites"], "favorites": ["retweets"]}),
+        );
+    }
+    table
 }
 
 fn value(kind: Kind) -> Value {
@@ -227,6 +292,8 @@ fn value(kind: Kind) -> Value {
             let ids: Vec<&str> = crate::model::taxonomy().iter().map(|c| c.id).collect();
             json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": ids}})
         }
+        Kind::Ids => json!({"type": "array", "items": {"type": "string", "pattern": ARXIV}}),
         Kind::Tables(keys) => json!({"type": "array", "items": table(keys, "")}),
+        Kind::Table(keys) => table(keys, ""),
     }
 }

@@ -8,8 +8,36 @@ use std::fmt::Write;
 
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::model::{Day, Dir};
+use crate::model::{Counts, Day, Dir};
 use crate::text::format_date;
+
+/// Each source's counts: the legacy keys, then one inline table per source.
+fn counts(counts: &Counts, out: &mut String) {
+    if let Some(t) = counts.twitter {
+        let _ = writeln!(out, "retweets = {}\nfavorites = {}", t.retweets, t.favorites);
+    }
+    if let Some(h) = counts.huggingface {
+        let _ = writeln!(
+            out,
+            "huggingface = {{ upvotes = {}, comments = {} }}",
+            h.upvotes, h.comments
+        );
+    }
+    if let Some(h) = counts.hackernews {
+        let _ = writeln!(
+            out,
+            "hackernews = {{ points = {}, comments = {}, story = {} }}",
+            h.points, h.comments, h.story
+        );
+    }
+    if let Some(b) = counts.bluesky {
+        let _ = writeln!(
+            out,
+            "bluesky = {{ likes = {}, reposts = {}, posts = {} }}",
+            b.likes, b.reposts, b.posts
+        );
+    }
+}
 
 /// The day-file text for `day`.
 pub fn day_file(day: &Day<'_>) -> String {
@@ -32,11 +60,7 @@ pub fn day_file(day: &Day<'_>) -> String {
             "categories = [{}]",
             list(paper.categories.iter().map(|c| c.as_str()))
         );
-        let _ = writeln!(
-            out,
-            "retweets = {}\nfavorites = {}",
-            paper.retweets, paper.favorites
-        );
+        counts(&paper.counts, &mut out);
         if paper.collected != day.published {
             let _ = writeln!(out, "collected = {}", date_time(paper.collected));
         }

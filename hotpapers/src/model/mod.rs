@@ -41,10 +41,8 @@ pub struct Paper<'a> {
     pub authors: Vec<Cow<'a, str>>,
     /// The categories, primary first.
     pub categories: Vec<Category>,
-    /// Total retweets across the paper's tweets.
-    pub retweets: u32,
-    /// Total favorites across the paper's tweets.
-    pub favorites: u32,
+    /// How much each source discussed the paper.
+    pub counts: Counts,
     /// When the counts were taken.
     pub collected: OffsetDateTime,
     /// The abstract, one paragraph (may hold newlines, rendered as spaces).
@@ -54,9 +52,127 @@ pub struct Paper<'a> {
 }
 
 impl Paper<'_> {
-    /// The ranking score: retweets plus favorites.
-    pub fn score(&self) -> u64 {
-        u64::from(self.retweets) + u64::from(self.favorites)
+    /// The ranking score: each source's counts times the source's weight
+    /// ([`Counts::score`]).
+    pub fn score(&self, weights: &Weights) -> u64 {
+        self.counts.score(weights)
+    }
+}
+
+/// How much each source discussed a paper; a paper has at least one.
+///
+/// Each source's discussion link is made from its numbers (the paper's id, a
+/// story id), never taken as a URL from the day-file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Counts {
+    /// Retweets and favorites, the legacy Twitter counts.
+    pub twitter: Option<TwitterCounts>,
+    /// Hugging Face Daily Papers.
+    pub huggingface: Option<HuggingFaceCounts>,
+    /// Hacker News.
+    pub hackernews: Option<HackerNewsCounts>,
+    /// Bluesky.
+    pub bluesky: Option<BlueskyCounts>,
+}
+
+/// The legacy counts: totals across the paper's tweets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TwitterCounts {
+    /// Total retweets.
+    pub retweets: u32,
+    /// Total favorites.
+    pub favorites: u32,
+}
+
+/// A paper on Hugging Face Daily Papers, `https://huggingface.co/papers/ID`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HuggingFaceCounts {
+    /// Upvotes of the paper's page.
+    pub upvotes: u32,
+    /// Comments on the paper's page.
+    pub comments: u32,
+}
+
+/// Hacker News stories linking the paper; the link is the top story's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HackerNewsCounts {
+    /// Points, summed over the stories.
+    pub points: u32,
+    /// Comments, summed over the stories.
+    pub comments: u32,
+    /// The id of the story with the most points:
+    /// `https://news.ycombinator.com/item?id=STORY`.
+    pub story: u32,
+}
+
+/// Bluesky posts linking the paper.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BlueskyCounts {
+    /// Likes, summed over the posts.
+    pub likes: u32,
+    /// Reposts, summed over the posts.
+    pub reposts: u32,
+    /// How many posts linked the paper.
+    pub posts: u32,
+}
+
+/// What one unit of each source's count is worth in a score (`[collect]
+/// weights` in `hotpapers.toml`; 1 each by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Weights {
+    /// Per retweet and per favorite.
+    pub twitter: u32,
+    /// Per Hugging Face upvote.
+    pub huggingface: u32,
+    /// Per Hacker News point.
+    pub hackernews: u32,
+    /// Per Bluesky like and per repost.
+    pub bluesky: u32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            twitter: 1,
+            huggingface: 1,
+            hackernews: 1,
+            bluesky: 1,
+        }
+    }
+}
+
+impl Counts {
+    /// The score: retweets + favorites, Hugging Face upvotes, Hacker News
+    /// points and Bluesky likes + reposts, each times its source's weight, summed.
+    /// Comments are shown, not scored: they count arguments as much as interest.
+    pub fn score(&self, weights: &Weights) -> u64 {
+        let weighted = |weight: u32, count: u64| u64::from(weight).saturating_mul(count);
+        let mut score = 0u64;
+        if let Some(t) = self.twitter {
+            score = score.saturating_add(weighted(
+                weights.twitter,
+                u64::from(t.retweets) + u64::from(t.favorites),
+            ));
+        }
+        if let Some(h) = self.huggingface {
+            score = score.saturating_add(weighted(weights.huggingface, u64::from(h.upvotes)));
+        }
+        if let Some(h) = self.hackernews {
+            score = score.saturating_add(weighted(weights.hackernews, u64::from(h.points)));
+        }
+        if let Some(b) = self.bluesky {
+            score = score.saturating_add(weighted(
+                weights.bluesky,
+                u64::from(b.likes) + u64::from(b.reposts),
+            ));
+        }
+        score
+    }
+
+    /// Whether no source has counts.
+    pub fn is_empty(&self) -> bool {
+        *self == Counts::default()
     }
 }
 

@@ -11,7 +11,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::model::ArxivId;
 use crate::model::Category;
-use crate::model::{Day, Dir, Paper, Tweet};
+use crate::model::{Counts, Day, Dir, Paper, Tweet, TwitterCounts};
 use crate::post::render::WIDGETS;
 
 const TWEET_START: &str = "<blockquote class=\"twitter-tweet\"><p lang=\"";
@@ -165,8 +165,10 @@ impl<'t> Lines<'t> {
             title: Cow::Owned(title),
             authors,
             categories,
-            retweets,
-            favorites,
+            counts: Counts {
+                twitter: Some(TwitterCounts { retweets, favorites }),
+                ..Counts::default()
+            },
             collected,
             abstract_: Cow::Owned(abstract_),
             tweets,

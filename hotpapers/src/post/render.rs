@@ -27,16 +27,23 @@ pub fn render_into(day: &Day<'_>, site: &Site, out: &mut String) {
 /// Renders a day's post without its front matter (what the blog's page shows)
 /// at the end of `out`.
 pub fn render_papers(day: &Day<'_>, site: &Site, out: &mut String) {
-    for (rank, paper) in ranked(day, site.min_score).into_iter().enumerate() {
+    for (rank, paper) in ranked(day, site).into_iter().enumerate() {
         paper_block(rank + 1, paper, out);
     }
 }
 
-/// The papers that make the post, highest score first, ties in file order.
-pub fn ranked<'d, 'a>(day: &'d Day<'a>, min_score: u64) -> Vec<&'d Paper<'a>> {
-    let mut papers: Vec<&Paper<'a>> = day.papers.iter().filter(|p| p.score() >= min_score).collect();
-    papers.sort_by_key(|p| std::cmp::Reverse(p.score()));
-    papers
+/// The papers that make the post: those scoring at least `[collect]
+/// min-score`, highest score first, ties in file order.
+pub fn ranked<'d, 'a>(day: &'d Day<'a>, site: &Site) -> Vec<&'d Paper<'a>> {
+    let weights = &site.collect.weights;
+    let mut papers: Vec<(u64, &Paper<'a>)> = day
+        .papers
+        .iter()
+        .map(|p| (p.score(weights), p))
+        .filter(|(score, _)| *score >= site.collect.min_score)
+        .collect();
+    papers.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    papers.into_iter().map(|(_, p)| p).collect()
 }
 
 fn estimate(day: &Day<'_>) -> usize {
@@ -96,16 +103,12 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
         }
         out.push_str(author);
     }
-    let _ = write!(
-        out,
-        "\n\n- retweets: {}, favorites: {} (",
-        paper.retweets, paper.favorites
-    );
-    collected(paper.collected, out);
+    out.push_str("\n\n");
+    counts(paper, out);
     let id = paper.arxiv.as_str();
     let _ = write!(
         out,
-        ")\n\n- links: [abs](https://arxiv.org/abs/{id}) | [pdf](https://arxiv.org/pdf/{id})\n- "
+        "\n- links: [abs](https://arxiv.org/abs/{id}) | [pdf](https://arxiv.org/pdf/{id})\n- "
     );
     for (i, category) in paper.categories.iter().enumerate() {
         if i > 0 {
@@ -120,6 +123,71 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
         tweet_block(tweet, out);
     }
     out.push_str("\n\n");
+}
+
+/// One line per source: the legacy `- retweets: R, favorites: F (TIME)`, then
+/// `- Hugging Face: N upvotes, N comments | [discussion](URL)` and the like,
+/// the collection time on the first line only. Each link is made from numbers.
+fn counts(paper: &Paper<'_>, out: &mut String) {
+    let mut timed = false;
+    let mut time = |out: &mut String| {
+        if !std::mem::replace(&mut timed, true) {
+            out.push_str(" (");
+            collected(paper.collected, out);
+            out.push(')');
+        }
+    };
+    let counts = &paper.counts;
+    if let Some(t) = counts.twitter {
+        let _ = write!(out, "- retweets: {}, favorites: {}", t.retweets, t.favorites);
+        time(out);
+        out.push('\n');
+    }
+    let id = paper.arxiv.without_version();
+    if let Some(h) = counts.huggingface {
+        let _ = write!(
+            out,
+            "- Hugging Face: {}, {}",
+            plural(h.upvotes, "upvote"),
+            plural(h.comments, "comment")
+        );
+        time(out);
+        let _ = writeln!(out, " | [discussion](https://huggingface.co/papers/{id})");
+    }
+    if let Some(h) = counts.hackernews {
+        let _ = write!(
+            out,
+            "- Hacker News: {}, {}",
+            plural(h.points, "point"),
+            plural(h.comments, "comment")
+        );
+        time(out);
+        let _ = writeln!(
+            out,
+            " | [discussion](https://news.ycombinator.com/item?id={})",
+            h.story
+        );
+    }
+    if let Some(b) = counts.bluesky {
+        let _ = write!(
+            out,
+            "- Bluesky: {}, {} in {}",
+            plural(b.likes, "like"),
+            plural(b.reposts, "repost"),
+            plural(b.posts, "post")
+        );
+        time(out);
+        let _ = writeln!(out, " | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F{id})");
+    }
+}
+
+/// `1 upvote`, `2 upvotes`.
+fn plural(count: u32, one: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {one}s")
+    }
 }
 
 /// `MM/DD/YYYY HH:MM:SS`, in UTC.
@@ -182,6 +250,7 @@ mod tests {
     use crate::model::ArxivId;
     use crate::model::Category;
     use crate::model::Dir;
+    use crate::model::{Counts, HackerNewsCounts, HuggingFaceCounts, TwitterCounts};
 
     fn paper(id: &str, retweets: u32, favorites: u32, tweets: Vec<Tweet<'static>>) -> Paper<'static> {
         Paper {
@@ -192,8 +261,10 @@ mod tests {
                 Category::from_id("cs.LG").unwrap(),
                 Category::from_id("stat.ML").unwrap(),
             ],
-            retweets,
-            favorites,
+            counts: Counts {
+                twitter: Some(TwitterCounts { retweets, favorites }),
+                ..Counts::default()
+            },
             collected: datetime!(2020-10-31 09:40:18 UTC),
             abstract_: Cow::Borrowed("line one\nline two\r\nline three"),
             tweets,
@@ -242,6 +313,63 @@ mod tests {
     }
 
     #[test]
+    fn renders_a_line_per_source_with_links_made_from_numbers() {
+        let mut hot = paper("2411.00001v2", 0, 0, vec![]);
+        hot.counts = Counts {
+            twitter: None,
+            huggingface: Some(HuggingFaceCounts {
+                upvotes: 120,
+                comments: 1,
+            }),
+            hackernews: Some(HackerNewsCounts {
+                points: 1,
+                comments: 0,
+                story: 41234567,
+            }),
+            bluesky: Some(crate::model::BlueskyCounts {
+                likes: 8,
+                reposts: 2,
+                posts: 1,
+            }),
+        };
+        let post = render(&day(vec![hot]), &Site::default());
+        let body = post.split_once("\n---\n").unwrap().1;
+        assert_eq!(
+            body,
+            "\n# 1. Paper 2411.00001v2\n\nA. Author, B. Author\n\n\
+             - Hugging Face: 120 upvotes, 1 comment (10/31/2020 09:40:18) | [discussion](https://huggingface.co/papers/2411.00001)\n\
+             - Hacker News: 1 point, 0 comments | [discussion](https://news.ycombinator.com/item?id=41234567)\n\
+             - Bluesky: 8 likes, 2 reposts in 1 post | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F2411.00001)\n\n\
+             - links: [abs](https://arxiv.org/abs/2411.00001v2) | [pdf](https://arxiv.org/pdf/2411.00001v2)\n\
+             - [cs.LG](https://arxiv.org/list/cs.LG/recent) | [stat.ML](https://arxiv.org/list/stat.ML/recent)\n\n\
+             line one line two line three\n\n\n\n"
+        );
+    }
+
+    #[test]
+    fn scores_every_source_by_its_weight() {
+        let mut site = Site::default();
+        site.collect.min_score = 100;
+        let mut hn = paper("2010.00001", 0, 0, vec![]);
+        hn.counts = Counts {
+            hackernews: Some(HackerNewsCounts {
+                points: 40,
+                comments: 0,
+                story: 1,
+            }),
+            ..Counts::default()
+        };
+        let legacy = paper("2010.00002", 60, 50, vec![]);
+        let shown = |site: &Site| -> Vec<String> {
+            let day = day(vec![hn.clone(), legacy.clone()]);
+            ranked(&day, site).iter().map(|p| p.arxiv.to_string()).collect()
+        };
+        assert_eq!(shown(&site), ["2010.00002"]);
+        site.collect.weights.hackernews = 3;
+        assert_eq!(shown(&site), ["2010.00001", "2010.00002"]);
+    }
+
+    #[test]
     fn renders_tweets_with_language_and_direction() {
         let post = render(
             &day(vec![paper("2010.00001", 60, 0, vec![tweet()])]),
@@ -263,7 +391,9 @@ mod tests {
             paper("2010.00004", 30, 30, vec![]),
             paper("2010.00005", 50, 0, vec![]),
         ];
-        let post = render(&day(papers), &Site::default());
+        let mut site = Site::default();
+        site.collect.min_score = 50;
+        let post = render(&day(papers), &site);
         let headings: Vec<&str> = post.lines().filter(|l| l.starts_with("# ")).collect();
         assert_eq!(
             headings,
@@ -278,12 +408,12 @@ mod tests {
 
     #[test]
     fn uses_site_settings() {
-        let site = Site {
-            min_score: 0,
+        let mut site = Site {
             title: "Daily {date}".into(),
             tags: vec![],
             ..Site::default()
         };
+        site.collect.min_score = 0;
         let post = render(&day(vec![paper("2010.00003", 1, 0, vec![])]), &site);
         assert!(post.starts_with("---\ntitle: Daily 2020-10-30\n"));
         assert!(post.contains("tags:\ndescription:"));

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = hotpapers_macros::archive!("tests/ui/fail/source-counts");
+}
