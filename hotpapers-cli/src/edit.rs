@@ -361,4 +361,28 @@ mod tests {
             Err(EditError::NotToml(_))
         ));
     }
+
+    #[test]
+    fn skip_removes_the_paper_and_lists_it_once() {
+        let with_paper = add_papers(DAY, &[paper()], 10, 1).unwrap();
+        let (skipped_once, removed) = skip(&with_paper, "2010.15581v2").unwrap();
+        assert!(removed);
+        assert!(!skipped_once.contains("[[paper]]"), "{skipped_once}");
+        assert!(skipped_once.starts_with(DAY), "{skipped_once}");
+        assert!(skipped_once.contains("skip = [\"2010.15581\"]"), "{skipped_once}");
+        let (twice, removed) = skip(&skipped_once, "2010.15581").unwrap();
+        assert!(!removed);
+        assert_eq!(twice, skipped_once, "listed once");
+        let (other, _) = skip(&twice, "2010.15775").unwrap();
+        assert!(
+            other.contains("skip = [\"2010.15581\", \"2010.15775\"]"),
+            "{other}"
+        );
+        let (_, diagnostics) = hotpapers::parse_day("posts/2020-10-30.toml", &other);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(matches!(
+            skip("skip = 3\n", "2010.15581"),
+            Err(EditError::NotSkipList)
+        ));
+    }
 }

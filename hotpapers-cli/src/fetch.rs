@@ -218,7 +218,10 @@ impl Client {
             url: url.clone(),
             reason,
         })?;
-        let error_of_all = papers.iter().find_map(|p| p.as_ref().err()).map(|(_, m)| m.clone());
+        let error_of_all = papers
+            .iter()
+            .find_map(|p| p.as_ref().err())
+            .map(|(_, m)| m.clone());
         Ok(list
             .iter()
             .map(|id| {

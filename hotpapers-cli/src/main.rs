@@ -6,9 +6,13 @@
 //! - `hotpapers import POSTS...`: legacy posts back to day-files.
 //! - `hotpapers add ARXIV_ID...` and `hotpapers tweet URL --paper ID`: fill a day
 //!   from the arXiv API and from tweet embeds.
+//! - `hotpapers collect [DATE]`: the day's most-discussed papers from Hugging
+//!   Face, Hacker News and Bluesky, into the day-file; `hotpapers skip ID`
+//!   keeps a paper out.
 //! - `hotpapers schema`: the JSON Schema of day-files.
 //! - `hotpapers serve`: the blog, previewed live from the day-files.
 
+mod collect;
 mod commands;
 mod day;
 mod edit;
@@ -65,6 +69,30 @@ enum Command {
         /// Total favorites.
         #[arg(long, default_value_t = 0)]
         favorites: u32,
+    },
+    /// Collect the papers discussed on DATE from Hugging Face Daily Papers,
+    /// Hacker News and Bluesky, score them, look them up on arXiv and write
+    /// or update the day-file (counts updated in place, skipped papers never
+    /// added back).
+    Collect {
+        /// The UTC day, YYYY-MM-DD (default: yesterday).
+        date: Option<String>,
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// When a source fails, name it and collect from the others instead of
+        /// writing nothing and exiting 1.
+        #[arg(long)]
+        allow_partial: bool,
+    },
+    /// Remove a paper from a day and record it in the day's `skip` list, so
+    /// that `collect` never adds it back.
+    Skip {
+        /// The arXiv id.
+        id: String,
+        /// The day (default: today, UTC).
+        #[arg(long)]
+        day: Option<String>,
     },
     /// Fetch a tweet's embed and append it under a paper of the day.
     Tweet {
@@ -125,6 +153,12 @@ fn main() -> ExitCode {
         Command::Tweet { url, paper, day } => {
             commands::tweet::run(&cli.root, url, paper, day.as_deref()).map(|()| true)
         }
+        Command::Collect {
+            date,
+            dry_run,
+            allow_partial,
+        } => commands::collect::run(&cli.root, date.as_deref(), *dry_run, *allow_partial),
+        Command::Skip { id, day } => commands::skip::run(&cli.root, id, day.as_deref()).map(|()| true),
         Command::Schema => commands::schema::run().map(|()| true),
         Command::Serve { port } => commands::serve::run(&cli.root, *port).map(|()| true),
     };

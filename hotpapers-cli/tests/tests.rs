@@ -2,6 +2,7 @@
 //! area.
 
 mod check;
+mod collect;
 mod fetch;
 #[path = "../../tests/run.rs"]
 mod run;

@@ -72,12 +72,13 @@ pub use git::{
     PushError, PushTarget, Pushed, Report,
 };
 pub use model::{
-    source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, BlueskyCounts, Category, CategoryInfo, Counts,
-    Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
+    source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, BlueskyCounts, Category, CategoryInfo,
+    Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
 };
 pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, render_papers, ImportError};
 pub use site::{
-    BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site, SiteError, SourceName, SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
+    BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site, SiteError, SourceName,
+    SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
 };
 pub use text::{
     day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new, PageKey,

@@ -70,7 +70,11 @@ pub enum SourceName {
 
 impl SourceName {
     /// Every source, in the order they are asked and shown.
-    pub const ALL: [SourceName; 3] = [SourceName::Huggingface, SourceName::Hackernews, SourceName::Bluesky];
+    pub const ALL: [SourceName; 3] = [
+        SourceName::Huggingface,
+        SourceName::Hackernews,
+        SourceName::Bluesky,
+    ];
 
     /// The name in settings and messages.
     pub fn as_str(self) -> &'static str {
@@ -282,15 +286,17 @@ impl Site {
             diagnostic.hint = hint;
             SiteError(Box::new(diagnostic))
         })?;
-        site.settle().and_then(|()| site.check()).map_err(|(key, message)| {
-            let span = value_span(text, key).unwrap_or(0..0);
-            SiteError(Box::new(source.diagnostic(
-                Severity::Error,
-                span,
-                message,
-                SETTINGS,
-            )))
-        })?;
+        site.settle()
+            .and_then(|()| site.check())
+            .map_err(|(key, message)| {
+                let span = value_span(text, key).unwrap_or(0..0);
+                SiteError(Box::new(source.diagnostic(
+                    Severity::Error,
+                    span,
+                    message,
+                    SETTINGS,
+                )))
+            })?;
         Ok(site)
     }
 
@@ -357,7 +363,12 @@ impl Site {
                 return Err(("sources", why));
             }
         }
-        for name in collect.categories.include.iter().chain(&collect.categories.exclude) {
+        for name in collect
+            .categories
+            .include
+            .iter()
+            .chain(&collect.categories.exclude)
+        {
             let archive = crate::model::taxonomy()
                 .iter()
                 .any(|c| c.id.split('.').next() == Some(name.as_str()));

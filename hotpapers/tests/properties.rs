@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use hotpapers::{
-    parse_day, render, Archive, ArxivId, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Site,
-    Tweet, TwitterCounts,
+    parse_day, render, Archive, ArxivId, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts,
+    Paper, Site, Tweet, TwitterCounts,
 };
 use proptest::prelude::*;
 use time::macros::{date, datetime};

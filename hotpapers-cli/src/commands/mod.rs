@@ -2,8 +2,10 @@
 
 pub(crate) mod add;
 pub(crate) mod check;
+pub(crate) mod collect;
 pub(crate) mod import;
 pub(crate) mod new;
 pub(crate) mod schema;
 pub(crate) mod serve;
+pub(crate) mod skip;
 pub(crate) mod tweet;

@@ -353,9 +353,7 @@ impl<'b> Blog<'b> {
     pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String) -> String {
         use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
         render_papers(day, self.site, markdown);
-        let mut ids = ranked(day, self.site)
-            .into_iter()
-            .map(|p| p.arxiv.as_str());
+        let mut ids = ranked(day, self.site).into_iter().map(|p| p.arxiv.as_str());
         let events = Parser::new(markdown).map(|event| match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,

@@ -17,8 +17,8 @@ use crate::day::html::{Block, Context};
 use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
 use crate::model::{
-    source_hash, ArxivId, BlueskyCounts, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper,
-    Tweet, TwitterCounts,
+    source_hash, ArxivId, BlueskyCounts, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts,
+    Paper, Tweet, TwitterCounts,
 };
 
 use super::MAX_DAY_FILE_BYTES;
@@ -863,7 +863,8 @@ mod tests {
         let day = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n";
         // A paper needs counts from one source too, reported on its own.
         assert_eq!(missing(&format!("{day}[[paper]]\n")), required(schema::PAPER));
-        let counts = "[[paper]]\narxiv = '2010.00001'\ntitle = 't'\nauthors = ['a']\ncategories = ['cs.LG']\n";
+        let counts =
+            "[[paper]]\narxiv = '2010.00001'\ntitle = 't'\nauthors = ['a']\ncategories = ['cs.LG']\n";
         assert_eq!(missing(&format!("{day}{counts}retweets = 1\n")), ["favorites"]);
         assert_eq!(missing(&format!("{day}{counts}favorites = 1\n")), ["retweets"]);
         assert_eq!(

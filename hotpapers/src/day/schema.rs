@@ -91,13 +91,28 @@ pub(crate) const TWEET: &[Key] = &[
 ];
 
 pub(crate) const HUGGINGFACE: &[Key] = &[
-    key("upvotes", Kind::Count, true, "upvotes of the paper's Hugging Face page"),
+    key(
+        "upvotes",
+        Kind::Count,
+        true,
+        "upvotes of the paper's Hugging Face page",
+    ),
     key("comments", Kind::Count, false, "comments on it; default 0"),
 ];
 
 pub(crate) const HACKERNEWS: &[Key] = &[
-    key("points", Kind::Count, true, "points, summed over the stories linking the paper"),
-    key("comments", Kind::Count, false, "comments, summed over them; default 0"),
+    key(
+        "points",
+        Kind::Count,
+        true,
+        "points, summed over the stories linking the paper",
+    ),
+    key(
+        "comments",
+        Kind::Count,
+        false,
+        "comments, summed over them; default 0",
+    ),
     key(
         "story",
         Kind::Count,
@@ -107,7 +122,12 @@ pub(crate) const HACKERNEWS: &[Key] = &[
 ];
 
 pub(crate) const BLUESKY: &[Key] = &[
-    key("likes", Kind::Count, true, "likes, summed over the posts linking the paper"),
+    key(
+        "likes",
+        Kind::Count,
+        true,
+        "likes, summed over the posts linking the paper",
+    ),
     key("reposts", Kind::Count, true, "reposts, summed over them"),
     key("posts", Kind::Count, true, "how many posts linked the paper"),
 ];

@@ -177,7 +177,10 @@ fn counts(paper: &Paper<'_>, out: &mut String) {
             plural(b.posts, "post")
         );
         time(out);
-        let _ = writeln!(out, " | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F{id})");
+        let _ = writeln!(
+            out,
+            " | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F{id})"
+        );
     }
 }
 

@@ -1,0 +1,268 @@
+//! Finding the day's hot papers: what each source said ([`sources`]), merged
+//! by arXiv id ([`ids`]), scored with the one score the posts rank by, and
+//! filtered by the site's subject.
+
+pub mod ids;
+pub mod sources;
+
+use std::collections::BTreeMap;
+
+use hotpapers::{BlueskyCounts, CollectSettings, Counts, HackerNewsCounts};
+
+use crate::fetch::ArxivPaper;
+use sources::{BlueskyPost, Mention};
+
+/// One paper and everything the sources said about it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Candidate {
+    /// Each source's counts, summed over its mentions.
+    pub counts: Counts,
+    /// The Bluesky posts that linked it, best first.
+    pub posts: Vec<BlueskyPost>,
+}
+
+/// Mentions merged by arXiv id (without version), in id order: Hacker News
+/// and Bluesky counts summed over stories and posts (the story with the most
+/// points gives the link), Hugging Face's taken once.
+pub fn merge(mentions: Vec<Mention>) -> BTreeMap<String, Candidate> {
+    let mut papers: BTreeMap<String, Candidate> = BTreeMap::new();
+    let mut best_story: BTreeMap<String, u32> = BTreeMap::new();
+    for mention in mentions {
+        let id = mention.id().without_version().to_owned();
+        let candidate = papers.entry(id.clone()).or_default();
+        match mention {
+            Mention::HuggingFace(_, counts) => {
+                // Listed twice (a page boundary moved): the larger counts.
+                let old = candidate.counts.huggingface.unwrap_or_default();
+                candidate.counts.huggingface = Some(hotpapers::HuggingFaceCounts {
+                    upvotes: old.upvotes.max(counts.upvotes),
+                    comments: old.comments.max(counts.comments),
+                });
+            }
+            Mention::HackerNews(_, story) => {
+                let old = candidate.counts.hackernews.unwrap_or_default();
+                let top = best_story.entry(id).or_insert(0);
+                let story_id = if candidate.counts.hackernews.is_none() || story.points > *top {
+                    *top = story.points;
+                    story.story
+                } else {
+                    old.story
+                };
+                candidate.counts.hackernews = Some(HackerNewsCounts {
+                    points: old.points.saturating_add(story.points),
+                    comments: old.comments.saturating_add(story.comments),
+                    story: story_id,
+                });
+            }
+            Mention::Bluesky(_, post_counts, post) => {
+                if candidate.posts.iter().any(|p| p.url == post.url) {
+                    continue;
+                }
+                let old = candidate.counts.bluesky.unwrap_or_default();
+                candidate.counts.bluesky = Some(BlueskyCounts {
+                    likes: old.likes.saturating_add(post_counts.likes),
+                    reposts: old.reposts.saturating_add(post_counts.reposts),
+                    posts: old.posts.saturating_add(1),
+                });
+                candidate.posts.push(post);
+            }
+        }
+    }
+    for candidate in papers.values_mut() {
+        candidate.posts.sort_by_key(|p| std::cmp::Reverse(p.engagement));
+    }
+    papers
+}
+
+/// Why a paper looked up on arXiv is left out by the site's subject, if it is.
+pub fn filtered_out(paper: &ArxivPaper, settings: &CollectSettings) -> Option<String> {
+    let names: Vec<&str> = paper.categories.iter().map(|c| c.as_str()).collect();
+    // `cs` is the archive of `cs.LG`; `hep-th` is its own archive.
+    let matches = |wanted: &str| {
+        names
+            .iter()
+            .any(|name| *name == wanted || name.split('.').next() == Some(wanted))
+    };
+    let categories = &settings.categories;
+    if let Some(excluded) = categories.exclude.iter().find(|c| matches(c)) {
+        return Some(format!("category `{excluded}` is excluded"));
+    }
+    if !categories.include.is_empty() && !categories.include.iter().any(|c| matches(c)) {
+        return Some(format!(
+            "none of its categories ({}) is included",
+            names.join(", ")
+        ));
+    }
+    let text = format!("{}\n{}", paper.title, paper.abstract_).to_lowercase();
+    let keywords = &settings.keywords;
+    if let Some(excluded) = keywords
+        .exclude
+        .iter()
+        .find(|k| text.contains(&k.trim().to_lowercase()))
+    {
+        return Some(format!("it mentions the excluded keyword `{excluded}`"));
+    }
+    if !keywords.include.is_empty()
+        && !keywords
+            .include
+            .iter()
+            .any(|k| text.contains(&k.trim().to_lowercase()))
+    {
+        return Some("it mentions none of the included keywords".to_owned());
+    }
+    None
+}
+
+/// `score 150: huggingface 120, hackernews 30`, for the report.
+pub fn explain_score(counts: &Counts, settings: &CollectSettings) -> String {
+    let w = &settings.weights;
+    let mut parts = Vec::new();
+    if let Some(t) = counts.twitter {
+        parts.push(format!(
+            "twitter {}",
+            u64::from(w.twitter) * (u64::from(t.retweets) + u64::from(t.favorites))
+        ));
+    }
+    if let Some(h) = counts.huggingface {
+        parts.push(format!(
+            "huggingface {}",
+            u64::from(w.huggingface) * u64::from(h.upvotes)
+        ));
+    }
+    if let Some(h) = counts.hackernews {
+        parts.push(format!(
+            "hackernews {}",
+            u64::from(w.hackernews) * u64::from(h.points)
+        ));
+    }
+    if let Some(b) = counts.bluesky {
+        parts.push(format!(
+            "bluesky {}",
+            u64::from(w.bluesky) * (u64::from(b.likes) + u64::from(b.reposts))
+        ));
+    }
+    format!("score {}: {}", counts.score(w), parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotpapers::{ArxivId, Category, HuggingFaceCounts};
+
+    fn id(text: &str) -> ArxivId<'static> {
+        ArxivId::parse(text.to_owned()).unwrap()
+    }
+
+    fn story(points: u32, story: u32) -> HackerNewsCounts {
+        HackerNewsCounts {
+            points,
+            comments: 1,
+            story,
+        }
+    }
+
+    #[test]
+    fn merges_a_paper_seen_on_several_sources_and_stories() {
+        let post = |url: &str, engagement| BlueskyPost {
+            url: url.into(),
+            engagement,
+        };
+        let likes = |likes| BlueskyCounts {
+            likes,
+            reposts: 1,
+            posts: 1,
+        };
+        let merged = merge(vec![
+            Mention::HuggingFace(
+                id("2411.01234"),
+                HuggingFaceCounts {
+                    upvotes: 40,
+                    comments: 2,
+                },
+            ),
+            Mention::HackerNews(id("2411.01234v2"), story(10, 7)),
+            Mention::HackerNews(id("2411.01234"), story(90, 8)),
+            Mention::HackerNews(id("2411.01234"), story(5, 9)),
+            Mention::Bluesky(
+                id("2411.01234"),
+                likes(3),
+                post("https://bsky.app/profile/a/post/1", 4),
+            ),
+            Mention::Bluesky(
+                id("2411.01234"),
+                likes(9),
+                post("https://bsky.app/profile/b/post/2", 10),
+            ),
+            Mention::Bluesky(
+                id("2411.01234"),
+                likes(9),
+                post("https://bsky.app/profile/b/post/2", 10),
+            ),
+            Mention::HackerNews(id("2410.00001"), story(3, 1)),
+        ]);
+        assert_eq!(merged.len(), 2);
+        let paper = &merged["2411.01234"];
+        assert_eq!(
+            paper.counts.hackernews,
+            Some(HackerNewsCounts {
+                points: 105,
+                comments: 3,
+                story: 8
+            })
+        );
+        assert_eq!(
+            paper.counts.bluesky,
+            Some(BlueskyCounts {
+                likes: 12,
+                reposts: 2,
+                posts: 2
+            })
+        );
+        assert_eq!(paper.posts[0].url, "https://bsky.app/profile/b/post/2");
+        let settings = CollectSettings::default();
+        assert_eq!(
+            explain_score(&paper.counts, &settings),
+            "score 159: huggingface 40, hackernews 105, bluesky 14"
+        );
+    }
+
+    #[test]
+    fn filters_by_category_archive_and_keyword() {
+        let paper = ArxivPaper {
+            id: id("2411.01234"),
+            title: "Diffusion Models for Protein Design".into(),
+            authors: vec!["A".into()],
+            categories: vec![
+                Category::from_id("cs.LG").unwrap(),
+                Category::from_id("q-bio.BM").unwrap(),
+            ],
+            abstract_: "We study LARGE language models.".into(),
+        };
+        let mut settings = CollectSettings::default();
+        assert_eq!(filtered_out(&paper, &settings), None);
+        settings.categories.include = vec!["cs".into()];
+        assert_eq!(filtered_out(&paper, &settings), None);
+        settings.categories.include = vec!["math".into(), "stat.ML".into()];
+        assert_eq!(
+            filtered_out(&paper, &settings).as_deref(),
+            Some("none of its categories (cs.LG, q-bio.BM) is included")
+        );
+        settings.categories.include.clear();
+        settings.categories.exclude = vec!["q-bio".into()];
+        assert_eq!(
+            filtered_out(&paper, &settings).as_deref(),
+            Some("category `q-bio` is excluded")
+        );
+        settings.categories.exclude.clear();
+        settings.keywords.include = vec!["large language model".into()];
+        assert_eq!(filtered_out(&paper, &settings), None);
+        settings.keywords.exclude = vec!["Protein".into()];
+        assert_eq!(
+            filtered_out(&paper, &settings).as_deref(),
+            Some("it mentions the excluded keyword `Protein`")
+        );
+        settings.keywords.exclude.clear();
+        settings.keywords.include = vec!["robotics".into()];
+        assert!(filtered_out(&paper, &settings).is_some());
+    }
+}
