@@ -176,6 +176,65 @@ pub fn append_collected(
     Ok(())
 }
 
+/// The URLs of the Bluesky posts under the paper `arxiv`.
+pub fn bluesky_post_urls(doc: &DocumentMut, arxiv: &str) -> Vec<String> {
+    doc.get("paper")
+        .and_then(Item::as_array_of_tables)
+        .and_then(|list| list.iter().find(|t| same_paper(t, arxiv)))
+        .and_then(|paper| paper.get("bluesky-post"))
+        .and_then(Item::as_array_of_tables)
+        .into_iter()
+        .flat_map(|posts| posts.iter())
+        .filter_map(|t| t.get("url").and_then(Item::as_str).map(str::to_owned))
+        .collect()
+}
+
+/// Appends a `[[paper.bluesky-post]]` under the paper `arxiv`; `false` when
+/// the post is there already.
+pub fn add_bluesky_post(
+    doc: &mut DocumentMut,
+    arxiv: &str,
+    post: &hotpapers::BlueskyPost<'_>,
+) -> Result<bool, EditError> {
+    let paper = papers(doc)?
+        .iter_mut()
+        .find(|t| same_paper(t, arxiv))
+        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))?;
+    let posts = paper
+        .entry("bluesky-post")
+        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))?;
+    if posts
+        .iter()
+        .any(|t| t.get("uri").and_then(Item::as_str) == Some(post.uri.as_ref()))
+    {
+        return Ok(false);
+    }
+    let mut table = spaced_table();
+    table["url"] = value(post.url.as_ref());
+    table["uri"] = value(post.uri.as_ref());
+    table["cid"] = value(post.cid.as_ref());
+    table["author"] = value(post.author.as_ref());
+    table["date"] = value(toml_date(post.date)?);
+    if post.lang != "en" {
+        table["lang"] = value(post.lang.as_ref());
+    }
+    table["text"] = value(post.text.as_ref());
+    posts.push(table);
+    Ok(true)
+}
+
+/// A date as TOML writes it.
+fn toml_date(date: time::Date) -> Result<toml_edit::Datetime, EditError> {
+    let date = toml_edit::Date {
+        year: date.year().try_into().map_err(|_| EditError::Date(date))?,
+        month: date.month().into(),
+        day: date.day(),
+    };
+    Ok(toml_edit::Datetime::from(date))
+}
+
 /// Removes the paper `id` from the day, if it is there, and records it in
 /// the top-level `skip` list so that collecting never adds it back. Returns
 /// the new text and whether a paper was removed.
@@ -253,16 +312,7 @@ pub fn add_tweet(text: &str, arxiv: &str, tweet: &Tweet<'_>) -> Result<String, E
     let mut table = spaced_table();
     table["url"] = value(tweet.url.as_ref());
     table["author"] = value(tweet.author.as_ref());
-    let date = toml_edit::Date {
-        year: tweet
-            .date
-            .year()
-            .try_into()
-            .map_err(|_| EditError::Date(tweet.date))?,
-        month: tweet.date.month().into(),
-        day: tweet.date.day(),
-    };
-    table["date"] = value(toml_edit::Datetime::from(date));
+    table["date"] = value(toml_date(tweet.date)?);
     if tweet.lang != "en" {
         table["lang"] = value(tweet.lang.as_ref());
     }

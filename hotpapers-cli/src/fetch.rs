@@ -238,6 +238,21 @@ impl Client {
             .collect())
     }
 
+    /// Fetches a Bluesky post's embed from Bluesky's oEmbed endpoint.
+    pub fn bluesky_post(&mut self, url: &str) -> Result<hotpapers::BlueskyPost<'static>, FetchError> {
+        let request = format!("{}?url={}", self.endpoints.bluesky_oembed, encode(url));
+        let json = self.get_json(&request, Duration::from_millis(500), None)?;
+        let malformed = |reason: &str| FetchError::Malformed {
+            url: request.clone(),
+            reason: reason.to_owned(),
+        };
+        let html = json["html"]
+            .as_str()
+            .ok_or_else(|| malformed("no `html` in the oEmbed answer"))?;
+        hotpapers::parse_bluesky_embed(html)
+            .ok_or_else(|| malformed("the embed HTML is not a Bluesky post blockquote"))
+    }
+
     /// Fetches a tweet's embed; `x.com` URLs are read as twitter.com ones.
     pub fn tweet(&mut self, url: &str) -> Result<Tweet<'static>, FetchError> {
         let url = url.replacen("https://x.com/", "https://twitter.com/", 1);

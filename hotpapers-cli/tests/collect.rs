@@ -121,6 +121,7 @@ const HN: &str = include_str!("recorded/hn-search-2026-11-27.json");
 const ARXIV: &str = include_str!("recorded/arxiv-collected.xml");
 const BSKY_SESSION: &str = include_str!("recorded/bsky-session.json");
 const BSKY_SEARCH: &str = include_str!("recorded/bsky-search-2026-11-27.json");
+const BSKY_OEMBED: &str = include_str!("recorded/bsky-oembed-ada.json");
 const HN_EMPTY: &str = r#"{"hits": [], "nbHits": 0, "page": 0, "nbPages": 0, "hitsPerPage": 100}"#;
 
 /// The recorded day: Friday 2026-11-27, collected the next morning.
@@ -145,6 +146,7 @@ fn hotpapers(
             format!("{}/api/v1/search_by_date", services.base),
         )
         .env("HOTPAPERS_BSKY_API", format!("{}/xrpc", services.base))
+        .env("HOTPAPERS_BSKY_OEMBED_API", format!("{}/oembed", services.base))
         .env("HOTPAPERS_HTTP_TIMEOUT", "5")
         .env("HOTPAPERS_NOW", NOW)
         .env_remove("HOTPAPERS_BSKY_IDENTIFIER")
@@ -464,6 +466,13 @@ fn bluesky_logs_in_with_the_app_password_and_adds_its_counts() {
         ),
         ("/xrpc/app.bsky.feed.searchPosts", vec![Reply::Json(BSKY_SEARCH)]),
         ("/api/query", vec![Reply::Xml(ARXIV)]),
+        (
+            "/oembed",
+            vec![
+                Reply::Json(BSKY_OEMBED),
+                Reply::Json("{\"html\": \"<p>not an embed</p>\"}"),
+            ],
+        ),
     ]);
     let login = [
         ("HOTPAPERS_BSKY_IDENTIFIER", "curator.bsky.social"),

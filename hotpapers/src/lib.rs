@@ -72,10 +72,14 @@ pub use git::{
     PushError, PushTarget, Pushed, Report,
 };
 pub use model::{
-    source_hash, taxonomy, tweet_handle, ArxivId, ArxivIdError, BlueskyCounts, Category, CategoryInfo,
-    Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
+    bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, source_hash, taxonomy, tweet_handle, ArxivId,
+    ArxivIdError, BlueskyCounts, BlueskyPost, Category, CategoryInfo, Counts, Day, Dir, HackerNewsCounts,
+    HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
 };
-pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, render_papers, ImportError};
+pub use post::{
+    import_post, parse_bluesky_embed, parse_tweet_embed, ranked, render, render_into, render_papers,
+    ImportError,
+};
 pub use site::{
     BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site, SiteError, SourceName,
     SITE_FILE, STATIC_DIR, TEMPLATES_DIR,

@@ -98,6 +98,8 @@ pub struct CollectSettings {
     pub min_score: u64,
     /// At most this many papers are collected for a day.
     pub max_papers: usize,
+    /// The best Bluesky posts embedded under each collected paper, at most.
+    pub bluesky_embeds: usize,
     /// arXiv categories (`cs.LG`) or whole archives (`cs`) a paper must have
     /// one of (`include`, empty: any) and must have none of (`exclude`).
     pub categories: Filter,
@@ -124,6 +126,7 @@ impl Default for CollectSettings {
             weights: crate::model::Weights::default(),
             min_score: 10,
             max_papers: 20,
+            bluesky_embeds: 2,
             categories: Filter::default(),
             keywords: Filter::default(),
         }

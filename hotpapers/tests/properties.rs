@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use hotpapers::{
-    parse_day, render, Archive, ArxivId, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts,
-    Paper, Site, Tweet, TwitterCounts,
+    parse_day, render, Archive, ArxivId, BlueskyPost, Category, Counts, Day, Dir, HackerNewsCounts,
+    HuggingFaceCounts, Paper, Site, Tweet, TwitterCounts,
 };
 use proptest::prelude::*;
 use time::macros::{date, datetime};
@@ -27,6 +27,19 @@ fn paper(index: usize, counts: Counts, title: String, tweets: usize) -> Paper<'s
                 date: date!(2020 - 10 - 30),
                 lang: Cow::Borrowed("en"),
                 dir: Dir::Ltr,
+                text: Cow::Owned(title.clone()),
+            })
+            .collect(),
+        bluesky_posts: (0..tweets % 2)
+            .map(|p| BlueskyPost {
+                url: Cow::Owned(format!("https://bsky.app/profile/u{p}.bsky.social/post/3l{p}")),
+                uri: Cow::Owned(format!(
+                    "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3l{p}"
+                )),
+                cid: Cow::Borrowed("bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a"),
+                author: Cow::Borrowed("U"),
+                date: date!(2020 - 10 - 30),
+                lang: Cow::Borrowed("en"),
                 text: Cow::Owned(title.clone()),
             })
             .collect(),

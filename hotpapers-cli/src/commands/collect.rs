@@ -119,7 +119,9 @@ pub(crate) fn run(
     // The day as it is: its papers, its skip list.
     let dir = under(root, &site.posts_dir);
     let path = dir.join(hotpapers::day_file_name(date));
-    let shown = path.display().to_string();
+    let shown_path = path.display().to_string();
+    let shown = &shown_path;
+    let mut embedded = 0;
     let before = match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
@@ -199,7 +201,7 @@ pub(crate) fn run(
             // that would not pass is reported and left out, never written.
             let mut trial = doc.clone();
             edit::append_collected(&mut trial, &paper, counts, collected)?;
-            let (_, diagnostics) = hotpapers::parse_day(&shown, &trial.to_string());
+            let (_, diagnostics) = hotpapers::parse_day(shown, &trial.to_string());
             if let Some(problem) = diagnostics.iter().find(|d| d.is_error()) {
                 println!(
                     "left out {id}: what arXiv gave would not pass `hotpapers check`: {}",
@@ -223,16 +225,53 @@ pub(crate) fn run(
         );
     }
 
+    // The best Bluesky posts of each paper in the day, embedded under it.
+    let in_day = edit::paper_ids(&doc);
+    for (id, candidate) in candidates.iter().filter(|(id, _)| in_day.contains(id)) {
+        let mut listed = edit::bluesky_post_urls(&doc, id);
+        for post in &candidate.posts {
+            if listed.len() >= settings.bluesky_embeds {
+                break;
+            }
+            if listed.contains(&post.url) {
+                continue;
+            }
+            let embed = match client.bluesky_post(&post.url) {
+                Ok(embed) => embed,
+                Err(error) => {
+                    println!("left out the Bluesky post {}: {error}", post.url);
+                    continue;
+                }
+            };
+            let mut trial = doc.clone();
+            if !edit::add_bluesky_post(&mut trial, id, &embed)? {
+                continue;
+            }
+            let (_, diagnostics) = hotpapers::parse_day(shown, &trial.to_string());
+            if let Some(problem) = diagnostics.iter().find(|d| d.is_error()) {
+                println!(
+                    "left out the Bluesky post {}: its embed would not pass `hotpapers check`: {}",
+                    post.url, problem.message
+                );
+                continue;
+            }
+            doc = trial;
+            listed.push(post.url.clone());
+            embedded += 1;
+            println!("{would}embed {} under {id}", post.url);
+        }
+    }
+
     let after = doc.to_string();
-    if before.as_deref() == Some(after.as_str()) || (before.is_none() && added == 0) {
+    if before.as_deref() == Some(after.as_str()) || (before.is_none() && added == 0 && embedded == 0) {
         println!("{shown}: nothing to change");
         return Ok(true);
     }
     if dry_run {
-        println!("{shown}: {added} to add, {updated} to update; nothing written (--dry-run)");
+        println!("{shown}: {added} to add, {updated} to update, {embedded} post(s) to embed; nothing written (--dry-run)");
         return Ok(true);
     }
-    let (_, diagnostics) = hotpapers::parse_day(&shown, &after);
+    let (_, diagnostics) = hotpapers::parse_day(shown, &after);
     if let Some(problem) = diagnostics.iter().find(|d| d.is_error()) {
         bail!(
             "the collected day would fail the build, so it was not written:\n{}",
@@ -247,6 +286,6 @@ pub(crate) fn run(
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     hotpapers::write_atomically(&path, after.as_bytes())
         .with_context(|| format!("cannot write `{shown}`"))?;
-    println!("wrote {shown}: {added} added, {updated} updated");
+    println!("wrote {shown}: {added} added, {updated} updated, {embedded} post(s) embedded");
     Ok(true)
 }

@@ -20,7 +20,8 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use crate::model::ArxivId;
 use crate::model::Category;
 use crate::model::{
-    BlueskyCounts, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts,
+    BlueskyCounts, BlueskyPost, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet,
+    TwitterCounts,
 };
 use crate::site::{CommitSettings, Site};
 
@@ -408,6 +409,15 @@ impl Writer {
                 self.u8(matches!(t.dir, Dir::Rtl).into());
                 self.str(&t.text);
             }
+            self.len(p.bluesky_posts.len());
+            for b in &p.bluesky_posts {
+                for text in [&b.url, &b.uri, &b.cid, &b.author] {
+                    self.str(text);
+                }
+                self.date(b.date);
+                self.str(&b.lang);
+                self.str(&b.text);
+            }
         }
     }
 }
@@ -553,6 +563,19 @@ impl<'a> Reader<'a> {
         let collected = self.date_time()?;
         let abstract_ = Cow::Borrowed(self.str()?);
         let tweets = (0..self.len()?).map(|_| self.tweet()).collect::<Result<_, _>>()?;
+        let bluesky_posts = (0..self.len()?)
+            .map(|_| {
+                Ok(BlueskyPost {
+                    url: Cow::Borrowed(self.str()?),
+                    uri: Cow::Borrowed(self.str()?),
+                    cid: Cow::Borrowed(self.str()?),
+                    author: Cow::Borrowed(self.str()?),
+                    date: self.date()?,
+                    lang: Cow::Borrowed(self.str()?),
+                    text: Cow::Borrowed(self.str()?),
+                })
+            })
+            .collect::<Result<_, ArchiveError>>()?;
         Ok(Paper {
             arxiv,
             title,
@@ -562,6 +585,7 @@ impl<'a> Reader<'a> {
             collected,
             abstract_,
             tweets,
+            bluesky_posts,
         })
     }
     fn counts(&mut self) -> Result<Counts, ArchiveError> {
@@ -638,6 +662,15 @@ favorites = 0
 hackernews = { points = 3, comments = 1, story = 4294967295 }
 bluesky = { likes = 1, reposts = 2, posts = 3 }
 abstract = "two\nlines"
+
+[[paper.bluesky-post]]
+url = "https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k"
+uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k"
+cid = "bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a"
+author = "Ada &amp; co"
+date = 2026-11-27
+lang = "fr"
+text = "Bonjour <a href=\"https://arxiv.org/abs/2411.10001\">arxiv.org/abs/2411.10001</a>"
 
 [[paper.tweet]]
 url = "https://x.com/a_b/status/1"

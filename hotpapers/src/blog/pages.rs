@@ -508,6 +508,15 @@ pub(crate) fn sample_days() -> Vec<Day<'static>> {
             dir: Dir::Ltr,
             text: "A tweet.".into(),
         }],
+        bluesky_posts: vec![crate::model::BlueskyPost {
+            url: "https://bsky.app/profile/a.bsky.social/post/3lbxyz2abcd2k".into(),
+            uri: "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k".into(),
+            cid: "bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a".into(),
+            author: "A".into(),
+            date: first,
+            lang: "en".into(),
+            text: "A post.".into(),
+        }],
     };
     vec![
         day(first, vec![paper]),

@@ -230,6 +230,43 @@ pub(crate) fn tweet_url(value: &str) -> Result<(), Problem> {
     })
 }
 
+/// A Bluesky post's URL, and its record key.
+pub(crate) fn bluesky_url(value: &str) -> Result<&str, Problem> {
+    crate::model::bluesky_post_parts(value)
+        .map(|(_, rkey)| rkey)
+        .ok_or_else(|| {
+            Problem::new(
+                format!("`{}` is not a Bluesky post URL", crate::text::quoted(value)),
+                "`https://bsky.app/profile/HANDLE/post/RKEY`, HANDLE a domain name in lower case",
+            )
+        })
+}
+
+/// A Bluesky post's `at://` URI, for the record key of its URL when known.
+pub(crate) fn bluesky_uri(value: &str, rkey: Option<&str>) -> Result<(), Problem> {
+    let key = value.rsplit('/').next().unwrap_or_default();
+    if crate::model::bluesky_uri_ok(value, rkey.unwrap_or(key)) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            format!("`{}` is not this post's URI", crate::text::quoted(value)),
+            "`at://did:plc:…/app.bsky.feed.post/RKEY` with the RKEY of `url`",
+        ))
+    }
+}
+
+/// A Bluesky content id.
+pub(crate) fn bluesky_cid(value: &str) -> Result<(), Problem> {
+    if crate::model::bluesky_cid_ok(value) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            format!("`{}` is not a content id", crate::text::quoted(value)),
+            "base32 in lower case starting with `b`, such as `bafyrei…`",
+        ))
+    }
+}
+
 /// A language tag such as `en`, `ja`, `pt-BR` or `und`.
 pub(crate) fn lang(value: &str) -> Result<(), Problem> {
     let mut parts = value.split('-');

@@ -17,8 +17,8 @@ use crate::day::html::{Block, Context};
 use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
 use crate::model::{
-    source_hash, ArxivId, BlueskyCounts, Category, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts,
-    Paper, Tweet, TwitterCounts,
+    source_hash, ArxivId, BlueskyCounts, BlueskyPost, Category, Counts, Day, Dir, HackerNewsCounts,
+    HuggingFaceCounts, Paper, Tweet, TwitterCounts,
 };
 
 use super::MAX_DAY_FILE_BYTES;
@@ -547,6 +547,7 @@ impl Walker<'_> {
             Some(v) => self.abstract_(v),
         };
         let tweets = self.tweets(fields.get("tweet"));
+        let bluesky_posts = self.bluesky_posts(fields.get("bluesky-post"));
         if let (Some(tweets), Some(counts)) = (&tweets, &counts) {
             // The legacy counts are the tweets' totals: they come with tweets.
             if tweets.is_empty() && counts.twitter.is_some() {
@@ -562,6 +563,7 @@ impl Walker<'_> {
             collected: collected?,
             abstract_: Cow::Owned(abstract_?),
             tweets: tweets?,
+            bluesky_posts: bluesky_posts?,
         })
     }
 
@@ -732,6 +734,81 @@ impl Walker<'_> {
             tweet
         }));
         tweets
+    }
+
+    /// The Bluesky posts under a paper; one listed twice is a warning.
+    fn bluesky_posts(&mut self, value: Option<&Spanned<DeValue<'_>>>) -> Option<Vec<BlueskyPost<'static>>> {
+        let tables = value
+            .map(|v| self.tables(v, "bluesky-post", "[[paper.bluesky-post]]"))
+            .unwrap_or_default();
+        let mut seen: Vec<String> = Vec::new();
+        every(tables.into_iter().map(|(table, span)| {
+            let post = self.bluesky_post(table, span.clone());
+            if let Some(post) = &post {
+                if seen.contains(&post.uri.to_string()) {
+                    self.report(
+                        Severity::Warning,
+                        span,
+                        Problem::new(
+                            "this Bluesky post is listed twice under the paper",
+                            "each post once",
+                        ),
+                    );
+                }
+                seen.push(post.uri.to_string());
+            }
+            post
+        }))
+    }
+
+    fn bluesky_post(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<BlueskyPost<'static>> {
+        let fields = self.fields(table, span, "`[[paper.bluesky-post]]`", schema::BLUESKY_POST);
+        let url = self.required(&fields, "url", "the post's URL").and_then(|v| {
+            let url = self.string(v, "url", "a string: the post's URL")?;
+            self.check(v.span(), checks::bluesky_url(&url).map(drop))
+                .map(|()| url)
+        });
+        let rkey = url
+            .as_deref()
+            .and_then(crate::model::bluesky_post_parts)
+            .map(|(_, rkey)| rkey.to_owned());
+        let uri = self
+            .required(&fields, "uri", "the post's `at://` URI")
+            .and_then(|v| {
+                let uri = self.string(v, "uri", "a string: the post's `at://` URI")?;
+                self.check(v.span(), checks::bluesky_uri(&uri, rkey.as_deref()))
+                    .map(|()| uri)
+            });
+        let cid = self
+            .required(&fields, "cid", "the post's content id")
+            .and_then(|v| {
+                let cid = self.string(v, "cid", "a string: the post's content id")?;
+                self.check(v.span(), checks::bluesky_cid(&cid)).map(|()| cid)
+            });
+        let author = self
+            .required(&fields, "author", "the display name")
+            .and_then(|v| self.line_text(v, "author", Context::EmbedText));
+        let date = self
+            .required(&fields, "date", "the post's date, such as `2026-11-27`")
+            .and_then(|v| self.date(v, "date"));
+        let lang = match fields.get("lang") {
+            None => Some("en".to_owned()),
+            Some(v) => self
+                .string(v, "lang", "a string: a language tag such as `\"en\"`")
+                .and_then(|lang| self.check(v.span(), checks::lang(&lang)).map(|()| lang)),
+        };
+        let text = self
+            .required(&fields, "text", "the post as embed HTML")
+            .and_then(|v| self.line_text(v, "text", Context::EmbedHtml));
+        Some(BlueskyPost {
+            url: Cow::Owned(url?),
+            uri: Cow::Owned(uri?),
+            cid: Cow::Owned(cid?),
+            author: Cow::Owned(author?),
+            date: date?,
+            lang: Cow::Owned(lang?),
+            text: Cow::Owned(text?),
+        })
     }
 
     fn tweet(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<Tweet<'static>> {

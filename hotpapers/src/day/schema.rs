@@ -90,6 +90,56 @@ pub(crate) const TWEET: &[Key] = &[
     ),
 ];
 
+const BLUESKY_URL: &str = r"^https://bsky\.app/profile/[a-z0-9.-]{3,253}/post/[A-Za-z0-9._~-]{1,64}$";
+const BLUESKY_URI: &str =
+    r"^at://did:(plc:[a-z2-7]{24}|web:[a-z0-9.-]{1,253})/app\.bsky\.feed\.post/[A-Za-z0-9._~-]{1,64}$";
+const BLUESKY_CID: &str = r"^b[a-z2-7]{7,127}$";
+
+pub(crate) const BLUESKY_POST: &[Key] = &[
+    key(
+        "url",
+        Kind::Text(Some(BLUESKY_URL)),
+        true,
+        "`https://bsky.app/profile/HANDLE/post/RKEY`",
+    ),
+    key(
+        "uri",
+        Kind::Text(Some(BLUESKY_URI)),
+        true,
+        "`at://DID/app.bsky.feed.post/RKEY`, the same RKEY as `url`",
+    ),
+    key(
+        "cid",
+        Kind::Text(Some(BLUESKY_CID)),
+        true,
+        "the post's content id, `bafyrei…`",
+    ),
+    key(
+        "author",
+        Kind::Text(Some(ONE_LINE)),
+        true,
+        "display name, as the embed shows it (may hold HTML entities)",
+    ),
+    key(
+        "date",
+        Kind::LocalDate,
+        true,
+        "the post's date, rendered `November 27, 2026`",
+    ),
+    key(
+        "lang",
+        Kind::Text(Some(LANG)),
+        false,
+        "the post's language tag; default `en`",
+    ),
+    key(
+        "text",
+        Kind::Text(Some(ONE_LINE)),
+        true,
+        "the post body as embed HTML: text, `<a href>`, `<br>` and entities",
+    ),
+];
+
 pub(crate) const HUGGINGFACE: &[Key] = &[
     key(
         "upvotes",
@@ -207,6 +257,12 @@ pub(crate) const PAPER: &[Key] = &[
         Kind::Tables(TWEET),
         false,
         "the tweets embedded under the paper, in order",
+    ),
+    key(
+        "bluesky-post",
+        Kind::Tables(BLUESKY_POST),
+        false,
+        "the Bluesky posts embedded under the paper, after its tweets, in order",
     ),
 ];
 

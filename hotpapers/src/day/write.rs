@@ -79,6 +79,16 @@ pub fn day_file(day: &Day<'_>) -> String {
             }
             let _ = writeln!(out, "text = {}", string(&tweet.text));
         }
+        for post in &paper.bluesky_posts {
+            let _ = writeln!(out, "\n[[paper.bluesky-post]]\nurl = {}", string(&post.url));
+            let _ = writeln!(out, "uri = {}\ncid = {}", string(&post.uri), string(&post.cid));
+            let _ = writeln!(out, "author = {}", string(&post.author));
+            let _ = writeln!(out, "date = {}", format_date(post.date));
+            if post.lang != "en" {
+                let _ = writeln!(out, "lang = {}", string(&post.lang));
+            }
+            let _ = writeln!(out, "text = {}", string(&post.text));
+        }
     }
     out
 }

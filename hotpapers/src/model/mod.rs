@@ -49,6 +49,82 @@ pub struct Paper<'a> {
     pub abstract_: Cow<'a, str>,
     /// The tweets embedded under the paper, in order.
     pub tweets: Vec<Tweet<'a>>,
+    /// The Bluesky posts embedded under the paper, after the tweets, in order.
+    pub bluesky_posts: Vec<BlueskyPost<'a>>,
+}
+
+/// A Bluesky post as its embed shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlueskyPost<'a> {
+    /// `https://bsky.app/profile/HANDLE/post/RKEY`.
+    pub url: Cow<'a, str>,
+    /// `at://DID/app.bsky.feed.post/RKEY`, the embed script's key.
+    pub uri: Cow<'a, str>,
+    /// The content id of the version embedded.
+    pub cid: Cow<'a, str>,
+    /// The display name, as embed HTML (may hold entities).
+    pub author: Cow<'a, str>,
+    /// The post's date.
+    pub date: Date,
+    /// The post's language tag.
+    pub lang: Cow<'a, str>,
+    /// The body as embed HTML.
+    pub text: Cow<'a, str>,
+}
+
+impl BlueskyPost<'_> {
+    /// The author's handle, taken from the post URL.
+    pub fn handle(&self) -> &str {
+        bluesky_post_parts(&self.url).map_or("", |(handle, _)| handle)
+    }
+}
+
+/// The HANDLE and RKEY of `https://bsky.app/profile/HANDLE/post/RKEY`, if `url`
+/// has exactly that shape: a domain-name handle, and a record key of letters,
+/// digits, `.`, `_`, `~` and `-`.
+pub fn bluesky_post_parts(url: &str) -> Option<(&str, &str)> {
+    let (handle, rkey) = url
+        .strip_prefix("https://bsky.app/profile/")?
+        .split_once("/post/")?;
+    let handle_ok = (3..=253).contains(&handle.len())
+        && handle.contains('.')
+        && handle
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    let rkey_ok = (1..=64).contains(&rkey.len())
+        && rkey
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._~-".contains(&b));
+    (handle_ok && rkey_ok).then_some((handle, rkey))
+}
+
+/// Whether `uri` is `at://did:plc:…/app.bsky.feed.post/RKEY` (or `did:web:`)
+/// for the record key `rkey`.
+pub fn bluesky_uri_ok(uri: &str, rkey: &str) -> bool {
+    let Some((did, key)) = uri
+        .strip_prefix("at://")
+        .and_then(|rest| rest.split_once("/app.bsky.feed.post/"))
+    else {
+        return false;
+    };
+    let did_ok = match (did.strip_prefix("did:plc:"), did.strip_prefix("did:web:")) {
+        (Some(plc), _) => plc.len() == 24 && plc.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7')),
+        (_, Some(web)) => {
+            (1..=253).contains(&web.len())
+                && web
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        }
+        _ => false,
+    };
+    did_ok && key == rkey
+}
+
+/// Whether `cid` is a content id as Bluesky writes them: base32, `b…`.
+pub fn bluesky_cid_ok(cid: &str) -> bool {
+    (8..=128).contains(&cid.len())
+        && cid.starts_with('b')
+        && cid.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7'))
 }
 
 impl Paper<'_> {
@@ -289,6 +365,42 @@ mod tests {
         ] {
             assert_eq!(tweet_handle(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn reads_bluesky_post_urls_uris_and_cids_strictly() {
+        let url = "https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k";
+        assert_eq!(
+            bluesky_post_parts(url),
+            Some(("ada.bsky.social", "3lbxyz2abcd2k"))
+        );
+        for bad in [
+            "https://bsky.app/profile/Ada.bsky.social/post/3l",
+            "https://bsky.app/profile/nodot/post/3l",
+            "https://bsky.app/profile/a.b/post/3l\"x",
+            "https://bsky.app/profile/a.b/post/",
+            "https://evil.example/profile/a.b/post/3l",
+            "https://bsky.app/profile/a.b/post/3l?x=1",
+        ] {
+            assert_eq!(bluesky_post_parts(bad), None, "{bad}");
+        }
+        let uri = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k";
+        assert!(bluesky_uri_ok(uri, "3lbxyz2abcd2k"));
+        assert!(bluesky_uri_ok(
+            "at://did:web:example.org/app.bsky.feed.post/3l",
+            "3l"
+        ));
+        assert!(!bluesky_uri_ok(uri, "3other"), "the URL's record key");
+        assert!(!bluesky_uri_ok("at://did:plc:short/app.bsky.feed.post/3l", "3l"));
+        assert!(!bluesky_uri_ok(
+            "at://did:plc:abcdefghijklmnopqrstuvw\"/app.bsky.feed.post/3l",
+            "3l"
+        ));
+        assert!(bluesky_cid_ok(
+            "bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a"
+        ));
+        assert!(!bluesky_cid_ok("Bafyreia7ouzqgkyb"));
+        assert!(!bluesky_cid_ok("bafy\" onx"));
     }
 
     #[test]

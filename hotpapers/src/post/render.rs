@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::model::{Day, Paper, Tweet};
+use crate::model::{BlueskyPost, Day, Paper, Tweet};
 use crate::site::{fill, Site};
 
 /// The line after every tweet embed in a post.
@@ -121,6 +121,9 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
     out.push_str("\n\n");
     for tweet in &paper.tweets {
         tweet_block(tweet, out);
+    }
+    for post in &paper.bluesky_posts {
+        bluesky_block(post, out);
     }
     out.push_str("\n\n");
 }
@@ -243,6 +246,34 @@ fn tweet_block(tweet: &Tweet<'_>, out: &mut String) {
     out.push_str("\n\n");
 }
 
+/// The line after every Bluesky embed in a post.
+pub(crate) const BLUESKY_SCRIPT: &str =
+    "<script async src=\"https://embed.bsky.app/static/embed.js\" charset=\"utf-8\"></script>";
+
+/// A Bluesky post as Bluesky's oEmbed writes it, then its script.
+fn bluesky_block(post: &BlueskyPost<'_>, out: &mut String) {
+    let _ = write!(
+        out,
+        "<blockquote class=\"bluesky-embed\" data-bluesky-uri=\"{}\" data-bluesky-cid=\"{}\"><p lang=\"{}\">",
+        post.uri, post.cid, post.lang
+    );
+    out.push_str(&post.text);
+    out.push_str("</p>&mdash; ");
+    out.push_str(&post.author);
+    let handle = post.handle();
+    let _ = writeln!(
+        out,
+        " (<a href=\"https://bsky.app/profile/{handle}?ref_src=embed\">@{handle}</a>) \
+         <a href=\"{}?ref_src=embed\">{} {}, {}</a></blockquote>",
+        post.url,
+        post.date.month(),
+        post.date.day(),
+        post.date.year()
+    );
+    out.push_str(BLUESKY_SCRIPT);
+    out.push_str("\n\n");
+}
+
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
@@ -271,6 +302,7 @@ mod tests {
             collected: datetime!(2020-10-31 09:40:18 UTC),
             abstract_: Cow::Borrowed("line one\nline two\r\nline three"),
             tweets,
+            bluesky_posts: Vec::new(),
         }
     }
 
@@ -346,6 +378,32 @@ mod tests {
              - links: [abs](https://arxiv.org/abs/2411.00001v2) | [pdf](https://arxiv.org/pdf/2411.00001v2)\n\
              - [cs.LG](https://arxiv.org/list/cs.LG/recent) | [stat.ML](https://arxiv.org/list/stat.ML/recent)\n\n\
              line one line two line three\n\n\n\n"
+        );
+    }
+
+    #[test]
+    fn renders_bluesky_posts_as_blueskys_embed_after_the_tweets() {
+        let mut hot = paper("2010.00001", 60, 0, vec![tweet()]);
+        hot.bluesky_posts.push(BlueskyPost {
+            url: Cow::Borrowed("https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k"),
+            uri: Cow::Borrowed("at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k"),
+            cid: Cow::Borrowed("bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a"),
+            author: Cow::Borrowed("Ada &amp; co"),
+            date: date!(2026 - 11 - 27),
+            lang: Cow::Borrowed("en"),
+            text: Cow::Borrowed("Out now<br>$k<k'$"),
+        });
+        let post = render(&day(vec![hot]), &Site::default());
+        assert!(
+            post.contains(
+                "</a></blockquote>\n<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n\n\
+                 <blockquote class=\"bluesky-embed\" data-bluesky-uri=\"at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k\" \
+                 data-bluesky-cid=\"bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a\"><p lang=\"en\">Out now<br>$k<k'$</p>&mdash; Ada &amp; co \
+                 (<a href=\"https://bsky.app/profile/ada.bsky.social?ref_src=embed\">@ada.bsky.social</a>) \
+                 <a href=\"https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k?ref_src=embed\">November 27, 2026</a></blockquote>\n\
+                 <script async src=\"https://embed.bsky.app/static/embed.js\" charset=\"utf-8\"></script>\n\n\n\n"
+            ),
+            "{post}"
         );
     }
 

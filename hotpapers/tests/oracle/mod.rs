@@ -29,7 +29,8 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// A day-file holding the fields, each as a TOML basic string.
+    /// A day-file holding the fields, each as a TOML basic string; the tweet's
+    /// author and text are also a Bluesky post's, so both embeds are tried.
     pub fn day_file(&self) -> String {
         let mut out = String::from("date = 2020-10-30\npublished = 2020-10-31T09:40:17Z\n\n[[paper]]\n");
         let _ = writeln!(out, "arxiv = '2010.15581'\ntitle = {}", toml_string(&self.title));
@@ -40,6 +41,13 @@ impl Fields {
         let _ = writeln!(
             out,
             "\n[[paper.tweet]]\nurl = 'https://twitter.com/a/status/1'\nauthor = {}\ndate = 2020-10-30\ntext = {}",
+            toml_string(&self.tweet_author),
+            toml_string(&self.tweet_text)
+        );
+        let _ = writeln!(
+            out,
+            "\n[[paper.bluesky-post]]\nurl = 'https://bsky.app/profile/a.bsky.social/post/{BSKY_RKEY}'\n\
+             uri = '{BSKY_URI}'\ncid = '{BSKY_CID}'\nauthor = {}\ndate = 2020-10-30\ntext = {}",
             toml_string(&self.tweet_author),
             toml_string(&self.tweet_text)
         );
@@ -81,12 +89,19 @@ fn toml_string(text: &str) -> String {
 /// The element put after the post; a post that swallows or breaks it fails.
 const AFTER: &str = "<footer id=\"after-the-post\">after</footer>";
 
-/// The script every tweet embed loads, and the only one allowed.
+/// The script every tweet embed loads.
 const WIDGETS: &str = "https://platform.twitter.com/widgets.js";
+/// The script every Bluesky embed loads; these two are the only ones allowed.
+const BSKY_SCRIPT: &str = "https://embed.bsky.app/static/embed.js";
+/// The Bluesky post of [`Fields::day_file`]: its attributes can be nothing else.
+const BSKY_RKEY: &str = "3lbxyz2abcd2k";
+const BSKY_URI: &str = "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k";
+const BSKY_CID: &str = "bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a";
 
 /// What is wrong with the page that shows `post` (a whole Markdown post with its
-/// front matter) holding `tweets` embeds: empty when it is harmless.
-pub fn harms(post: &str, tweets: usize) -> Vec<String> {
+/// front matter) holding `embeds` tweet and Bluesky embeds: empty when it is
+/// harmless.
+pub fn harms(post: &str, embeds: usize) -> Vec<String> {
     let body = post.split_once("\n---\n").map_or(post, |(_, body)| body);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(body));
@@ -96,10 +111,10 @@ pub fn harms(post: &str, tweets: usize) -> Vec<String> {
     let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(page);
     let mut found = Found::default();
     walk(&dom.document, &mut found);
-    if found.scripts != tweets {
+    if found.scripts != embeds {
         found
             .harms
-            .push(format!("{} scripts for {tweets} tweet(s)", found.scripts));
+            .push(format!("{} scripts for {embeds} embed(s)", found.scripts));
     }
     if !found.after_is_last {
         found
@@ -217,10 +232,12 @@ fn attribute_allowed(element: &str, attr: &str, value: &str) -> bool {
         ("a", "href") => matches!(scheme(value).as_deref(), Some("http" | "https" | "mailto")),
         // A Markdown link's title: text in an attribute, which runs nothing.
         ("a", "title") => true,
-        ("blockquote", "class") => value == "twitter-tweet",
+        ("blockquote", "class") => value == "twitter-tweet" || value == "bluesky-embed",
+        ("blockquote", "data-bluesky-uri") => value == BSKY_URI,
+        ("blockquote", "data-bluesky-cid") => value == BSKY_CID,
         ("p", "lang") => value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
         ("p", "dir") => value == "ltr" || value == "rtl",
-        ("script", "src") => value == WIDGETS,
+        ("script", "src") => value == WIDGETS || value == BSKY_SCRIPT,
         ("script", "async") => value.is_empty(),
         ("script", "charset") => value == "utf-8",
         ("ol", "start") => value.bytes().all(|b| b.is_ascii_digit()),
