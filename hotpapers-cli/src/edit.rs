@@ -156,22 +156,12 @@ pub fn append_collected(
     collected: toml_edit::Datetime,
 ) -> Result<(), EditError> {
     let list = papers(doc)?;
-    let id = paper.id.as_str();
-    if list.iter().any(|t| same_paper(t, id)) {
-        return Err(EditError::Duplicate(id.to_owned()));
-    }
-    let mut table = spaced_table();
-    table["arxiv"] = value(id);
-    table["title"] = value(&paper.title);
-    table["authors"] = value(paper.authors.iter().map(String::as_str).collect::<Array>());
-    table["categories"] = value(paper.categories.iter().map(|c| c.as_str()).collect::<Array>());
-    for (key, counts) in source_tables(counts) {
-        table[key] = value(counts);
-    }
-    table["collected"] = value(collected);
-    if !paper.abstract_.is_empty() {
-        table["abstract"] = value(&paper.abstract_);
-    }
+    let mut counted: Vec<(&str, Item)> = source_tables(counts)
+        .into_iter()
+        .map(|(key, table)| (key, value(table)))
+        .collect();
+    counted.push(("collected", value(collected)));
+    let table = paper_table(list, paper, counted)?;
     list.push(table);
     Ok(())
 }
@@ -259,6 +249,31 @@ pub fn skip(text: &str, id: &str) -> Result<(String, bool), EditError> {
     Ok((doc.to_string(), removed))
 }
 
+/// A `[[paper]]` for an arXiv paper not yet in `list`: its metadata, then
+/// `counts` (keys and values in order), then its abstract.
+fn paper_table(
+    list: &ArrayOfTables,
+    paper: &ArxivPaper,
+    counts: Vec<(&str, Item)>,
+) -> Result<Table, EditError> {
+    let id = paper.id.as_str();
+    if list.iter().any(|t| same_paper(t, id)) {
+        return Err(EditError::Duplicate(id.to_owned()));
+    }
+    let mut table = spaced_table();
+    table["arxiv"] = value(id);
+    table["title"] = value(&paper.title);
+    table["authors"] = value(paper.authors.iter().map(String::as_str).collect::<Array>());
+    table["categories"] = value(paper.categories.iter().map(|c| c.as_str()).collect::<Array>());
+    for (key, item) in counts {
+        table[key] = item;
+    }
+    if !paper.abstract_.is_empty() {
+        table["abstract"] = value(&paper.abstract_);
+    }
+    Ok(table)
+}
+
 /// Appends a `[[paper]]` for each paper, with the given counts.
 pub fn add_papers(
     text: &str,
@@ -269,20 +284,11 @@ pub fn add_papers(
     let mut doc = parse(text)?;
     let list = papers(&mut doc)?;
     for paper in new {
-        let id = paper.id.as_str();
-        if list.iter().any(|t| same_paper(t, id)) {
-            return Err(EditError::Duplicate(id.to_owned()));
-        }
-        let mut table = spaced_table();
-        table["arxiv"] = value(id);
-        table["title"] = value(&paper.title);
-        table["authors"] = value(paper.authors.iter().map(String::as_str).collect::<Array>());
-        table["categories"] = value(paper.categories.iter().map(|c| c.as_str()).collect::<Array>());
-        table["retweets"] = value(i64::from(retweets));
-        table["favorites"] = value(i64::from(favorites));
-        if !paper.abstract_.is_empty() {
-            table["abstract"] = value(&paper.abstract_);
-        }
+        let counts = vec![
+            ("retweets", value(i64::from(retweets))),
+            ("favorites", value(i64::from(favorites))),
+        ];
+        let table = paper_table(list, paper, counts)?;
         list.push(table);
     }
     Ok(doc.to_string())

@@ -785,21 +785,12 @@ impl Walker<'_> {
                 let cid = self.string(v, "cid", "a string: the post's content id")?;
                 self.check(v.span(), checks::bluesky_cid(&cid)).map(|()| cid)
             });
-        let author = self
-            .required(&fields, "author", "the display name")
-            .and_then(|v| self.line_text(v, "author", Context::EmbedText));
-        let date = self
-            .required(&fields, "date", "the post's date, such as `2026-11-27`")
-            .and_then(|v| self.date(v, "date"));
-        let lang = match fields.get("lang") {
-            None => Some("en".to_owned()),
-            Some(v) => self
-                .string(v, "lang", "a string: a language tag such as `\"en\"`")
-                .and_then(|lang| self.check(v.span(), checks::lang(&lang)).map(|()| lang)),
-        };
-        let text = self
-            .required(&fields, "text", "the post as embed HTML")
-            .and_then(|v| self.line_text(v, "text", Context::EmbedHtml));
+        let Embed {
+            author,
+            date,
+            lang,
+            text,
+        } = self.embed(&fields, "post");
         Some(BlueskyPost {
             url: Cow::Owned(url?),
             uri: Cow::Owned(uri?),
@@ -811,6 +802,36 @@ impl Walker<'_> {
         })
     }
 
+    /// What every embed has: the author's name, the date, the language and
+    /// the text, each checked as the browser will read it.
+    fn embed(&mut self, fields: &Fields<'_, '_>, what: &str) -> Embed {
+        let author = self
+            .required(fields, "author", "the display name")
+            .and_then(|v| self.line_text(v, "author", Context::EmbedText));
+        let date = self
+            .required(
+                fields,
+                "date",
+                &format!("the {what}'s date, such as `2020-10-30`"),
+            )
+            .and_then(|v| self.date(v, "date"));
+        let lang = match fields.get("lang") {
+            None => Some("en".to_owned()),
+            Some(v) => self
+                .string(v, "lang", "a string: a language tag such as `\"en\"`")
+                .and_then(|lang| self.check(v.span(), checks::lang(&lang)).map(|()| lang)),
+        };
+        let text = self
+            .required(fields, "text", &format!("the {what} as embed HTML"))
+            .and_then(|v| self.line_text(v, "text", Context::EmbedHtml));
+        Embed {
+            author,
+            date,
+            lang,
+            text,
+        }
+    }
+
     fn tweet(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<Tweet<'static>> {
         let fields = self.fields(table, span, "`[[paper.tweet]]`", schema::TWEET);
         let url = self
@@ -819,27 +840,18 @@ impl Walker<'_> {
                 let url = self.string(v, "url", "a string: the tweet's status URL")?;
                 self.check(v.span(), checks::tweet_url(&url)).map(|()| url)
             });
-        let author = self
-            .required(&fields, "author", "the display name")
-            .and_then(|v| self.line_text(v, "author", Context::EmbedText));
-        let date = self
-            .required(&fields, "date", "the tweet's date, such as `2020-10-30`")
-            .and_then(|v| self.date(v, "date"));
-        let lang = match fields.get("lang") {
-            None => Some("en".to_owned()),
-            Some(v) => self
-                .string(v, "lang", "a string: a language tag such as `\"en\"`")
-                .and_then(|lang| self.check(v.span(), checks::lang(&lang)).map(|()| lang)),
-        };
+        let Embed {
+            author,
+            date,
+            lang,
+            text,
+        } = self.embed(&fields, "tweet");
         let dir = match fields.get("dir") {
             None => Some(Dir::Ltr),
             Some(v) => self
                 .string(v, "dir", "`\"ltr\"` or `\"rtl\"`")
                 .and_then(|dir| self.check(v.span(), checks::dir(&dir))),
         };
-        let text = self
-            .required(&fields, "text", "the tweet as embed HTML")
-            .and_then(|v| self.line_text(v, "text", Context::EmbedHtml));
         Some(Tweet {
             url: Cow::Owned(url?),
             author: Cow::Owned(author?),
@@ -849,6 +861,14 @@ impl Walker<'_> {
             text: Cow::Owned(text?),
         })
     }
+}
+
+/// The fields every embed has, each `None` when it was wrong.
+struct Embed {
+    author: Option<String>,
+    date: Option<Date>,
+    lang: Option<String>,
+    text: Option<String>,
 }
 
 /// Every item, or `None` if any is `None`; unlike `collect`, it reads them all,

@@ -289,13 +289,7 @@ pub fn parse_bluesky_embed(html: &str) -> Option<BlueskyPost<'static>> {
     let url = format!("https://bsky.app/profile/{handle}/post/{rkey}");
     crate::model::bluesky_post_parts(&url)?;
     // `November 27, 2026 at 10:00 AM`
-    let day = when.split(" at ").next()?;
-    let (month_day, year) = day.split_once(", ")?;
-    let (month, day) = month_day.split_once(' ')?;
-    let month = (1..=12u8)
-        .map(|m| Month::try_from(m).ok())
-        .find(|m| m.is_some_and(|m| m.to_string() == month))??;
-    let date = Date::from_calendar_date(number(year)?, month, number(day)?).ok()?;
+    let date = written_date(when.split(" at ").next()?)?;
     let text = text.trim().replace("\r\n", "\n").replace('\n', "<br>");
     Some(BlueskyPost {
         url: Cow::Owned(url),
@@ -312,6 +306,16 @@ pub fn parse_bluesky_embed(html: &str) -> Option<BlueskyPost<'static>> {
     })
 }
 
+/// `October 30, 2020`, as embeds write dates.
+fn written_date(text: &str) -> Option<Date> {
+    let (month_day, year) = text.split_once(", ")?;
+    let (month, day) = month_day.split_once(' ')?;
+    let month = (1..=12u8)
+        .map(|m| Month::try_from(m).ok())
+        .find(|m| m.is_some_and(|m| m.to_string() == month))??;
+    Date::from_calendar_date(number(year)?, month, number(day)?).ok()
+}
+
 /// One tweet embed line.
 fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
     let rest = line.strip_prefix(TWEET_START)?;
@@ -323,12 +327,7 @@ fn parse_tweet(line: &str) -> Option<Tweet<'static>> {
     let (text, byline) = rest.rsplit_once("</p>&mdash; ")?;
     let handle = crate::model::tweet_handle(url)?;
     let author = byline.strip_suffix(&format!(" (@{handle})"))?;
-    let (month_day, year) = date.split_once(", ")?;
-    let (month, day) = month_day.split_once(' ')?;
-    let month = (1..=12u8)
-        .map(|m| Month::try_from(m).ok())
-        .find(|m| m.is_some_and(|m| m.to_string() == month))??;
-    let date = Date::from_calendar_date(number(year)?, month, number(day)?).ok()?;
+    let date = written_date(date)?;
     Some(Tweet {
         url: Cow::Owned(url.to_owned()),
         author: Cow::Owned(author.to_owned()),
