@@ -415,6 +415,22 @@ fn malformed_answers_and_refusals_are_errors_that_name_the_source() {
 }
 
 #[test]
+fn an_answer_over_the_size_cap_is_refused_not_read() {
+    // 17 MiB of a JSON array that would otherwise parse.
+    let huge: &'static str = Box::leak(format!("[{}]", " ".repeat(17 << 20)).into_boxed_str());
+    let mut routes = recorded();
+    routes.retain(|(path, _)| *path != "/api/daily_papers");
+    routes.push(("/api/daily_papers", vec![Reply::Json(huge)]));
+    let site = site("");
+    let services = Services::start(routes);
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("huggingface failed"), "{stderr}");
+    assert!(stderr.contains("the answer is over 16 MiB; refused"), "{stderr}");
+    assert_eq!(day_file(&site), None);
+}
+
+#[test]
 fn a_429_is_retried_after_the_pause_it_asks_for() {
     let site = site(NO_VISION);
     let services = Services::start(vec![
