@@ -37,6 +37,8 @@
 //! with it), `blog` (the pages and the feeds: the site binary and the preview
 //! server) and `git` (publishing; the macro does not use it), all on by default.
 
+#[cfg(feature = "app")]
+pub mod app;
 mod archive;
 #[cfg(feature = "templates")]
 mod blog;
