@@ -52,3 +52,18 @@ fn the_site_is_built_without_the_curator_tools_network_stack() {
 fn the_site_publishes_with_git2() {
     assert!(dependents("git2").iter().any(|p| p == "hotpapers-site"));
 }
+
+/// The build script links the archive in as data (see build.rs): rustc never
+/// reads it, so an edit's compile time and memory do not grow with the days.
+/// The symbol is only in the binary if the macro referred to it, that is, if
+/// the linked copy was exactly the archive the macro checked.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_archive_is_linked_in_as_data_not_compiled() {
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_hotpapers-site")).unwrap();
+    let symbol = b"hotpapers_archive\0";
+    assert!(
+        binary.windows(symbol.len()).any(|w| w == symbol),
+        "the site binary does not use the linked archive"
+    );
+}
