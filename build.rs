@@ -32,26 +32,27 @@ fn main() {
             println!("cargo:rerun-if-changed={dir}");
         }
     }
-    if let Some((len, hash)) = link_archive() {
-        println!("cargo:rustc-env=HOTPAPERS_LINKED_ARCHIVE={len} {hash:016x}");
+    if let Some(linked) = link_archive() {
+        let names: Vec<String> = linked.iter().map(|hash| format!("{hash:016x}")).collect();
+        println!("cargo:rustc-env=HOTPAPERS_LINKED_ARCHIVE={}", names.join(","));
     }
 }
 
-/// Encodes the site's archive, assembles it into a static library defining
-/// `hotpapers_archive`, and tells cargo to link it: its length and fingerprint,
-/// or `None` when it cannot (a day-file with errors, which the macro reports;
-/// no assembler for the target; `HOTPAPERS_INCLUDE_ARCHIVE` set).
-fn link_archive() -> Option<(usize, u64)> {
+/// Encodes the site's archive in its parts (the head, then a part a month),
+/// assembles each part into an object defining `hotpapers_part_HASH` (kept
+/// under `OUT_DIR` by content, so an edit assembles one month), and tells
+/// cargo to link them: the parts' fingerprints in order, or `None` when it
+/// cannot (a day-file with errors, which the macro reports; no assembler for
+/// the target; `HOTPAPERS_INCLUDE_ARCHIVE` set).
+fn link_archive() -> Option<Vec<u64>> {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     if std::env::var_os("HOTPAPERS_INCLUDE_ARCHIVE").is_some() || var("CARGO_CFG_TARGET_ENV") == "msvc" {
         return None;
     }
-    // Where the symbol goes and how it is spelt, for ELF and Mach-O.
-    let (section, symbol) = match var("CARGO_CFG_TARGET_OS").as_str() {
-        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos" => {
-            (".section .rodata.hotpapers_archive,\"a\"", "hotpapers_archive")
-        }
-        "macos" | "ios" => (".section __TEXT,__const", "_hotpapers_archive"),
+    // Where the symbols go and how they are spelt, for ELF and Mach-O.
+    let elf = match var("CARGO_CFG_TARGET_OS").as_str() {
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos" => true,
+        "macos" | "ios" => false,
         _ => return None,
     };
     let root = std::env::var_os("HOTPAPERS_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
@@ -65,33 +66,60 @@ fn link_archive() -> Option<(usize, u64)> {
         &out.join("hotpapers-days"),
     )
     .ok()?;
-    let blob = parts.linked();
-    let data = out.join("hotpapers-linked-archive.bin");
-    if std::fs::read(&data).ok().as_deref() != Some(blob.as_slice()) {
-        hotpapers::write_atomically(&data, &blob).ok()?;
+    let dir = out.join("hotpapers-linked");
+    std::fs::create_dir_all(&dir).ok()?;
+    let pieces = std::iter::once(parts.head.as_slice()).chain(parts.parts.iter().map(|(_, p)| p.as_slice()));
+    let mut hashes = Vec::new();
+    let mut linked = std::collections::HashSet::new();
+    for bytes in pieces {
+        let hash = hotpapers::source_hash(bytes);
+        hashes.push(hash);
+        if !linked.insert(hash) {
+            continue;
+        }
+        let object = dir.join(format!("{hash:016x}.o"));
+        if !object.exists() {
+            assemble(&dir, hash, bytes, elf)?;
+        }
+        println!("cargo:rustc-link-arg={}", object.to_str()?);
     }
+    Some(hashes)
+}
+
+/// `DIR/HASH.o`, defining `hotpapers_part_HASH` as `bytes` in a read-only
+/// section of its own (so the linker drops it if nothing refers to it).
+fn assemble(dir: &Path, hash: u64, bytes: &[u8], elf: bool) -> Option<()> {
+    let name = format!("{hash:016x}");
+    let data = dir.join(format!("{name}.bin"));
+    std::fs::write(&data, bytes).ok()?;
     let data = data.to_str()?;
     if data.contains(['"', '\\', '\n']) {
         return None;
     }
-    let elf = !symbol.starts_with('_');
-    let assembly = format!(
-        "{section}\n.balign 16\n.globl {symbol}\n{symbol}:\n.incbin \"{data}\"\n{}",
-        if elf {
-            // No executable stack for the binary because of this object.
-            ".section .note.GNU-stack,\"\",%progbits\n"
-        } else {
-            ""
-        }
-    );
-    let source = out.join("hotpapers-linked-archive.S");
-    if std::fs::read_to_string(&source).ok().as_deref() != Some(assembly.as_str()) {
-        std::fs::write(&source, assembly).ok()?;
-    }
-    cc::Build::new()
+    let assembly = if elf {
+        format!(
+            ".section .rodata.hotpapers_part_{name},\"a\"\n.balign 8\n.globl hotpapers_part_{name}\n\
+             hotpapers_part_{name}:\n.incbin \"{data}\"\n\
+             .section .note.GNU-stack,\"\",%progbits\n"
+        )
+    } else {
+        format!(
+            ".section __TEXT,__const\n.balign 8\n.globl _hotpapers_part_{name}\n\
+             _hotpapers_part_{name}:\n.incbin \"{data}\"\n.subsections_via_symbols\n"
+        )
+    };
+    let source = dir.join(format!("{name}.S"));
+    std::fs::write(&source, assembly).ok()?;
+    let objects = cc::Build::new()
         .file(&source)
+        .out_dir(dir.join("cc"))
+        .cargo_metadata(false)
         .cargo_warnings(false)
-        .try_compile("hotpapers_archive")
+        .try_compile_intermediates()
         .ok()?;
-    Some((blob.len(), hotpapers::source_hash(&blob)))
+    // Only now is the object complete: its name says it is there to use.
+    std::fs::rename(objects.first()?, dir.join(format!("{name}.o"))).ok()?;
+    let _ = std::fs::remove_file(dir.join(format!("{name}.bin")));
+    let _ = std::fs::remove_file(source);
+    Some(())
 }

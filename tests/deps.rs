@@ -61,7 +61,7 @@ fn the_site_publishes_with_git2() {
 #[cfg(target_os = "linux")]
 fn the_archive_is_linked_in_as_data_not_compiled() {
     let binary = std::fs::read(env!("CARGO_BIN_EXE_hotpapers-site")).unwrap();
-    let symbol = b"hotpapers_archive\0";
+    let symbol = b"hotpapers_part_";
     assert!(
         binary.windows(symbol.len()).any(|w| w == symbol),
         "the site binary does not use the linked archive"

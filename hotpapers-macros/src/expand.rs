@@ -124,33 +124,50 @@ fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
 }
 
 /// The archive the site's build script linked into the binary, if it is
-/// exactly these parts (the script says its length and fingerprint in
-/// `HOTPAPERS_LINKED_ARCHIVE`): a reference to the linked symbol, which rustc
+/// exactly these parts (the script lists their fingerprints in
+/// `HOTPAPERS_LINKED_ARCHIVE`): references to the linked symbols, which rustc
 /// declares and never reads. A day-file saved between the script and this
 /// expansion makes them differ, and the parts are included instead.
 fn linked(parts: &hotpapers::Parts) -> Option<TokenStream> {
     let said = std::env::var("HOTPAPERS_LINKED_ARCHIVE").ok()?;
-    let (len, hash) = said.split_once(' ')?;
-    let blob = parts.linked();
-    let same = len.parse::<usize>().ok()? == blob.len()
-        && u64::from_str_radix(hash, 16).ok()? == hotpapers::source_hash(&blob);
-    if !same {
+    let pieces: Vec<&[u8]> = std::iter::once(parts.head.as_slice())
+        .chain(parts.parts.iter().map(|(_, p)| p.as_slice()))
+        .collect();
+    let names: Vec<String> = pieces
+        .iter()
+        .map(|bytes| format!("{:016x}", hotpapers::source_hash(bytes)))
+        .collect();
+    if said.split(',').ne(names.iter().map(String::as_str)) {
         return None;
     }
-    let len = Literal::usize_unsuffixed(blob.len());
+    let mut declared = std::collections::HashSet::new();
+    let mut statics = Vec::new();
+    let mut refs = Vec::new();
+    for (name, bytes) in names.iter().zip(&pieces) {
+        let ident = quote::format_ident!("HOTPAPERS_PART_{}", name.to_uppercase());
+        if declared.insert(name) {
+            let symbol = format!("hotpapers_part_{name}");
+            let len = Literal::usize_unsuffixed(bytes.len());
+            statics.push(quote! {
+                #[link_name = #symbol]
+                static #ident: [u8; #len];
+            });
+        }
+        refs.push(ident);
+    }
+    let (head, days) = refs.split_first()?;
     Some(quote! {{
         extern "C" {
-            #[link_name = "hotpapers_archive"]
-            static HOTPAPERS_ARCHIVE: [u8; #len];
+            #(#statics)*
         }
-        // SAFETY: the site's build script defines `hotpapers_archive` as exactly
-        // this many bytes, in a read-only section of an object it assembles
-        // from the archive this expansion just made (same length, same
-        // fingerprint); nothing writes to it, so a shared reference for the
-        // life of the program is sound.
+        // SAFETY: the site's build script defines each `hotpapers_part_HASH` as
+        // exactly this many bytes, in a read-only section of an object it
+        // assembles from the part of this very archive with that fingerprint
+        // (the list matched the one it linked); nothing writes to them, so
+        // shared references for the life of the program are sound.
         #[allow(unsafe_code)]
-        let bytes: &'static [u8] = unsafe { &HOTPAPERS_ARCHIVE };
-        ::hotpapers::Archive::decode_linked(bytes)
+        let (head, days): (&'static [u8], &[&'static [u8]]) = unsafe { (&#head, &[#(&#days),*]) };
+        ::hotpapers::Archive::decode_parts(head, days)
     }})
 }
 

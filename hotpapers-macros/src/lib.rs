@@ -2,7 +2,10 @@
 //!
 //! [`archive!`] reads `hotpapers.toml` and every day-file of the site while the
 //! crate compiles, checks them with the same code as `hotpapers::load_dir`, and
-//! expands to a [`hotpapers::Archive`] built from one compact byte string. A bad
+//! expands to a [`hotpapers::Archive`] decoded from compact bytes: the copy the
+//! site's build script linked into the binary when it is exactly this archive
+//! (`HOTPAPERS_LINKED_ARCHIVE` gives its length and fingerprint), else parts
+//! written to `OUT_DIR` and included with `include_bytes!`. A bad
 //! day-file fails the build with `FILE:LINE:COL`, the line and a caret, for every
 //! problem in every file at once.
 //!

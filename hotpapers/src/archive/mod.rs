@@ -158,37 +158,6 @@ impl<'a> Archive<'a> {
         })
     }
 
-    /// Decodes what [`Parts::linked`] wrote, borrowing its strings.
-    pub fn decode_linked(bytes: &'a [u8]) -> Result<Archive<'a>, ArchiveError> {
-        let truncated = ArchiveError("truncated");
-        let (magic, rest) = bytes.split_at_checked(4).ok_or(truncated)?;
-        if magic != LINKED_MAGIC {
-            return Err(ArchiveError("unknown format"));
-        }
-        let word = |at: &[u8]| -> Result<usize, ArchiveError> {
-            let word: [u8; 8] = at.get(..8).and_then(|w| w.try_into().ok()).ok_or(truncated)?;
-            usize::try_from(u64::from_le_bytes(word)).map_err(|_| truncated)
-        };
-        let count = word(rest)?;
-        let index_len = count
-            .checked_add(1)
-            .and_then(|n| n.checked_mul(8))
-            .and_then(|n| n.checked_add(8))
-            .ok_or(truncated)?;
-        let (index, mut data) = rest.split_at_checked(index_len).ok_or(truncated)?;
-        let mut pieces = Vec::with_capacity(count + 1);
-        for i in 0..=count {
-            let len = word(&index[8 + 8 * i..])?;
-            let (piece, after) = data.split_at_checked(len).ok_or(truncated)?;
-            pieces.push(piece);
-            data = after;
-        }
-        if !data.is_empty() {
-            return Err(ArchiveError("trailing bytes"));
-        }
-        Archive::decode_parts(pieces[0], &pieces[1..])
-    }
-
     /// Decodes an archive in parts ([`Parts`]): the head, with the settings and
     /// warnings, then the days of each part in order.
     pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
@@ -220,9 +189,6 @@ impl<'a> Archive<'a> {
         })
     }
 }
-
-/// The magic of [`Parts::linked`].
-const LINKED_MAGIC: &[u8; 4] = b"HPAL";
 
 /// The magic of an archive's head when its days come in parts.
 const PARTS_MAGIC: &[u8; 4] = b"HPAH";
@@ -276,25 +242,6 @@ impl Parts {
             })
             .collect();
         Parts { head: w.0, parts }
-    }
-
-    /// The parts as one blob, for linking into a binary as data (see the site's
-    /// build script): `HPAL`, the part count, each length (the head's first),
-    /// then the head and the parts. [`Archive::decode_linked`] reads it.
-    pub fn linked(&self) -> Vec<u8> {
-        let size = self.head.len() + self.parts.iter().map(|(_, p)| p.len()).sum::<usize>();
-        let mut out = Vec::with_capacity(size + 16 + 8 * (self.parts.len() + 1));
-        out.extend_from_slice(LINKED_MAGIC);
-        out.extend_from_slice(&(self.parts.len() as u64).to_le_bytes());
-        out.extend_from_slice(&(self.head.len() as u64).to_le_bytes());
-        for (_, part) in &self.parts {
-            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        }
-        out.extend_from_slice(&self.head);
-        for (_, part) in &self.parts {
-            out.extend_from_slice(part);
-        }
-        out
     }
 
     /// The archive these parts make.
@@ -733,31 +680,6 @@ lang = "ar"
 dir = "rtl"
 text = "مرحبا <br>"
 "#;
-
-    #[test]
-    fn linked_parts_decode_to_the_same_archive_and_damage_is_an_error() {
-        let (day, diagnostics) = crate::day::parse_day("posts/2020-10-30.toml", DAY);
-        let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
-        let mut later = day.clone();
-        later.date = date!(2020 - 11 - 02);
-        let days = vec![(day.date, encode_day(&day)), (later.date, encode_day(&later))];
-        let parts = Parts::assemble(&Site::default(), Some(7), days, &[] as &[&[u8]], 0);
-        assert_eq!(parts.parts.len(), 2, "one part a month");
-        let linked = parts.linked();
-        assert_eq!(Archive::decode_linked(&linked), parts.decode());
-        for cut in [0, 3, 4, 12, 20, linked.len() - 1] {
-            assert!(Archive::decode_linked(&linked[..cut]).is_err(), "cut at {cut}");
-        }
-        let mut longer = linked.clone();
-        longer.push(0);
-        assert!(Archive::decode_linked(&longer).is_err());
-        let mut huge = linked.clone();
-        huge[4..12].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(
-            Archive::decode_linked(&huge).is_err(),
-            "no overflow, no huge allocation"
-        );
-    }
 
     #[test]
     fn round_trips_every_field() {
