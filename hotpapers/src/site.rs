@@ -103,9 +103,9 @@ pub struct CollectSettings {
     /// arXiv categories (`cs.LG`) or whole archives (`cs`) a paper must have
     /// one of (`include`, empty: any) and must have none of (`exclude`).
     pub categories: Filter,
-    /// Words or phrases, matched without regard to case in the title and the
-    /// abstract: a paper must mention one of `include` (empty: any) and none
-    /// of `exclude`.
+    /// Words or phrases, matched as whole words (or their plural in `s`)
+    /// without regard to case in the title and the abstract: a paper must
+    /// mention one of `include` (empty: any) and none of `exclude`.
     pub keywords: Filter,
 }
 

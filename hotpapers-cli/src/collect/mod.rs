@@ -95,22 +95,30 @@ pub fn filtered_out(paper: &ArxivPaper, settings: &CollectSettings) -> Option<St
     }
     let text = format!("{}\n{}", paper.title, paper.abstract_).to_lowercase();
     let keywords = &settings.keywords;
-    if let Some(excluded) = keywords
-        .exclude
-        .iter()
-        .find(|k| text.contains(&k.trim().to_lowercase()))
-    {
+    if let Some(excluded) = keywords.exclude.iter().find(|k| mentions(&text, k)) {
         return Some(format!("it mentions the excluded keyword `{excluded}`"));
     }
-    if !keywords.include.is_empty()
-        && !keywords
-            .include
-            .iter()
-            .any(|k| text.contains(&k.trim().to_lowercase()))
-    {
+    if !keywords.include.is_empty() && !keywords.include.iter().any(|k| mentions(&text, k)) {
         return Some("it mentions none of the included keywords".to_owned());
     }
     None
+}
+
+/// Whether `text` (in lower case) has `keyword` as whole words: `GAN` is in
+/// "a GAN for faces" and "GANs", not in "organ"; a keyword ending in a letter
+/// also matches its plural.
+fn mentions(text: &str, keyword: &str) -> bool {
+    let keyword = keyword.trim().to_lowercase();
+    if keyword.is_empty() {
+        return false;
+    }
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(&keyword).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let rest = &text[at + keyword.len()..];
+        let after = rest.strip_prefix('s').unwrap_or(rest).chars().next();
+        !word(before) && !word(after)
+    })
 }
 
 /// `score 150: huggingface 120, hackernews 30`, for the report.
@@ -264,5 +272,17 @@ mod tests {
         settings.keywords.exclude.clear();
         settings.keywords.include = vec!["robotics".into()];
         assert!(filtered_out(&paper, &settings).is_some());
+    }
+
+    #[test]
+    fn keywords_match_whole_words_and_plurals() {
+        let text = "a gan for faces; more gans; organic chemistry; large language models";
+        assert!(mentions(text, "GAN"));
+        assert!(mentions("two gans", "gan"));
+        assert!(!mentions("organic chemistry", "gan"));
+        assert!(!mentions("organ", "gan"));
+        assert!(mentions(text, "language model"));
+        assert!(!mentions("multilanguage models", "language model"));
+        assert!(!mentions(text, "  "));
     }
 }
