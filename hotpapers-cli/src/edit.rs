@@ -179,6 +179,21 @@ pub fn bluesky_post_urls(doc: &DocumentMut, arxiv: &str) -> Vec<String> {
         .collect()
 }
 
+/// The `[[paper.KEY]]` list (tweets, Bluesky posts) of the paper `arxiv`,
+/// made if it has none.
+fn embeds<'d>(doc: &'d mut DocumentMut, arxiv: &str, key: &str) -> Result<&'d mut ArrayOfTables, EditError> {
+    papers(doc)?
+        .iter_mut()
+        .find(|t| same_paper(t, arxiv))
+        .and_then(|paper| {
+            paper
+                .entry(key)
+                .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+                .as_array_of_tables_mut()
+        })
+        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))
+}
+
 /// Appends a `[[paper.bluesky-post]]` under the paper `arxiv`; `false` when
 /// the post is there already.
 pub fn add_bluesky_post(
@@ -186,15 +201,7 @@ pub fn add_bluesky_post(
     arxiv: &str,
     post: &hotpapers::BlueskyPost<'_>,
 ) -> Result<bool, EditError> {
-    let paper = papers(doc)?
-        .iter_mut()
-        .find(|t| same_paper(t, arxiv))
-        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))?;
-    let posts = paper
-        .entry("bluesky-post")
-        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
-        .as_array_of_tables_mut()
-        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))?;
+    let posts = embeds(doc, arxiv, "bluesky-post")?;
     if posts
         .iter()
         .any(|t| t.get("uri").and_then(Item::as_str) == Some(post.uri.as_ref()))
@@ -297,15 +304,7 @@ pub fn add_papers(
 /// Appends a `[[paper.tweet]]` under the paper `arxiv`.
 pub fn add_tweet(text: &str, arxiv: &str, tweet: &Tweet<'_>) -> Result<String, EditError> {
     let mut doc = parse(text)?;
-    let paper = papers(&mut doc)?
-        .iter_mut()
-        .find(|t| same_paper(t, arxiv))
-        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))?;
-    let tweets = paper
-        .entry("tweet")
-        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
-        .as_array_of_tables_mut()
-        .ok_or_else(|| EditError::NoPaper(arxiv.to_owned()))?;
+    let tweets = embeds(&mut doc, arxiv, "tweet")?;
     let status = tweet.url.rsplit('/').next().unwrap_or_default();
     let listed = tweets.iter().any(|t| {
         t.get("url")

@@ -123,33 +123,12 @@ fn mentions(text: &str, keyword: &str) -> bool {
 
 /// `score 150: huggingface 120, hackernews 30`, for the report.
 pub fn explain_score(counts: &Counts, settings: &CollectSettings) -> String {
-    let w = &settings.weights;
-    let mut parts = Vec::new();
-    if let Some(t) = counts.twitter {
-        parts.push(format!(
-            "twitter {}",
-            u64::from(w.twitter) * (u64::from(t.retweets) + u64::from(t.favorites))
-        ));
-    }
-    if let Some(h) = counts.huggingface {
-        parts.push(format!(
-            "huggingface {}",
-            u64::from(w.huggingface) * u64::from(h.upvotes)
-        ));
-    }
-    if let Some(h) = counts.hackernews {
-        parts.push(format!(
-            "hackernews {}",
-            u64::from(w.hackernews) * u64::from(h.points)
-        ));
-    }
-    if let Some(b) = counts.bluesky {
-        parts.push(format!(
-            "bluesky {}",
-            u64::from(w.bluesky) * (u64::from(b.likes) + u64::from(b.reposts))
-        ));
-    }
-    format!("score {}: {}", counts.score(w), parts.join(", "))
+    let parts: Vec<String> = counts
+        .weighted(&settings.weights)
+        .into_iter()
+        .map(|(source, part)| format!("{source} {part}"))
+        .collect();
+    format!("score {}: {}", counts.score(&settings.weights), parts.join(", "))
 }
 
 #[cfg(test)]

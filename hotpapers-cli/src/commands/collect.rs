@@ -80,7 +80,11 @@ pub(crate) fn run(
         asked += 1;
         match found {
             Ok(found) => {
-                let papers = merge(found.clone()).len();
+                let papers = found
+                    .iter()
+                    .map(|m| m.id().without_version())
+                    .collect::<std::collections::HashSet<_>>()
+                    .len();
                 println!(
                     "{}: {} mention(s) of {papers} paper(s)",
                     source.as_str(),

@@ -77,7 +77,7 @@ pub struct WarningSummary<'w> {
 }
 
 /// The embedded archive is not in this version's format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[error("the compiled-in archive is damaged ({0}); run `cargo clean` and build again")]
 pub struct ArchiveError(&'static str);
 

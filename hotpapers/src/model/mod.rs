@@ -223,27 +223,31 @@ impl Counts {
     /// points and Bluesky likes + reposts, each times its source's weight, summed.
     /// Comments are shown, not scored: they count arguments as much as interest.
     pub fn score(&self, weights: &Weights) -> u64 {
-        let weighted = |weight: u32, count: u64| u64::from(weight).saturating_mul(count);
-        let mut score = 0u64;
+        self.weighted(weights)
+            .into_iter()
+            .fold(0, |score, (_, part)| score.saturating_add(part))
+    }
+
+    /// Each source the paper has, by name (`twitter`, `huggingface`,
+    /// `hackernews`, `bluesky`), with its part of [`Counts::score`].
+    pub fn weighted(&self, weights: &Weights) -> Vec<(&'static str, u64)> {
+        let part = |weight: u32, count: u64| u64::from(weight).saturating_mul(count);
+        let mut parts = Vec::with_capacity(4);
         if let Some(t) = self.twitter {
-            score = score.saturating_add(weighted(
-                weights.twitter,
-                u64::from(t.retweets) + u64::from(t.favorites),
-            ));
+            let count = u64::from(t.retweets) + u64::from(t.favorites);
+            parts.push(("twitter", part(weights.twitter, count)));
         }
         if let Some(h) = self.huggingface {
-            score = score.saturating_add(weighted(weights.huggingface, u64::from(h.upvotes)));
+            parts.push(("huggingface", part(weights.huggingface, u64::from(h.upvotes))));
         }
         if let Some(h) = self.hackernews {
-            score = score.saturating_add(weighted(weights.hackernews, u64::from(h.points)));
+            parts.push(("hackernews", part(weights.hackernews, u64::from(h.points))));
         }
         if let Some(b) = self.bluesky {
-            score = score.saturating_add(weighted(
-                weights.bluesky,
-                u64::from(b.likes) + u64::from(b.reposts),
-            ));
+            let count = u64::from(b.likes) + u64::from(b.reposts);
+            parts.push(("bluesky", part(weights.bluesky, count)));
         }
-        score
+        parts
     }
 
     /// Whether no source has counts.
