@@ -473,6 +473,18 @@ fn every_source_empty_is_an_error_on_a_weekday_only() {
 }
 
 #[test]
+fn no_source_to_ask_is_said_as_such_not_as_an_empty_day() {
+    // Bluesky alone, without its login, on a weekday.
+    let site = site("[collect]\nsources = ['bluesky']\n");
+    let services = Services::start(Vec::new());
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stderr.contains("no source to ask"), "{stderr}");
+    assert!(services.requests().is_empty());
+    assert_eq!(day_file(&site), None);
+}
+
+#[test]
 fn bluesky_logs_in_with_the_app_password_and_adds_its_counts() {
     let site = site("[collect]\nsources = ['bluesky']\n");
     let services = Services::start(vec![

@@ -106,8 +106,11 @@ pub(crate) fn run(
         );
         return Ok(false);
     }
+    if asked == 0 {
+        bail!("no source to ask: `[collect] sources` is empty, or names only Bluesky without its login");
+    }
     if mentions.is_empty()
-        && failed.len() < asked.max(1)
+        && failed.len() < asked
         && !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
     {
         eprintln!(
@@ -115,9 +118,6 @@ pub(crate) fn run(
             hotpapers::format_date(date)
         );
         return Ok(false);
-    }
-    if asked == 0 {
-        bail!("no source to ask: `[collect] sources` is empty, or names only Bluesky without its login");
     }
 
     // The day as it is: its papers, its skip list.
