@@ -3,10 +3,10 @@
 //!
 //! The day-files are checked by `hotpapers_macros::archive!` in `src/main.rs`,
 //! which reports every problem with its file, line and column. This script
-//! encodes the same archive (sharing the macro's per-day cache in `OUT_DIR`) and
-//! assembles it into an object with `.incbin`, so that rustc never reads the
-//! archive: on an edit, rustc's time and memory no longer grow with the number
-//! of days. The macro uses the linked copy only when it is exactly the archive
+//! encodes the same archive (sharing the macro's cache in `OUT_DIR`, so that an
+//! edit reads and checks one month) and assembles each part into an object
+//! with `.incbin`, so that rustc never reads the archive: on an edit, rustc's
+//! time and memory no longer grow with the number of days. The macro uses the linked copy only when it is exactly the archive
 //! it made itself (same length and fingerprint); otherwise, and on targets
 //! without a GNU-style assembler (MSVC), it includes the archive as before.
 
@@ -68,18 +68,24 @@ fn link_archive() -> Option<Vec<u64>> {
     .ok()?;
     let dir = out.join("hotpapers-linked");
     std::fs::create_dir_all(&dir).ok()?;
-    let pieces = std::iter::once(parts.head.as_slice()).chain(parts.parts.iter().map(|(_, p)| p.as_slice()));
+    // The head is small and made on every build; a month's part is read only
+    // when its object is not there yet, which after an edit is one month.
+    let head = hotpapers::source_hash(&parts.head);
+    let pieces = std::iter::once((head, None)).chain(parts.parts.iter().map(|part| (part.hash, Some(part))));
     let mut hashes = Vec::new();
     let mut linked = std::collections::HashSet::new();
-    for bytes in pieces {
-        let hash = hotpapers::source_hash(bytes);
+    for (hash, part) in pieces {
         hashes.push(hash);
         if !linked.insert(hash) {
             continue;
         }
         let object = dir.join(format!("{hash:016x}.o"));
         if !object.exists() {
-            assemble(&dir, hash, bytes, elf)?;
+            let bytes = match part {
+                Some(part) => part.read().ok()?,
+                None => parts.head.clone(),
+            };
+            assemble(&dir, hash, &bytes, elf)?;
         }
         println!("cargo:rustc-link-arg={}", object.to_str()?);
     }

@@ -26,15 +26,23 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
         Err(error) => return error,
     };
     match load(&site_dir) {
-        Ok(Loaded::Parts(parts)) => match linked(&parts).or_else(|| written_out(&parts)) {
+        Ok(Loaded::Parts(parts)) => match linked(&parts) {
             Some(tokens) => tokens,
-            // `OUT_DIR` not writable: the whole archive inline, as without one.
-            None => inline(
-                &parts
-                    .decode()
-                    .map(|a| hotpapers::Archive::encode(&a.site, a.site_hash, &a.days, &a.warnings))
-                    .unwrap_or_default(),
-            ),
+            // Not linked: the parts included by rustc from `OUT_DIR`, or, where
+            // they cannot be read back, the whole archive inline.
+            None => match parts.read() {
+                Ok(parts) => written_out(&parts).unwrap_or_else(|| {
+                    inline(
+                        &parts
+                            .decode()
+                            .map(|a| hotpapers::Archive::encode(&a.site, a.site_hash, &a.days, &a.warnings))
+                            .unwrap_or_default(),
+                    )
+                }),
+                Err(error) => {
+                    fallback::errors(span, vec![format!("cannot read the day-files' cache: {error}")])
+                }
+            },
         },
         Ok(Loaded::Whole(bytes)) => inline(&bytes),
         Err(messages) => fallback::errors(span, messages),
@@ -50,7 +58,7 @@ fn inline(bytes: &[u8]) -> TokenStream {
 /// What the macro read: parts with an `OUT_DIR` (and its cache), the whole
 /// archive without.
 enum Loaded {
-    Parts(hotpapers::Parts),
+    Parts(hotpapers::CachedParts),
     Whole(Vec<u8>),
 }
 
@@ -128,26 +136,25 @@ fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
 /// `HOTPAPERS_LINKED_ARCHIVE`): references to the linked symbols, which rustc
 /// declares and never reads. A day-file saved between the script and this
 /// expansion makes them differ, and the parts are included instead.
-fn linked(parts: &hotpapers::Parts) -> Option<TokenStream> {
+fn linked(parts: &hotpapers::CachedParts) -> Option<TokenStream> {
     let said = std::env::var("HOTPAPERS_LINKED_ARCHIVE").ok()?;
-    let pieces: Vec<&[u8]> = std::iter::once(parts.head.as_slice())
-        .chain(parts.parts.iter().map(|(_, p)| p.as_slice()))
+    // Each part's fingerprint and length: the head's from its bytes, the
+    // months' from the cache, which read none of them.
+    let pieces: Vec<(u64, usize)> = std::iter::once((hotpapers::source_hash(&parts.head), parts.head.len()))
+        .chain(parts.parts.iter().map(|part| (part.hash, part.len)))
         .collect();
-    let names: Vec<String> = pieces
-        .iter()
-        .map(|bytes| format!("{:016x}", hotpapers::source_hash(bytes)))
-        .collect();
+    let names: Vec<String> = pieces.iter().map(|(hash, _)| format!("{hash:016x}")).collect();
     if said.split(',').ne(names.iter().map(String::as_str)) {
         return None;
     }
     let mut declared = std::collections::HashSet::new();
     let mut statics = Vec::new();
     let mut refs = Vec::new();
-    for (name, bytes) in names.iter().zip(&pieces) {
+    for (name, (_, len)) in names.iter().zip(&pieces) {
         let ident = quote::format_ident!("HOTPAPERS_PART_{}", name.to_uppercase());
         if declared.insert(name) {
             let symbol = format!("hotpapers_part_{name}");
-            let len = Literal::usize_unsuffixed(bytes.len());
+            let len = Literal::usize_unsuffixed(*len);
             statics.push(quote! {
                 #[link_name = #symbol]
                 static #ident: [u8; #len];

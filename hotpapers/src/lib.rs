@@ -54,7 +54,7 @@ mod site;
 mod text;
 
 #[cfg(feature = "check")]
-pub use archive::encode_dir_cached;
+pub use archive::{encode_dir_cached, CachedPart, CachedParts};
 pub use archive::{Archive, ArchiveError, Parts, Warning, WarningSummary};
 #[cfg(feature = "templates")]
 pub use blog::{

@@ -26,7 +26,7 @@ use crate::model::{
 use crate::site::{CommitSettings, Site};
 
 #[cfg(feature = "check")]
-pub use cache::encode_dir_cached;
+pub use cache::{encode_dir_cached, CachedPart, CachedParts};
 
 const MAGIC: &[u8; 4] = b"HPAR";
 const VERSION: u32 = 5;
@@ -207,43 +207,6 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// Groups encoded days (with their dates, in date order) by month.
-    pub(crate) fn assemble(
-        site: &Site,
-        site_hash: Option<u64>,
-        days: Vec<(Date, Vec<u8>)>,
-        warnings: &[impl AsRef<[u8]>],
-        warning_count: usize,
-    ) -> Parts {
-        let mut w = Writer(Vec::new());
-        w.head(PARTS_MAGIC, site, site_hash);
-        w.len(days.len());
-        w.len(warning_count);
-        for chunk in warnings {
-            w.0.extend_from_slice(chunk.as_ref());
-        }
-        // Each part: a day count, written once the month is complete, then its days.
-        let mut parts: Vec<(String, Vec<u8>, u32)> = Vec::new();
-        for (date, day) in days {
-            let month = format!("{:04}-{:02}", date.year(), u8::from(date.month()));
-            if parts.last().is_none_or(|(last, _, _)| *last != month) {
-                parts.push((month, vec![0; 4], 0));
-            }
-            if let Some((_, bytes, count)) = parts.last_mut() {
-                bytes.extend_from_slice(&day);
-                *count += 1;
-            }
-        }
-        let parts = parts
-            .into_iter()
-            .map(|(month, mut bytes, count)| {
-                bytes[..4].copy_from_slice(&count.to_le_bytes());
-                (month, bytes)
-            })
-            .collect();
-        Parts { head: w.0, parts }
-    }
-
     /// The archive these parts make.
     pub fn decode(&self) -> Result<Archive<'_>, ArchiveError> {
         let parts: Vec<&[u8]> = self.parts.iter().map(|(_, p)| p.as_slice()).collect();
