@@ -543,6 +543,74 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
 }
 
 #[test]
+fn the_branch_is_listed_once_and_walked_again_when_moved_by_hand() {
+    let repo = site_repo();
+    publish_reusing(&repo);
+    // The listing a publish leaves is the branch's tree, file for file.
+    let listing = || std::fs::read_to_string(repo.repo.path().join("hotpapers-pages-tree")).unwrap();
+    let tree = |rev: &str| repo.git(&["rev-parse", &format!("{rev}^{{tree}}")]);
+    let ls_tree = |rev: &str| -> String {
+        repo.git(&["ls-tree", "-r", rev])
+            .lines()
+            .map(|line| {
+                let (meta, path) = line.split_once('\t').unwrap();
+                format!("{} {path}\n", meta.rsplit(' ').next().unwrap())
+            })
+            .collect()
+    };
+    assert_eq!(listing(), format!("{}{}", tree("gh-pages"), ls_tree("gh-pages")));
+
+    // Someone commits to the branch by hand: its tree is no longer the listed
+    // one, so the next publish walks it, and the stray file goes.
+    let index = repo.repo.path().join("pages-index");
+    let with_index = |args: &[&str]| -> String {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .env("GIT_INDEX_FILE", &index)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    with_index(&["read-tree", "gh-pages"]);
+    std::fs::write(repo.path().join("stray.html"), "stray\n").unwrap();
+    let stray = repo.git(&["hash-object", "-w", "stray.html"]);
+    std::fs::remove_file(repo.path().join("stray.html")).unwrap();
+    let entry = format!("100644,{},stray.html", stray.trim());
+    with_index(&["update-index", "--add", "--cacheinfo", &entry]);
+    let tree_by_hand = with_index(&["write-tree"]);
+    let commit = repo.git(&[
+        "-c",
+        "user.name=Someone",
+        "-c",
+        "user.email=someone@example.com",
+        "commit-tree",
+        tree_by_hand.trim(),
+        "-p",
+        "gh-pages",
+        "-m",
+        "by hand",
+    ]);
+    repo.git(&["update-ref", "refs/heads/gh-pages", commit.trim()]);
+    assert!(repo
+        .git(&["ls-tree", "-r", "--name-only", "gh-pages"])
+        .contains("stray.html"));
+
+    let edited = OCT_30.replacen("retweets = 4696", "retweets = 4697", 1);
+    repo.write("posts/2020-10-30.toml", &edited);
+    repo.commit_all("edit");
+    let (report, _) = publish_reusing(&repo);
+    assert!(report.pages.unwrap().commit.is_some());
+    assert!(!repo
+        .git(&["ls-tree", "-r", "--name-only", "gh-pages"])
+        .contains("stray.html"));
+    assert_branch_is_a_full_render(&repo);
+    assert_eq!(listing(), format!("{}{}", tree("gh-pages"), ls_tree("gh-pages")));
+    repo.assert_fsck_clean();
+}
+
+#[test]
 fn list_pages_that_do_not_show_the_edited_day_are_not_rendered_again() {
     let repo = site_repo();
     repo.write("hotpapers.toml", "[blog]\nposts-per-page = 1\n");

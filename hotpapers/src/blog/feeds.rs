@@ -17,7 +17,7 @@ fn items<'b>(blog: &'b Blog<'b>) -> impl Iterator<Item = (usize, String, String)
     (0..blog.days.len().min(blog.site.blog.feed_items)).map(move |i| {
         markdown.clear();
         let html = blog.post_html(blog.days[i], &mut markdown);
-        (i, format!("{origin}{}", blog.posts[i].url), html)
+        (i, format!("{origin}{}", blog.post(i).url), html)
     })
 }
 
@@ -34,7 +34,7 @@ pub(crate) fn rss(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
     }
     let mut entries = Vec::new();
     for (i, url, html) in items(blog) {
-        let post = &blog.posts[i];
+        let post = blog.post(i);
         let at = blog.days[i].published.to_offset(UtcOffset::UTC);
         let mut item = rss::Item::default();
         item.set_title(post.title.clone());
@@ -91,7 +91,7 @@ pub(crate) fn atom(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
     feed.set_updated(date(blog.days.first().map_or(epoch, |d| d.published))?);
     let mut entries = Vec::new();
     for (i, url, html) in items(blog) {
-        let post = &blog.posts[i];
+        let post = blog.post(i);
         let published = date(blog.days[i].published)?;
         let mut content = Content::default();
         content.set_content_type(Some("html".to_owned()));

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use minijinja::{Environment, Value};
 use serde::Serialize;
@@ -95,7 +96,11 @@ pub(crate) struct Blog<'b> {
     pub(crate) env: Environment<'b>,
     /// Published days, newest first.
     pub(crate) days: Vec<&'b Day<'b>>,
-    pub(crate) posts: Vec<PostContext>,
+    /// Each day's post as the templates see it, and as a value for lists: made
+    /// when a page that shows it is rendered (after an edit, a handful of the
+    /// thousands), once.
+    posts: Vec<OnceLock<PostContext>>,
+    summaries: Vec<OnceLock<Value>>,
     pub(crate) context: SiteContext<'b>,
     /// Everything all pages are rendered from but the days: the settings, the
     /// templates, the code that renders and its dependencies.
@@ -111,7 +116,8 @@ impl<'b> Blog<'b> {
         let env = theme.environment()?;
         let mut days: Vec<&Day<'_>> = days.iter().filter(|d| !d.draft).collect();
         days.sort_by_key(|d| std::cmp::Reverse(d.date));
-        let posts: Vec<PostContext> = days.iter().map(|day| post_context(site, day)).collect();
+        let posts = days.iter().map(|_| OnceLock::new()).collect();
+        let summaries = days.iter().map(|_| OnceLock::new()).collect();
         let blog = &site.blog;
         let base = blog.base_path();
         let term = |kind: &str, name: &str| Term {
@@ -147,8 +153,24 @@ impl<'b> Blog<'b> {
             render_id,
             days,
             posts,
+            summaries,
             context,
         })
+    }
+
+    /// The post of the `i`th day, newest first.
+    pub(crate) fn post(&self, i: usize) -> &PostContext {
+        self.posts[i].get_or_init(|| post_context(self.site, self.days[i]))
+    }
+
+    /// The post of the `i`th day as lists give it to templates.
+    fn summary(&self, i: usize) -> &Value {
+        self.summaries[i].get_or_init(|| Value::from_serialize(self.post(i)))
+    }
+
+    /// The folder of the `i`th day's page, `posts/SLUG/`.
+    fn post_dir(&self, i: usize) -> String {
+        format!("posts/{}/", fill(&self.site.slug, self.days[i].date))
     }
 
     /// Every HTML page and the sitemap, but for the day and list pages `reuse`
@@ -159,8 +181,6 @@ impl<'b> Blog<'b> {
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let mut files = Vec::new();
         let mut keys = Vec::new();
-        // Each post's summary, converted for the templates once, not once per list.
-        let summaries: Vec<Value> = self.posts.iter().map(Value::from_serialize).collect();
         let category = &self.context.category;
         let mut lists = vec![(String::new(), None)];
         lists.push((
@@ -171,7 +191,7 @@ impl<'b> Blog<'b> {
             lists.push((format!("tag/{}/", tag.slug), Some(("tag", tag))));
         }
         for (prefix, term) in &lists {
-            let (rendered, list_keys) = self.list_pages(prefix, *term, &summaries, reuse)?;
+            let (rendered, list_keys) = self.list_pages(prefix, *term, reuse)?;
             files.extend(rendered);
             keys.extend(list_keys);
         }
@@ -182,7 +202,7 @@ impl<'b> Blog<'b> {
             // Every post has the settings' category and tags.
             let terms: Vec<Value> = terms
                 .iter()
-                .map(|term| minijinja::context! { count => self.posts.len(), ..Value::from_serialize(term) })
+                .map(|term| minijinja::context! { count => self.days.len(), ..Value::from_serialize(term) })
                 .collect();
             let html = self.render(
                 "terms.html",
@@ -238,11 +258,10 @@ impl<'b> Blog<'b> {
         &self,
         prefix: &str,
         term: Option<(&str, &Term)>,
-        summaries: &[Value],
         reuse: &(dyn Fn(&str, u64) -> bool + Sync),
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let per_page = self.site.blog.posts_per_page.max(1);
-        let total = self.posts.len().div_ceil(per_page).max(1);
+        let total = self.days.len().div_ceil(per_page).max(1);
         let base = self.context.base;
         let url = |n: usize| match n {
             1 => format!("{base}/{prefix}"),
@@ -271,8 +290,9 @@ impl<'b> Blog<'b> {
             numbers
                 .iter()
                 .map(|&n| {
-                    let posts = &summaries
-                        [((n - 1) * per_page).min(summaries.len())..(n * per_page).min(summaries.len())];
+                    let shown =
+                        ((n - 1) * per_page).min(self.days.len())..(n * per_page).min(self.days.len());
+                    let posts: Vec<&Value> = shown.map(|i| self.summary(i)).collect();
                     let pagination = Pagination {
                         current: n,
                         total,
@@ -308,7 +328,7 @@ impl<'b> Blog<'b> {
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let keys: Vec<PageKey> = (0..self.days.len())
             .map(|i| {
-                let path = format!("posts/{}/index.html", self.posts[i].slug);
+                let path = format!("{}index.html", self.post_dir(i));
                 let key = self.post_key(i);
                 PageKey {
                     reused: reuse(&path, key),
@@ -324,16 +344,16 @@ impl<'b> Blog<'b> {
             for &i in chunk {
                 markdown.clear();
                 let html = self.post_html(self.days[i], &mut markdown);
-                let newer = i.checked_sub(1).map(|j| &self.posts[j]);
-                let older = self.posts.get(i + 1);
+                let newer = i.checked_sub(1).map(|j| self.post(j));
+                let older = (i + 1 < self.days.len()).then(|| self.post(i + 1));
                 let rendered = self.render(
                     "post.html",
                     minijinja::context! {
-                        post => &self.posts[i],
+                        post => self.post(i),
                         content => Value::from_safe_string(html),
                         newer,
                         older,
-                        page_url => &self.posts[i].url,
+                        page_url => &self.post(i).url,
                     },
                 )?;
                 files.push(page(keys[i].path.clone(), rendered));
@@ -387,16 +407,10 @@ impl<'b> Blog<'b> {
     /// it was published.
     fn sitemap(&self, paths: &[&str]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
-        let published: BTreeMap<String, String> = self
-            .posts
-            .iter()
-            .zip(&self.days)
-            .map(|(post, day)| {
-                let dir = format!("posts/{}/", post.slug);
-                (
-                    dir,
-                    crate::text::format_date(day.published.to_offset(UtcOffset::UTC).date()),
-                )
+        let published: BTreeMap<String, String> = (0..self.days.len())
+            .map(|i| {
+                let published = self.days[i].published.to_offset(UtcOffset::UTC).date();
+                (self.post_dir(i), crate::text::format_date(published))
             })
             .collect();
         paths

@@ -199,9 +199,9 @@ pub(crate) fn commit_site(
     }
     let ids: Vec<Oid> = files.values().map(|(id, _)| *id).collect();
     let parent = parent(repo, branch)?;
-    let old: BTreeMap<String, Oid> = match parent {
-        Some(id) => tree_files(&repo.find_commit(id)?.tree()?)?,
-        None => BTreeMap::new(),
+    let (old, listed) = match parent {
+        Some(id) => tree_files(repo, &repo.find_commit(id)?.tree()?)?,
+        None => (BTreeMap::new(), None),
     };
     let changed = files
         .iter()
@@ -222,6 +222,9 @@ pub(crate) fn commit_site(
         if let Some(fingerprint) = fingerprint.filter(|_| changed == 0 && parent.is_some()) {
             stamp(repo, branch, fingerprint)?;
             PagesCache::save(repo, pages, &by_path)?;
+            if let Some(tree) = listed {
+                save_listing(repo, tree, &by_path)?;
+            }
         }
         return Ok(report);
     };
@@ -275,12 +278,57 @@ pub(crate) fn commit_site(
     if let Some(fingerprint) = fingerprint {
         stamp(repo, branch, fingerprint)?;
         PagesCache::save(repo, pages, &by_path)?;
+        save_listing(repo, tree.id(), &by_path)?;
     }
     Ok(report)
 }
 
+/// The file in the git folder that lists every file of the pages branch's
+/// last tree: `<tree id>`, then `<blob id> <path>` a line. Walking the tree
+/// instead reads one tree object per folder, and the blog has a folder per day.
+const LISTING: &str = "hotpapers-pages-tree";
+
+/// Every blob of the pages branch's tree by path: from the listing if it is of
+/// this very tree, otherwise by walking it; with the tree's id if it was walked
+/// (its listing is worth saving).
+fn tree_files(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+) -> Result<(BTreeMap<String, Oid>, Option<Oid>), PublishError> {
+    if let Some(files) = read_listing(repo, tree.id()) {
+        return Ok((files, None));
+    }
+    walk_files(tree).map(|files| (files, Some(tree.id())))
+}
+
+/// The listing, if it is of `tree` and whole.
+fn read_listing(repo: &Repository, tree: Oid) -> Option<BTreeMap<String, Oid>> {
+    let text = std::fs::read_to_string(repo.path().join(LISTING)).ok()?;
+    let (first, rest) = text.split_once('\n')?;
+    if Oid::from_str(first).ok()? != tree {
+        return None;
+    }
+    rest.lines()
+        .map(|line| {
+            let (id, path) = line.split_once(' ')?;
+            Some((path.to_owned(), Oid::from_str(id).ok()?))
+        })
+        .collect()
+}
+
+fn save_listing(repo: &Repository, tree: Oid, files: &HashMap<&str, Oid>) -> Result<(), PublishError> {
+    let mut sorted: Vec<(&&str, &Oid)> = files.iter().collect();
+    sorted.sort_unstable();
+    let mut text = String::with_capacity(files.len() * 80);
+    text.push_str(&format!("{tree}\n"));
+    for (path, id) in sorted {
+        text.push_str(&format!("{id} {path}\n"));
+    }
+    super::repo::write(&repo.path().join(LISTING), text.as_bytes())
+}
+
 /// Every blob of a tree by path.
-fn tree_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
+fn walk_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
     let mut files = BTreeMap::new();
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         if entry.kind() == Some(ObjectType::Blob) {
