@@ -113,6 +113,70 @@ fn an_edited_day_commits_its_post_and_day_file_only() {
     assert_eq!(repo.status(), "");
 }
 
+/// `.git/hotpapers-published`, as lines after the renderer's fingerprint.
+fn published_record(repo: &TempRepo) -> Vec<String> {
+    let text = std::fs::read_to_string(repo.repo.path().join("hotpapers-published")).unwrap();
+    text.lines().skip(1).map(str::to_owned).collect()
+}
+
+#[test]
+fn the_last_publish_is_recorded_and_a_change_to_anything_a_post_is_made_from_renders_it_again() {
+    let repo = with_days();
+    repo.commit_all("day-files");
+    run(&repo);
+    // Each day as HEAD has it: the day-file's fingerprint and blob, the post's blob.
+    let archive = archive_of(repo.path());
+    let id = |path: &str| {
+        repo.git(&["rev-parse", &format!("HEAD:{path}")])
+            .trim()
+            .to_owned()
+    };
+    let expected: Vec<String> = archive
+        .days
+        .iter()
+        .zip([POST_30, POST_07])
+        .map(|(day, post)| {
+            let name = format!("{}.toml", day.date);
+            format!(
+                "{name} {:016x} {} {}",
+                day.source_hash,
+                id(&format!("posts/{name}")),
+                id(post)
+            )
+        })
+        .collect();
+    assert_eq!(published_record(&repo), expected);
+
+    // The settings posts are rendered with: every post again.
+    repo.write("hotpapers.toml", "category = \"Papers\"\n");
+    repo.commit_all("settings");
+    let report = run(&repo);
+    assert_eq!(report.count(Change::Updated), 2, "{report:?}");
+    assert!(
+        repo.read(POST_30).contains("category: \"Papers\""),
+        "{}",
+        repo.read(POST_30)
+    );
+
+    // A post replaced in a commit by hand: HEAD no longer has what was
+    // recorded, so it is rendered and committed again.
+    let rendered = repo.read(POST_07);
+    repo.write(POST_07, "hand-written\n");
+    repo.commit_all("by hand");
+    let report = run(&repo);
+    assert_eq!(
+        report.changes,
+        [(time::macros::date!(2020 - 12 - 07), Change::Updated)]
+    );
+    assert_eq!(repo.read(POST_07), rendered);
+    assert_eq!(repo.git(&["show", &format!("HEAD:{POST_07}")]), rendered);
+
+    // A post edited in the work tree is still a hand edit, recorded or not.
+    repo.write(POST_30, "edited\n");
+    assert!(matches!(run_err(&repo), PublishError::LocalEdits(_)));
+    assert_eq!(repo.status(), format!(" M {POST_30}\n"));
+}
+
 #[test]
 fn the_users_staged_modified_and_untracked_files_keep_their_state() {
     let repo = with_days();

@@ -5,15 +5,23 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::error::PublishError;
+use super::plan::Folders;
+use super::published::LastPublish;
 use super::repo::{read, read_if_exists};
 use crate::archive::Archive;
 use crate::model::{source_hash, Day};
 use crate::text::day_file_name;
 
 /// Refuses to publish posts rendered from other day-files than those on disk.
-pub(crate) fn check_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<(), PublishError> {
+pub(crate) fn check_fresh(
+    workdir: &Path,
+    prefix: &str,
+    archive: &Archive<'_>,
+    folders: &Folders,
+    published: &mut LastPublish,
+) -> Result<(), PublishError> {
     check_settings_fresh(workdir, prefix, archive)?;
-    check_days_fresh(workdir, prefix, archive)
+    check_days_fresh(workdir, prefix, archive, folders, published)
 }
 
 /// Refuses settings on disk other than those compiled in.
@@ -37,8 +45,16 @@ pub(crate) fn check_settings_fresh(
     Ok(())
 }
 
-/// Refuses day-files on disk other than those compiled in.
-fn check_days_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Result<(), PublishError> {
+/// Refuses day-files on disk other than those compiled in. A day-file that
+/// `git status` finds as `HEAD` has it, and whose blob `published` knows the
+/// fingerprint of, is not read.
+fn check_days_fresh(
+    workdir: &Path,
+    prefix: &str,
+    archive: &Archive<'_>,
+    folders: &Folders,
+    published: &mut LastPublish,
+) -> Result<(), PublishError> {
     let (site, days) = (&archive.site, &archive.days);
     let dir = workdir.join(prefix).join(&site.posts_dir);
     let on_disk = match crate::day::day_files(&dir) {
@@ -70,8 +86,20 @@ fn check_days_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Resu
         let Some(day) = compiled.remove(&name) else {
             return Err(stale(format!("{} was added", shown(&name))));
         };
+        let path = format!("{}/{name}", folders.posts);
+        let clean = folders
+            .committed_sources
+            .get(&name)
+            .copied()
+            .filter(|_| !folders.dirty.contains(&path));
+        if clean.is_some_and(|blob| published.source_of(&name, blob) == Some(day.source_hash)) {
+            continue;
+        }
         if source_hash(&read(file)?) != day.source_hash {
             return Err(stale(format!("{} changed", shown(&name))));
+        }
+        if let Some(blob) = clean {
+            published.found(blob, day.source_hash);
         }
     }
     if let Some(missing) = compiled.keys().min() {
@@ -80,7 +108,7 @@ fn check_days_fresh(workdir: &Path, prefix: &str, archive: &Archive<'_>) -> Resu
     Ok(())
 }
 
-fn stale(what: String) -> PublishError {
+pub(crate) fn stale(what: String) -> PublishError {
     PublishError::Stale {
         what,
         fix: "run `cargo run` to rebuild and publish",

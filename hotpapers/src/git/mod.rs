@@ -5,6 +5,8 @@
 //! - `plan`: what a run writes and commits, from `HEAD`, the work tree and
 //!   `git status`, and the commit message;
 //! - `fresh`: the compiled-in day-files against those on disk;
+//! - `published`: what the last complete publish committed, so that the next
+//!   reads and renders only what changed;
 //! - `repo`: opening the repository, `HEAD`, folders of a tree, files;
 //! - `identity`: who the commit is by;
 //! - `lock`: the run's OS lock, and git's own locks, reported, never removed;
@@ -23,6 +25,7 @@ mod pack;
 mod pages;
 mod plan;
 mod publish;
+mod published;
 mod push;
 mod repo;
 mod written;

@@ -8,10 +8,12 @@ use git2::{Oid, Repository};
 use time::Date;
 
 use super::error::PublishError;
+use super::fresh::stale;
+use super::published::LastPublish;
 use super::repo::{blob_id, dir_entries, dirty_paths, read, read_if_exists};
 use super::written::Written;
 use super::Change;
-use crate::model::Day;
+use crate::model::{source_hash, Day};
 use crate::post::render;
 use crate::site::Site;
 use crate::text::{day_file_date, day_file_name, format_date};
@@ -38,67 +40,81 @@ pub(crate) struct PlannedWrite {
     pub(crate) content: Option<String>,
 }
 
-/// Where things are and what `HEAD` and `git status` say of them, read once.
+/// The work tree, and the posts this tool wrote there and did not commit.
 pub(crate) struct Tree<'a> {
-    pub(crate) repo: &'a Repository,
     pub(crate) workdir: &'a Path,
-    /// The site's folder inside the work tree, `""` or `"site/"`.
-    pub(crate) prefix: &'a str,
-    pub(crate) base: &'a git2::Tree<'a>,
     pub(crate) written: &'a Written,
 }
 
 /// The folders of one site as paths of the work tree, and what `HEAD` has in them.
-struct Folders {
-    posts: String,
-    output: String,
-    committed_sources: HashMap<String, Oid>,
+pub(crate) struct Folders {
+    pub(crate) posts: String,
+    pub(crate) output: String,
+    pub(crate) committed_sources: HashMap<String, Oid>,
     committed_posts: HashMap<String, Oid>,
     /// Paths `git status` finds changed, in either folder.
-    dirty: HashSet<String>,
+    pub(crate) dirty: HashSet<String>,
 }
 
-/// Plans a publish of `days`.
-pub(crate) fn plan(tree: &Tree<'_>, site: &Site, days: &[Day<'_>]) -> Result<Plan, PublishError> {
-    let folders = folders(tree, site)?;
+/// Plans a publish of `days`; `published` says which posts need no render.
+pub(crate) fn plan(
+    tree: &Tree<'_>,
+    site: &Site,
+    folders: &Folders,
+    days: &[Day<'_>],
+    published: &mut LastPublish,
+) -> Result<Plan, PublishError> {
     let mut plan = Plan::default();
+    let render = super::published::render_id(site);
     for day in days {
-        let post = plan_post(tree, site, &folders, day, &mut plan)?;
-        let source = plan_day_file(tree, &folders, day.date, &mut plan)?;
+        let post = plan_post(tree, site, folders, day, &mut plan, (published, render))?;
+        let source = plan_day_file(tree, folders, day, &mut plan, published)?;
         match post.or(source.map(|_| Change::Updated)) {
             Some(change) => plan.days.push((day.date, change)),
             None => plan.unchanged += 1,
         }
     }
-    plan_removals(tree, site, &folders, days, &mut plan)?;
+    plan_removals(tree, site, folders, days, &mut plan)?;
     plan.days.sort();
     Ok(plan)
 }
 
-fn folders(tree: &Tree<'_>, site: &Site) -> Result<Folders, PublishError> {
-    let posts = format!("{}{}", tree.prefix, site.posts_dir.trim_end_matches('/'));
-    let output = format!("{}{}", tree.prefix, site.output_dir.trim_end_matches('/'));
+/// The site's two folders in `base` (`HEAD`'s tree) and in `git status`.
+pub(crate) fn folders(
+    repo: &Repository,
+    base: &git2::Tree<'_>,
+    prefix: &str,
+    site: &Site,
+) -> Result<Folders, PublishError> {
+    let posts = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
+    let output = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
     Ok(Folders {
-        committed_sources: dir_entries(tree.repo, tree.base, &posts)?,
-        committed_posts: dir_entries(tree.repo, tree.base, &output)?,
-        dirty: dirty_paths(tree.repo, &[&posts, &output])?,
+        committed_sources: dir_entries(repo, base, &posts)?,
+        committed_posts: dir_entries(repo, base, &output)?,
+        dirty: dirty_paths(repo, &[&posts, &output])?,
         posts,
         output,
     })
 }
 
 /// The day's post: written if the work tree differs, committed if `HEAD` does.
+/// One the last publish committed from the same day and renderer, and that
+/// `HEAD` and the work tree still hold, is neither rendered nor read.
 fn plan_post(
     tree: &Tree<'_>,
     site: &Site,
     folders: &Folders,
     day: &Day<'_>,
     plan: &mut Plan,
+    (published, render_id): (&LastPublish, u64),
 ) -> Result<Option<Change>, PublishError> {
     let name = site.post_file_name(day.date);
     let path = format!("{}/{name}", folders.output);
-    let post = render(day, site);
     let committed = folders.committed_posts.get(&name).copied();
+    if committed.is_some() && !folders.dirty.contains(&path) && published.post_is(day, render_id, committed) {
+        return Ok(None);
+    }
+    let post = render(day, site);
     let on_disk = read_if_exists(&tree.workdir.join(&path))?;
     let same_on_disk = on_disk.as_deref() == Some(post.as_bytes());
     // A post equal on disk and clean in git status is committed as rendered; only
@@ -126,21 +142,30 @@ fn plan_post(
     Ok(Some(change))
 }
 
-/// The day-file itself, committed with its post when `HEAD` lacks it as it is.
+/// The day-file itself, committed with its post when `HEAD` lacks it as it is:
+/// the very bytes the day was compiled from, or the run stops.
 fn plan_day_file(
     tree: &Tree<'_>,
     folders: &Folders,
-    date: Date,
+    day: &Day<'_>,
     plan: &mut Plan,
+    published: &mut LastPublish,
 ) -> Result<Option<Change>, PublishError> {
-    let name = day_file_name(date);
+    let name = day_file_name(day.date);
     let path = format!("{}/{name}", folders.posts);
     let committed = folders.committed_sources.get(&name).copied();
     if committed.is_some() && !folders.dirty.contains(&path) {
         return Ok(None);
     }
     let source = read(&tree.workdir.join(&path))?;
-    if committed.is_some() && committed == Some(blob_id(&source)?) {
+    // Saved again since the freshness check: what would be committed is not
+    // what the posts were rendered from.
+    if source_hash(&source) != day.source_hash {
+        return Err(stale(format!("`{path}` changed")));
+    }
+    let id = blob_id(&source)?;
+    published.found(id, day.source_hash);
+    if committed == Some(id) {
         return Ok(None);
     }
     let change = Change::of(committed);

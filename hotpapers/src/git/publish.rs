@@ -17,7 +17,8 @@ use super::fresh::{check_fresh, check_settings_fresh, posts_up_to_date, stamp_po
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
 use super::pages::{commit_site, push_site, PagesCache, PagesReport};
-use super::plan::{commit_message, plan, Plan, PlannedFile, Tree};
+use super::plan::{commit_message, folders, plan, Plan, PlannedFile, Tree};
+use super::published::LastPublish;
 use super::push::{push, Published, PushError, PushTarget, Pushed};
 use super::repo::{
     check_real_folders, empty_tree, head_commit, open, remove_file, remove_stale_temp_files, site_prefix,
@@ -223,31 +224,36 @@ fn commit_posts(
             });
         }
     }
-    let stamp = |repo: &Repository| match options.site_fingerprint {
-        Some(fingerprint) if !options.dry_run && !options.no_commit => {
-            stamp_posts(repo, &posts_dir, &output_dir, fingerprint)
+    // Every post is committed as rendered: recorded for the next run, which
+    // then reads and renders only what changes.
+    let stamp = |repo: &Repository, published: &LastPublish| {
+        if options.dry_run || options.no_commit {
+            return Ok(());
         }
-        _ => Ok(()),
+        published.save(repo, site, &archive.days, &posts_dir, &output_dir)?;
+        match options.site_fingerprint {
+            Some(fingerprint) => stamp_posts(repo, &posts_dir, &output_dir, fingerprint),
+            None => Ok(()),
+        }
     };
-    check_fresh(workdir, &prefix, archive)?;
-    check_real_folders(workdir, &format!("{prefix}{}", site.output_dir))?;
-    let mut ours = Written::load(repo)?;
     let base = match &head {
         Some(commit) => commit.tree()?,
         None => empty_tree(repo)?,
     };
+    let folders = folders(repo, &base, &prefix, site)?;
+    let mut published = LastPublish::load(repo)?;
+    check_fresh(workdir, &prefix, archive, &folders, &mut published)?;
+    check_real_folders(workdir, &format!("{prefix}{}", site.output_dir))?;
+    let mut ours = Written::load(repo)?;
     let tree = Tree {
-        repo,
         workdir,
-        prefix: &prefix,
-        base: &base,
         written: &ours,
     };
-    let plan = plan(&tree, site, &archive.days)?;
+    let plan = plan(&tree, site, &folders, &archive.days, &mut published)?;
     let mut report = Report::of(&plan);
     if plan.files.is_empty() && plan.writes.is_empty() {
         if head.is_some() && ours.is_empty() {
-            stamp(repo)?;
+            stamp(repo, &published)?;
         }
         return Ok(report);
     }
@@ -274,7 +280,7 @@ fn commit_posts(
     ours.forget(plan.files.iter().map(|f| f.path.as_str()));
     ours.save()?;
     if ours.is_empty() {
-        stamp(repo)?;
+        stamp(repo, &published)?;
     }
     report.commit = Some(commit);
     Ok(report)
