@@ -32,9 +32,34 @@ fn main() {
             println!("cargo:rerun-if-changed={dir}");
         }
     }
-    if let Some(linked) = link_archive() {
+    let elf = target_is_elf();
+    if let Some(linked) = elf.and_then(link_archive) {
         let names: Vec<String> = linked.iter().map(|hash| format!("{hash:016x}")).collect();
         println!("cargo:rustc-env=HOTPAPERS_LINKED_ARCHIVE={}", names.join(","));
+    }
+    // The site's link is most of what an edit costs, and a third of it is the
+    // debug info of every dependency: the binary keeps its symbols (a backtrace
+    // names functions) but not the lines. At 300 days this takes the link from
+    // 0.25 s and 275 MiB to 0.18 s and 225 MiB (docs/BENCHMARKS.md).
+    // `HOTPAPERS_DEBUG_INFO=1` keeps it, for a debugger.
+    println!("cargo:rerun-if-env-changed=HOTPAPERS_DEBUG_INFO");
+    if elf == Some(true) && std::env::var_os("HOTPAPERS_DEBUG_INFO").is_none() {
+        println!("cargo:rustc-link-arg-bins=-Wl,--strip-debug");
+    }
+}
+
+/// Whether the target's objects are ELF (`Some(true)`) or Mach-O
+/// (`Some(false)`); `None` for the others, where the archive is included as
+/// rustc data and the link is left as it is.
+fn target_is_elf() -> Option<bool> {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_ENV") == "msvc" {
+        return None;
+    }
+    match var("CARGO_CFG_TARGET_OS").as_str() {
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos" => Some(true),
+        "macos" | "ios" => Some(false),
+        _ => None,
     }
 }
 
@@ -44,17 +69,10 @@ fn main() {
 /// cargo to link them: the parts' fingerprints in order, or `None` when it
 /// cannot (a day-file with errors, which the macro reports; no assembler for
 /// the target; `HOTPAPERS_INCLUDE_ARCHIVE` set).
-fn link_archive() -> Option<Vec<u64>> {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    if std::env::var_os("HOTPAPERS_INCLUDE_ARCHIVE").is_some() || var("CARGO_CFG_TARGET_ENV") == "msvc" {
+fn link_archive(elf: bool) -> Option<Vec<u64>> {
+    if std::env::var_os("HOTPAPERS_INCLUDE_ARCHIVE").is_some() {
         return None;
     }
-    // Where the symbols go and how they are spelt, for ELF and Mach-O.
-    let elf = match var("CARGO_CFG_TARGET_OS").as_str() {
-        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "illumos" => true,
-        "macos" | "ios" => false,
-        _ => return None,
-    };
     let root = std::env::var_os("HOTPAPERS_MANIFEST_DIR").map_or_else(|| PathBuf::from("."), PathBuf::from);
     let (site, site_hash) = hotpapers::Site::load_with_hash(&root).ok()?;
     let out = PathBuf::from(std::env::var_os("OUT_DIR")?);

@@ -61,6 +61,19 @@ fn publishes_then_has_nothing_to_do() {
 }
 
 #[test]
+fn no_site_publishes_the_posts_and_leaves_the_pages_branch_alone() {
+    let repo = site();
+    let (out, stdout, stderr) = output(bin(&repo, &["--no-site", "--author", "A <a@example.com>"]));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("published: 2 added"), "{stdout}");
+    assert!(!stdout.contains("site:"), "{stdout}");
+    assert!(repo.repo.find_reference("refs/heads/gh-pages").is_err());
+    let (out, _, stderr) = output(bin(&repo, &["--no-site", "--site-dir", "out"]));
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
 fn json_summary_for_ci() {
     let repo = site();
     let (out, stdout, _) = output(bin(&repo, &["--json", "--dry-run"]));

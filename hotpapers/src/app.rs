@@ -42,8 +42,11 @@ struct Cli {
     #[arg(long, value_name = "NAME", requires = "push")]
     branch: Option<String>,
     /// Also write the HTML site into DIR, for hosts other than a pages branch.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_site")]
     site_dir: Option<PathBuf>,
+    /// Publish the Markdown posts only; leave the HTML site and its branch as they are.
+    #[arg(long)]
+    no_site: bool,
     /// The site folder (default: the folder this binary was built from).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
@@ -78,7 +81,7 @@ fn run(cli: &Cli, root: &Path, archive: &Archive<'static>, theme: &Theme<'static
     let current = blog.pages
         && cli.site_dir.is_none()
         && fingerprint.is_some_and(|f| crate::pages_up_to_date(root, blog, f));
-    let rendered = if current {
+    let rendered = if current || cli.no_site {
         None
     } else {
         // A folder gets every page; the pages branch keeps the day pages it has.
