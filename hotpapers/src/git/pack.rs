@@ -1,11 +1,12 @@
-//! Many blobs at once as one pack file, as `git index-pack` would leave it.
+//! Many objects at once as one pack file, as `git index-pack` would leave it.
 //!
-//! A first publish or an import writes thousands of posts; as loose objects that
-//! is thousands of files, each compressed on one core. Here the blobs are
-//! compressed on every core and written as one `.pack` and its `.idx` (version
-//! 2), renamed into `objects/pack/` index last, so git never sees a pack without
-//! its index. No deltas: the pack is what `git add` would have stored, in two
-//! files instead of thousands; `git gc` can repack it later.
+//! A first publish or an import writes thousands of posts, and the blog's first
+//! commit thousands of pages in thousands of folders; as loose objects that is
+//! thousands of files, each compressed on one core. Here the blobs and trees
+//! are compressed on every core and written as one `.pack` and its `.idx`
+//! (version 2), renamed into `objects/pack/` index last, so git never sees a
+//! pack without its index. No deltas: the pack is what `git add` would have
+//! stored, in two files instead of thousands; `git gc` can repack it later.
 
 use std::fs;
 use std::io::Write as _;
@@ -13,7 +14,7 @@ use std::path::Path;
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
-use git2::{Oid, Repository};
+use git2::{ObjectType, Oid, Repository};
 use sha1::{Digest, Sha1};
 
 /// Why a pack could not be written.
@@ -30,6 +31,9 @@ pub enum PackError {
     /// More than a pack's offsets can address at once.
     #[error("a publish of more than 2 GiB at once")]
     TooBig,
+    /// Only blobs and trees are written this way.
+    #[error("cannot pack a {0}")]
+    Kind(ObjectType),
     /// git2 refused.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -48,9 +52,24 @@ struct Packed {
 
 /// Writes `blobs` into one new pack and returns their ids, in order.
 pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>, PackError> {
-    let packed: Vec<Packed> = crate::parallel::map_chunks(blobs, 1, |chunk| {
-        chunk.iter().map(|blob| pack_blob(blob)).collect::<Vec<_>>()
+    let objects: Vec<(ObjectType, &[u8])> = blobs.iter().map(|blob| (ObjectType::Blob, *blob)).collect();
+    write_objects(repo, &objects)
+}
+
+/// Writes blobs and trees (`kind`, content) into one new pack and returns
+/// their ids, in order.
+pub(crate) fn write_objects(
+    repo: &Repository,
+    objects: &[(ObjectType, &[u8])],
+) -> Result<Vec<Oid>, PackError> {
+    let packed: Vec<Packed> = crate::parallel::map_chunks(objects, 1, |chunk| {
+        chunk
+            .iter()
+            .map(|(kind, bytes)| pack_object(*kind, bytes))
+            .collect::<Result<Vec<_>, _>>()
     })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?
     .into_iter()
     .flatten()
     .collect();
@@ -145,16 +164,21 @@ fn index(unique: &[&Packed], offsets: &[u32], checksum: &[u8; 20]) -> Vec<u8> {
     idx
 }
 
-fn pack_blob(blob: &[u8]) -> Packed {
+fn pack_object(kind: ObjectType, blob: &[u8]) -> Result<Packed, PackError> {
+    let (name, code) = match kind {
+        ObjectType::Blob => ("blob", 3u8),
+        ObjectType::Tree => ("tree", 2u8),
+        _ => return Err(PackError::Kind(kind)),
+    };
     let mut hasher = Sha1::new();
-    hasher.update(format!("blob {}\0", blob.len()).as_bytes());
+    hasher.update(format!("{name} {}\0", blob.len()).as_bytes());
     hasher.update(blob);
     let id: [u8; 20] = hasher.finalize().into();
 
-    // Type 3 (blob) and the size, seven bits at a time after the first four.
+    // The type and the size, seven bits at a time after the first four.
     let mut entry = Vec::with_capacity(blob.len() / 3 + 16);
     let mut size = blob.len() as u64;
-    let mut byte = (3u8 << 4) | (size & 0x0f) as u8;
+    let mut byte = (code << 4) | (size & 0x0f) as u8;
     size >>= 4;
     while size != 0 {
         entry.push(byte | 0x80);
@@ -167,7 +191,7 @@ fn pack_blob(blob: &[u8]) -> Packed {
     encoder.write_all(blob).expect("writing to memory");
     let entry = encoder.finish().expect("writing to memory");
     let crc = crc32fast::hash(&entry);
-    Packed { id, entry, crc }
+    Ok(Packed { id, entry, crc })
 }
 
 fn hex(bytes: &[u8]) -> String {

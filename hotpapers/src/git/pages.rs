@@ -125,6 +125,7 @@ impl PagesCache {
         let Ok(odb) = repo.odb() else {
             return PagesCache::default();
         };
+        let _ = odb.refresh();
         let pages = text
             .lines()
             .filter_map(|line| {
@@ -132,7 +133,7 @@ impl PagesCache {
                 let key = u64::from_str_radix(fields.next()?, 16).ok()?;
                 let id = Oid::from_str(fields.next()?).ok()?;
                 let path = fields.next()?.to_owned();
-                odb.exists(id).then_some((path, (key, id)))
+                exists(&odb, id).then_some((path, (key, id)))
             })
             .collect();
         PagesCache { pages }
@@ -341,6 +342,13 @@ fn walk_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishErr
     Ok(files)
 }
 
+/// Whether the repository has the object, as of the last refresh: a lookup
+/// that fails would otherwise read the pack folder again, once for each of a
+/// first publish's thousands of new pages.
+fn exists(odb: &git2::Odb<'_>, id: Oid) -> bool {
+    odb.exists_ext(id, git2::OdbLookupFlags::NO_REFRESH)
+}
+
 /// Writes the blobs the repository does not have yet: after an edit, the pages
 /// that changed.
 fn write_missing_blobs<'b>(
@@ -349,9 +357,10 @@ fn write_missing_blobs<'b>(
     ids: &[Oid],
 ) -> Result<(), PublishError> {
     let odb = repo.odb()?;
+    odb.refresh()?;
     let missing: Vec<&[u8]> = blobs
         .zip(ids)
-        .filter(|(_, id)| !odb.exists(**id))
+        .filter(|(_, id)| !exists(&odb, **id))
         .map(|(bytes, _)| bytes)
         .collect();
     if missing.len() >= super::pack::PACK_THRESHOLD {
@@ -365,7 +374,9 @@ fn write_missing_blobs<'b>(
     Ok(())
 }
 
-/// The tree of `files` (sorted paths with `/`), folder by folder, bottom up.
+/// The tree of `files` (sorted paths with `/`), folder by folder, bottom up:
+/// each folder's tree made in memory, and all of them written at once (a pack
+/// when there are many: the blog has a folder per day).
 fn build_tree<'p>(
     repo: &Repository,
     files: impl Iterator<Item = (&'p str, Oid)>,
@@ -376,16 +387,26 @@ fn build_tree<'p>(
         files: Vec<(&'p str, Oid)>,
         folders: BTreeMap<&'p str, Folder<'p>>,
     }
-    fn write(repo: &Repository, folder: &Folder<'_>) -> Result<Oid, PublishError> {
-        let mut builder = repo.treebuilder(None)?;
+    /// The folder's tree object, after those of its subfolders in `trees`.
+    fn encode(folder: &Folder<'_>, trees: &mut Vec<Vec<u8>>) -> Result<Oid, PublishError> {
+        // Git's order: by name, a folder's name as if it ended in `/`.
+        let mut entries: Vec<(Vec<u8>, &str, &str, Oid)> = Vec::new();
         for (name, id) in &folder.files {
-            builder.insert(name, *id, FileMode::Blob.into())?;
+            entries.push((name.as_bytes().to_vec(), "100644", name, *id));
         }
         for (name, sub) in &folder.folders {
-            let id = write(repo, sub)?;
-            builder.insert(name, id, FileMode::Tree.into())?;
+            let id = encode(sub, trees)?;
+            entries.push(([name.as_bytes(), b"/"].concat(), "40000", name, id));
         }
-        Ok(builder.write()?)
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut tree = Vec::with_capacity(entries.len() * 48);
+        for (_, mode, name, id) in entries {
+            tree.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            tree.extend_from_slice(id.as_bytes());
+        }
+        let id = Oid::hash_object(ObjectType::Tree, &tree)?;
+        trees.push(tree);
+        Ok(id)
     }
     let mut root = Folder::default();
     for (path, id) in files {
@@ -399,7 +420,19 @@ fn build_tree<'p>(
             }
         }
     }
-    write(repo, &root)
+    let mut trees = Vec::new();
+    let id = encode(&root, &mut trees)?;
+    if trees.len() >= super::pack::PACK_THRESHOLD {
+        let objects: Vec<(ObjectType, &[u8])> =
+            trees.iter().map(|t| (ObjectType::Tree, t.as_slice())).collect();
+        super::pack::write_objects(repo, &objects)?;
+    } else {
+        let odb = repo.odb()?;
+        for tree in &trees {
+            odb.write(ObjectType::Tree, tree)?;
+        }
+    }
+    Ok(id)
 }
 
 /// Pushes the pages branch to `remote`; if the remote moved ahead (another
@@ -456,4 +489,53 @@ pub(crate) fn push_site(
         branch: branch.to_owned(),
         attempts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `build_tree` against `git write-tree` of the same files, in git's order
+    /// (`a.b` before the folder `a`, which sorts as `a/`), through a pack (many
+    /// folders) and as loose objects (few).
+    #[test]
+    fn trees_are_the_ones_git_writes() {
+        for folders in [2, 100] {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = Repository::init(dir.path()).unwrap();
+            let mut paths: Vec<String> = ["a.b", "a/x", "a-b/y", "a0", "b", "a/a/z", "a/a.b"]
+                .map(str::to_owned)
+                .to_vec();
+            paths.extend((0..folders).map(|i| format!("posts/day-{i}/index.html")));
+            paths.sort();
+            let mut files = Vec::new();
+            for path in &paths {
+                let content = format!("{path}\n");
+                let file = dir.path().join(path);
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(&file, &content).unwrap();
+                files.push((path.as_str(), repo.blob(content.as_bytes()).unwrap()));
+            }
+            let id = build_tree(&repo, files.into_iter()).unwrap();
+            let git = |args: &[&str]| {
+                let out = std::process::Command::new("git")
+                    .args(args)
+                    .current_dir(dir.path())
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                String::from_utf8(out.stdout).unwrap()
+            };
+            // Read from what `build_tree` wrote, before git writes its own.
+            assert_eq!(
+                git(&["ls-tree", "-r", "--name-only", &id.to_string()])
+                    .lines()
+                    .count(),
+                paths.len()
+            );
+            git(&["fsck", "--strict", "--no-dangling"]);
+            git(&["add", "-A"]);
+            assert_eq!(id.to_string(), git(&["write-tree"]).trim(), "{folders} folders");
+        }
+    }
 }
