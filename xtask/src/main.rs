@@ -5,9 +5,10 @@
 //! (a) in-process rendering speed, (b) a no-op `cargo run`, (c) edit one day then
 //! `cargo run` to the commit (posts and blog), (d) the first publish against `git
 //! add` + `git commit` of the same files, (e) rustc's peak memory and time building
-//! the site, (f) the whole blog rendered into an empty folder, per page against
-//! Zola's published figure, and (g) a publish with nothing to do, the binary run
-//! directly.
+//! the site from scratch and on each edit, (f) the whole blog rendered into an
+//! empty folder, per page against Zola's published figure, (g) a publish with
+//! nothing to do, the binary run directly, and (h) every post written into an
+//! empty folder by the binary, against `cp -r` of the same posts.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -58,8 +59,11 @@ struct Figures {
     toml_mb: f64,
     render_mb_s: f64,
     decode_ms: f64,
-    noop_run: Duration,
-    edit_to_commit: Duration,
+    noop_runs: Vec<Duration>,
+    edits: Vec<Duration>,
+    /// The peak of rustc (and its linker) over the edits' builds.
+    edit_peak_mib: Option<f64>,
+    edit_rustc: Duration,
     first_publish: Duration,
     git_add_commit: Duration,
     rustc_time: Duration,
@@ -67,7 +71,10 @@ struct Figures {
     site_from_scratch: Duration,
     blog_in_process: Duration,
     site_pages: usize,
-    noop_publish: Duration,
+    noop_publishes: Vec<Duration>,
+    posts_written: Vec<Duration>,
+    posts_copied: Vec<Duration>,
+    posts: usize,
 }
 
 /// Zola's published figure: 1,349 pages in 1.17 s.
@@ -86,6 +93,10 @@ fn bench(sizes: &[usize]) -> Result<()> {
         all.push(bench_size(&root, &bench_dir, days)?);
     }
     println!("{}", table(&all));
+    let trash = bench_dir.join("trash");
+    if trash.exists() {
+        std::fs::remove_dir_all(&trash)?;
+    }
     Ok(())
 }
 
@@ -93,7 +104,7 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     let site = bench_dir.join(format!("site-{days}"));
     let target = bench_dir.join("target");
     if site.exists() {
-        std::fs::remove_dir_all(&site)?;
+        discard(&site, bench_dir)?;
     }
     for file in SITE_FILES {
         copy(&root.join(file), &site.join(file))?;
@@ -145,8 +156,50 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     };
     eprintln!("   (e) rustc: {rustc_time:?}, peak {rustc_peak_mib:?} MiB");
 
-    // (d) First publish of every post, then the same files by the git command.
     let binary = target.join("debug/hotpapers-site");
+    // (h) Every post into an empty folder, the binary alone (no commit, no
+    // blog), beside `cp -r` of the same posts; then the folder goes again, so
+    // that (d) is a first publish.
+    let output = site.join("content/posts");
+    let written_record = site.join(".git/hotpapers-written");
+    let mut posts_written = Vec::new();
+    for _ in 0..3 {
+        if output.exists() {
+            discard(&output, bench_dir)?;
+        }
+        let _ = std::fs::remove_file(&written_record);
+        settle()?;
+        let mut command = publish_command(&binary, &site);
+        command.args(["--no-commit", "--no-site"]);
+        let (ran, took) = timed(|| run(command));
+        ran.context("writing every post with --no-commit")?;
+        posts_written.push(took);
+    }
+    let posts_count = count_files(&output, "md")?;
+    let copy_to = bench_dir.join(format!("cp-{days}"));
+    let mut posts_copied = Vec::new();
+    for _ in 0..3 {
+        if copy_to.exists() {
+            discard(&copy_to, bench_dir)?;
+        }
+        settle()?;
+        let mut command = Command::new("cp");
+        command.arg("-r").arg(&output).arg(&copy_to);
+        let (ran, took) = timed(|| run(command));
+        ran.context("cp -r of the posts")?;
+        posts_copied.push(took);
+    }
+    discard(&copy_to, bench_dir)?;
+    discard(&output, bench_dir)?;
+    let _ = std::fs::remove_file(&written_record);
+    eprintln!(
+        "   (h) {posts_count} posts: {} written, cp -r {}",
+        spread(&posts_written),
+        spread(&posts_copied)
+    );
+
+    // (d) First publish of every post, then the same files by the git command.
+    settle()?;
     let (published, first_publish) = timed(|| run(publish_command(&binary, &site)));
     published.context("the first publish")?;
 
@@ -155,8 +208,9 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     let mut times = Vec::new();
     for _ in 0..3 {
         if out.exists() {
-            std::fs::remove_dir_all(&out)?;
+            discard(&out, bench_dir)?;
         }
+        settle()?;
         let mut command = publish_command(&binary, &site);
         command.arg("--site-dir").arg(&out);
         let (ran, took) = timed(|| run(command));
@@ -171,15 +225,13 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     eprintln!("   (d) first publish {first_publish:?}, git {git_add_commit:?}");
 
     // (g) The binary with nothing to do.
-    let noop_publish = median(
-        (0..3)
-            .map(|_| match timed(|| run(publish_command(&binary, &site))) {
-                (Ok(_), took) => Ok(took),
-                (Err(e), _) => Err(e.context("a publish with nothing to do")),
-            })
-            .collect::<Result<Vec<_>>>()?,
-    );
-    eprintln!("   (g) no-op publish: {noop_publish:?}");
+    let noop_publishes = (0..3)
+        .map(|_| match timed(|| run(publish_command(&binary, &site))) {
+            (Ok(_), took) => Ok(took),
+            (Err(e), _) => Err(e.context("a publish with nothing to do")),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    eprintln!("   (g) no-op publish: {}", spread(&noop_publishes));
 
     // (b) `cargo run` with nothing changed.
     let noop_runs = (0..3)
@@ -188,12 +240,21 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
             (Err(e), _) => Err(e.context("a `cargo run` with nothing to do")),
         })
         .collect::<Result<Vec<_>>>()?;
-    let noop_run = median(noop_runs);
-    eprintln!("   (b) no-op cargo run: {noop_run:?}");
+    eprintln!("   (b) no-op cargo run: {}", spread(&noop_runs));
 
-    // (c) Edit one day-file, then `cargo run` until the commit exists.
+    // (c) Edit one day-file, then `cargo run` until the commit exists; rustc's
+    // peak (with its linker's) on those builds, from GNU time as above.
     let last = posts.join(synthetic_name(days - 1));
-    let mut times = Vec::new();
+    let edit_log = bench_dir.join(format!("rustc-edit-{days}.log"));
+    let _ = std::fs::remove_file(&edit_log);
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%M %e %C' \"$@\"\n",
+            edit_log.display()
+        ),
+    )?;
+    let mut edits = Vec::new();
     for n in 0..3 {
         let text = std::fs::read_to_string(&last)?;
         let edited = text.replacen("retweets = 4696", &format!("retweets = {}", 5000 + n), 1);
@@ -208,23 +269,36 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         };
         std::fs::write(&last, edited)?;
         let head = git(&site, &["rev-parse", "HEAD"])?;
-        let (ran, took) = timed(|| run(cargo_run(&site, &target)));
+        let mut command = cargo_run(&site, &target);
+        if gnu_time {
+            command.env("RUSTC_WRAPPER", &wrapper);
+        }
+        let (ran, took) = timed(|| run(command));
         ran.context("`cargo run` after an edit")?;
         if git(&site, &["rev-parse", "HEAD"])? == head {
             bail!("editing a day made no commit");
         }
-        times.push(took);
+        edits.push(took);
     }
-    let edit_to_commit = median(times);
-    eprintln!("   (c) edit to commit: {edit_to_commit:?}");
+    let (edit_peak_mib, edit_rustc) = if gnu_time {
+        rustc_peak(&edit_log)?
+    } else {
+        (None, Duration::ZERO)
+    };
+    eprintln!(
+        "   (c) edit to commit: {}, rustc peak {edit_peak_mib:?} MiB",
+        spread(&edits)
+    );
 
     Ok(Figures {
         days,
         toml_mb: toml_bytes as f64 / 1e6,
         render_mb_s,
         decode_ms,
-        noop_run,
-        edit_to_commit,
+        noop_runs,
+        edits,
+        edit_peak_mib,
+        edit_rustc,
         first_publish,
         git_add_commit,
         rustc_time,
@@ -232,7 +306,10 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         site_from_scratch,
         blog_in_process,
         site_pages,
-        noop_publish,
+        noop_publishes,
+        posts_written,
+        posts_copied,
+        posts: posts_count,
     })
 }
 
@@ -332,14 +409,33 @@ fn blog_speed(posts: &Path, root: &Path) -> Result<(Duration, usize)> {
 fn git_baseline(site: &Path, blog: &Path, bench_dir: &Path) -> Result<Duration> {
     let dir = bench_dir.join("git-baseline");
     if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+        discard(&dir, bench_dir)?;
     }
     copy(&site.join("content"), &dir.join("content"))?;
     copy(blog, &dir.join("blog"))?;
     git(&dir, &["init", "-q"])?;
+    settle()?;
     let (result, took) = timed(|| -> Result<()> { commit_all(&dir, "posts") });
     result?;
     Ok(took)
+}
+
+/// The largest peak of the site's rustc runs in `log`, and the longest time.
+fn rustc_peak(log: &Path) -> Result<(Option<f64>, Duration)> {
+    let text = std::fs::read_to_string(log)?;
+    let mut peak: Option<(f64, f64)> = None;
+    for line in text
+        .lines()
+        .filter(|l| l.contains("--crate-name hotpapers_site") && l.contains("--crate-type bin"))
+    {
+        let mut fields = line.split_whitespace();
+        let kib: f64 = fields.next().unwrap_or("0").parse()?;
+        let secs: f64 = fields.next().unwrap_or("0").parse()?;
+        let (k, s) = peak.unwrap_or((0.0, 0.0));
+        peak = Some((k.max(kib), s.max(secs)));
+    }
+    let (kib, secs) = peak.context("no rustc run for the site in the log")?;
+    Ok((Some(kib / 1024.0), Duration::from_secs_f64(secs)))
 }
 
 fn rustc_figures(log: &Path) -> Result<(Option<f64>, Duration)> {
@@ -402,6 +498,26 @@ fn commit_all(dir: &Path, message: &str) -> Result<()> {
     Ok(())
 }
 
+/// Moves a folder the benchmark is done with out of the way, into
+/// `target/bench/trash`, emptied when the benchmark ends. Deleting it now
+/// would make ext4 slow to create files for the next half minute (it skips
+/// recently freed inodes one by one), which would be timed against whatever
+/// runs next.
+fn discard(path: &Path, bench_dir: &Path) -> Result<()> {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let trash = bench_dir.join("trash");
+    std::fs::create_dir_all(&trash)?;
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::fs::rename(path, trash.join(format!("{}-{n}", std::process::id())))?;
+    Ok(())
+}
+
+/// Writes what earlier steps left in memory to disk before a timed run that
+/// writes files, so that it does not pay for them.
+fn settle() -> Result<()> {
+    run(Command::new("sync")).map(drop)
+}
+
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
@@ -443,6 +559,18 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+/// The median of the runs, and their spread: `0.52 s (0.50 – 0.55)`.
+fn spread(times: &[Duration]) -> String {
+    let min = times.iter().min().copied().unwrap_or_default();
+    let max = times.iter().max().copied().unwrap_or_default();
+    format!(
+        "{:.3} s ({:.3} – {:.3})",
+        median(times.to_vec()).as_secs_f64(),
+        min.as_secs_f64(),
+        max.as_secs_f64()
+    )
+}
+
 fn table(all: &[Figures]) -> String {
     let mut out = String::from("| | ");
     out += &all
@@ -453,7 +581,7 @@ fn table(all: &[Figures]) -> String {
     out += " |\n|---|";
     out += &"---|".repeat(all.len());
     type Row = (&'static str, Box<dyn Fn(&Figures) -> String>);
-    let rows: [Row; 8] = [
+    let rows: [Row; 10] = [
         (
             "(a) render, in process",
             Box::new(|f| {
@@ -465,17 +593,32 @@ fn table(all: &[Figures]) -> String {
                 )
             }),
         ),
-        ("(b) no-op `cargo run`", Box::new(|f| secs(f.noop_run))),
+        ("(b) no-op `cargo run`", Box::new(|f| spread(&f.noop_runs))),
         (
-            "(c) edit one day, `cargo run` to the commit",
-            Box::new(|f| secs(f.edit_to_commit)),
+            "(c) edit one day, `cargo run` to both commits",
+            Box::new(|f| spread(&f.edits)),
+        ),
+        (
+            "(c) rustc (and linker) on those edits: peak, longest",
+            Box::new(|f| {
+                f.edit_peak_mib.map_or("n/a (needs /usr/bin/time)".into(), |m| {
+                    format!("{m:.0} MiB, {}", secs(f.edit_rustc))
+                })
+            }),
         ),
         (
             "(d) first publish / `git add` + `git commit`",
-            Box::new(|f| format!("{} / {}", secs(f.first_publish), secs(f.git_add_commit))),
+            Box::new(|f| {
+                format!(
+                    "{} / {}: {:.2}×",
+                    secs(f.first_publish),
+                    secs(f.git_add_commit),
+                    f.first_publish.as_secs_f64() / f.git_add_commit.as_secs_f64().max(1e-9)
+                )
+            }),
         ),
         (
-            "(e) rustc peak memory, site crate",
+            "(e) rustc (and linker) peak, site crate from scratch",
             Box::new(|f| {
                 f.rustc_peak_mib
                     .map_or("n/a (needs /usr/bin/time)".into(), |m| format!("{m:.0} MiB"))
@@ -495,7 +638,20 @@ fn table(all: &[Figures]) -> String {
         ),
         (
             "(g) publish with nothing to do, the binary alone",
-            Box::new(|f| format!("{:.3} s", f.noop_publish.as_secs_f64())),
+            Box::new(|f| spread(&f.noop_publishes)),
+        ),
+        (
+            "(h) every post into an empty folder / `cp -r`",
+            Box::new(|f| {
+                let (written, copied) = (median(f.posts_written.clone()), median(f.posts_copied.clone()));
+                format!(
+                    "{} posts: {} / {}: {:.1}×",
+                    f.posts,
+                    spread(&f.posts_written),
+                    spread(&f.posts_copied),
+                    written.as_secs_f64() / copied.as_secs_f64().max(1e-9)
+                )
+            }),
         ),
     ];
     for (name, value) in rows {

@@ -164,16 +164,28 @@ fn index(unique: &[&Packed], offsets: &[u32], checksum: &[u8; 20]) -> Vec<u8> {
     idx
 }
 
+/// The id git gives an object of this kind and content: SHA-1 of its header
+/// and content. Plain SHA-1, not libgit2's collision-detecting one, which is
+/// for reading objects from elsewhere and takes three times as long; these are
+/// the tool's own pages and posts.
+pub(crate) fn object_id(kind: ObjectType, content: &[u8]) -> Result<Oid, git2::Error> {
+    Oid::from_bytes(&sha1_id(kind.str(), content))
+}
+
+fn sha1_id(kind: &str, content: &[u8]) -> [u8; 20] {
+    let mut hasher = Sha1::new();
+    hasher.update(format!("{kind} {}\0", content.len()).as_bytes());
+    hasher.update(content);
+    hasher.finalize().into()
+}
+
 fn pack_object(kind: ObjectType, blob: &[u8]) -> Result<Packed, PackError> {
-    let (name, code) = match kind {
-        ObjectType::Blob => ("blob", 3u8),
-        ObjectType::Tree => ("tree", 2u8),
+    let code = match kind {
+        ObjectType::Blob => 3u8,
+        ObjectType::Tree => 2u8,
         _ => return Err(PackError::Kind(kind)),
     };
-    let mut hasher = Sha1::new();
-    hasher.update(format!("{name} {}\0", blob.len()).as_bytes());
-    hasher.update(blob);
-    let id: [u8; 20] = hasher.finalize().into();
+    let id = sha1_id(kind.str(), blob);
 
     // The type and the size, seven bits at a time after the first four.
     let mut entry = Vec::with_capacity(blob.len() / 3 + 16);
@@ -232,6 +244,7 @@ mod tests {
         let ids = write_blobs(&repo, &refs).unwrap();
         for (id, blob) in ids.iter().zip(&refs) {
             assert_eq!(*id, Oid::hash_object(git2::ObjectType::Blob, blob).unwrap());
+            assert_eq!(object_id(ObjectType::Blob, blob).unwrap(), *id);
             assert_eq!(repo.find_blob(*id).unwrap().content(), *blob);
         }
         let packs: Vec<_> = fs::read_dir(dir.path().join(".git/objects/pack"))

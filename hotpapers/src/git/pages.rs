@@ -180,7 +180,7 @@ pub(crate) fn commit_site(
     for chunk in crate::parallel::map_chunks(&blobs, 256, |blobs| {
         blobs
             .iter()
-            .map(|bytes| Oid::hash_object(ObjectType::Blob, bytes))
+            .map(|bytes| super::pack::object_id(ObjectType::Blob, bytes))
             .collect::<Result<Vec<_>, _>>()
     }) {
         hashed.extend(chunk?);
@@ -404,7 +404,7 @@ fn build_tree<'p>(
             tree.extend_from_slice(format!("{mode} {name}\0").as_bytes());
             tree.extend_from_slice(id.as_bytes());
         }
-        let id = Oid::hash_object(ObjectType::Tree, &tree)?;
+        let id = super::pack::object_id(ObjectType::Tree, &tree)?;
         trees.push(tree);
         Ok(id)
     }

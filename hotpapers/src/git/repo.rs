@@ -110,7 +110,7 @@ pub(crate) fn dirty_paths(repo: &Repository, dirs: &[&str]) -> Result<HashSet<St
 
 /// The id git gives a file with these bytes.
 pub(crate) fn blob_id(bytes: &[u8]) -> Result<Oid, PublishError> {
-    Ok(Oid::hash_object(ObjectType::Blob, bytes)?)
+    Ok(super::pack::object_id(ObjectType::Blob, bytes)?)
 }
 
 pub(crate) fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, PublishError> {
