@@ -77,6 +77,8 @@ fn check_days_fresh(
     };
     let shown = |name: &str| format!("`{prefix}{}/{name}`", site.posts_dir.trim_end_matches('/'));
     let mut compiled: HashMap<String, &Day<'_>> = days.iter().map(|d| (day_file_name(d.date), d)).collect();
+    // The files to read: those `git status` and the record cannot vouch for.
+    let mut unread = Vec::new();
     for file in &on_disk {
         let name = file
             .file_name()
@@ -92,22 +94,34 @@ fn check_days_fresh(
             .get(&name)
             .copied()
             .filter(|_| !folders.dirty.contains(&path));
-        if clean.is_some_and(|blob| published.source_of(&name, blob) == Some(day.source_hash)) {
-            continue;
-        }
-        if source_hash(&read(file)?) != day.source_hash {
-            return Err(stale(format!("{} changed", shown(&name))));
-        }
-        if let Some(blob) = clean {
-            published.found(blob, day.source_hash);
+        if clean.is_none_or(|blob| published.source_of(&name, blob) != Some(day.source_hash)) {
+            unread.push((file, name, day, clean));
         }
     }
     if let Some(missing) = compiled.keys().min() {
         return Err(stale(format!("{} was deleted", shown(missing))));
     }
+    // Read and fingerprinted on every core: a first publish reads them all.
+    let read = crate::parallel::map_chunks(&unread, 64, |files| {
+        files
+            .iter()
+            .map(|(file, _, _, _)| read(file).map(|bytes| source_hash(&bytes)))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let mut sources = Vec::with_capacity(unread.len());
+    for chunk in read {
+        sources.extend(chunk?);
+    }
+    for ((_, name, day, clean), source) in unread.iter().zip(sources) {
+        if source != day.source_hash {
+            return Err(stale(format!("{} changed", shown(name))));
+        }
+        if let Some(blob) = clean {
+            published.found(*blob, day.source_hash);
+        }
+    }
     Ok(())
 }
-
 pub(crate) fn stale(what: String) -> PublishError {
     PublishError::Stale {
         what,

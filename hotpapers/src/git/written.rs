@@ -51,10 +51,22 @@ impl Written {
         &mut self,
         writes: impl Iterator<Item = (&'w str, Option<&'w str>)>,
     ) -> Result<(), PublishError> {
-        for (path, content) in writes {
-            match content {
-                Some(content) => self.posts.insert(path.to_owned(), blob_id(content.as_bytes())?),
-                None => self.posts.remove(path),
+        let writes: Vec<(&str, Option<&str>)> = writes.collect();
+        // Hashed on every core: the first `--no-commit` run writes every post.
+        let ids = crate::parallel::map_chunks(&writes, 64, |writes| {
+            writes
+                .iter()
+                .map(|(_, content)| content.map(|c| blob_id(c.as_bytes())).transpose())
+                .collect::<Result<Vec<_>, _>>()
+        });
+        let mut all = Vec::with_capacity(writes.len());
+        for chunk in ids {
+            all.extend(chunk?);
+        }
+        for ((path, _), id) in writes.iter().zip(all) {
+            match id {
+                Some(id) => self.posts.insert((*path).to_owned(), id),
+                None => self.posts.remove(*path),
             };
             self.changed = true;
         }
