@@ -1,4 +1,5 @@
-//! `cargo xtask bench [DAYS...]`: hotpapers at archive scale.
+//! `cargo xtask bench [DAYS...]`: hotpapers at archive scale; `cargo xtask
+//! bench-build`: the first build of a fresh clone.
 //!
 //! For each archive size (300 and 3,650 days by default) it synthesises day-files
 //! from the real fixture, builds a copy of the site in `target/bench/`, and prints:
@@ -50,7 +51,10 @@ fn main() -> Result<()> {
             };
             bench(&sizes)
         }
-        _ => bail!("usage: cargo xtask bench [DAYS...]   (default: 300 3650)"),
+        Some("bench-build") => fresh_build(),
+        _ => bail!(
+            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first build of a fresh clone)"
+        ),
     }
 }
 
@@ -79,6 +83,42 @@ struct Figures {
 
 /// Zola's published figure: 1,349 pages in 1.17 s.
 const ZOLA_MS_PER_PAGE: f64 = 1170.0 / 1349.0;
+
+/// The first `cargo run` of a newcomer, whole process: this repository's
+/// committed state cloned into `target/bench/fresh`, then what `cargo run`
+/// builds (the site binary and its dependencies) into an empty target folder.
+/// It does not run the binary, which would publish into the clone.
+fn fresh_build() -> Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("the workspace root")?
+        .to_owned();
+    let bench_dir = root.join("target/bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    let dir = bench_dir.join("fresh");
+    if dir.exists() {
+        discard(&dir, &bench_dir)?;
+    }
+    let mut clone = Command::new("git");
+    clone.arg("clone").arg("--quiet").arg(&root).arg(&dir);
+    run(clone)?;
+    settle()?;
+    let mut build = cargo(
+        &dir,
+        &dir.join("target"),
+        &["build", "--quiet", "--bin", "hotpapers-site"],
+    );
+    build.env_remove("RUSTC_WRAPPER");
+    let (built, took) = timed(|| run(build));
+    built.context("building the fresh clone")?;
+    println!(
+        "the first `cargo build` of a fresh clone (what `cargo run` builds): {}",
+        secs(took)
+    );
+    discard(&dir, &bench_dir)?;
+    std::fs::remove_dir_all(bench_dir.join("trash"))?;
+    Ok(())
+}
 
 fn bench(sizes: &[usize]) -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
