@@ -66,10 +66,23 @@ pub(crate) fn plan(
 ) -> Result<Plan, PublishError> {
     let mut plan = Plan::default();
     let render = super::published::render_id(site);
-    for day in days {
-        let post = plan_post(tree, site, folders, day, &mut plan, (published, render))?;
+    // The posts rendered and compared on every core (a first publish renders
+    // them all), then planned in date order with their day-files.
+    let record: &LastPublish = published;
+    let posts = crate::parallel::map_chunks(days, 64, |days| {
+        days.iter()
+            .map(|day| plan_post(tree, site, folders, day, (record, render)))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let mut planned = Vec::with_capacity(days.len());
+    for chunk in posts {
+        planned.extend(chunk?);
+    }
+    for (day, post) in days.iter().zip(planned) {
+        plan.writes.extend(post.write);
+        plan.files.extend(post.file);
         let source = plan_day_file(tree, folders, day, &mut plan, published)?;
-        match post.or(source.map(|_| Change::Updated)) {
+        match post.change.or(source.map(|_| Change::Updated)) {
             Some(change) => plan.days.push((day.date, change)),
             None => plan.unchanged += 1,
         }
@@ -97,6 +110,14 @@ pub(crate) fn folders(
     })
 }
 
+/// What a day's post needs: a write to the work tree, a file in the commit.
+#[derive(Default)]
+struct PostPlan {
+    write: Option<PlannedWrite>,
+    file: Option<PlannedFile>,
+    change: Option<Change>,
+}
+
 /// The day's post: written if the work tree differs, committed if `HEAD` does.
 /// One the last publish committed from the same day and renderer, and that
 /// `HEAD` and the work tree still hold, is neither rendered nor read.
@@ -105,14 +126,13 @@ fn plan_post(
     site: &Site,
     folders: &Folders,
     day: &Day<'_>,
-    plan: &mut Plan,
     (published, render_id): (&LastPublish, u64),
-) -> Result<Option<Change>, PublishError> {
+) -> Result<PostPlan, PublishError> {
     let name = site.post_file_name(day.date);
     let path = format!("{}/{name}", folders.output);
     let committed = folders.committed_posts.get(&name).copied();
     if committed.is_some() && !folders.dirty.contains(&path) && published.post_is(day, render_id, committed) {
-        return Ok(None);
+        return Ok(PostPlan::default());
     }
     let post = render(day, site);
     let on_disk = read_if_exists(&tree.workdir.join(&path))?;
@@ -120,26 +140,28 @@ fn plan_post(
     // A post equal on disk and clean in git status is committed as rendered; only
     // the others are hashed.
     if committed.is_some() && same_on_disk && !folders.dirty.contains(&path) {
-        return Ok(None);
+        return Ok(PostPlan::default());
     }
+    let mut planned = PostPlan::default();
     if !same_on_disk {
         check_not_edited(tree, &path, on_disk.as_deref(), committed)?;
-        plan.writes.push(PlannedWrite {
+        planned.write = Some(PlannedWrite {
             path: path.clone(),
             content: Some(post.clone()),
         });
     }
     // A new post is added whatever its id; only a committed one needs hashing.
     if committed.is_some() && committed == Some(blob_id(post.as_bytes())?) {
-        return Ok(None);
+        return Ok(planned);
     }
     let change = Change::of(committed);
-    plan.files.push(PlannedFile {
+    planned.file = Some(PlannedFile {
         path,
         change,
         blob: Some(post.into_bytes()),
     });
-    Ok(Some(change))
+    planned.change = Some(change);
+    Ok(planned)
 }
 
 /// The day-file itself, committed with its post when `HEAD` lacks it as it is:
