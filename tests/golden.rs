@@ -8,7 +8,9 @@ use crate::util::project_dir;
 static GOLDEN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/tests/golden");
 
 fn compiled() -> hotpapers::Archive<'static> {
-    hotpapers_macros::archive!().expect("the compiled-in archive decodes")
+    hotpapers_macros::archive!()
+        .decode()
+        .expect("the compiled-in archive decodes")
 }
 
 #[test]

@@ -52,7 +52,7 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
 /// The archive as one byte-string literal, where there is no `OUT_DIR`.
 fn inline(bytes: &[u8]) -> TokenStream {
     let bytes = Literal::byte_string(bytes);
-    quote! { ::hotpapers::Archive::decode(#bytes) }
+    quote! { ::hotpapers::Compiled::Whole(#bytes) }
 }
 
 /// What the macro read: parts with an `OUT_DIR` (and its cache), the whole
@@ -124,10 +124,10 @@ fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
     }
     Some(quote! {{
         #(#modules)*
-        ::hotpapers::Archive::decode_parts(
-            ::core::include_bytes!(#head),
-            &[#(#names::DAYS),*],
-        )
+        ::hotpapers::Compiled::Parts {
+            head: ::core::include_bytes!(#head),
+            parts: ::std::vec![#(#names::DAYS),*],
+        }
     }})
 }
 
@@ -174,7 +174,7 @@ fn linked(parts: &hotpapers::CachedParts) -> Option<TokenStream> {
         // shared references for the life of the program are sound.
         #[allow(unsafe_code)]
         let (head, days): (&'static [u8], &[&'static [u8]]) = unsafe { (&#head, &[#(&#days),*]) };
-        ::hotpapers::Archive::decode_parts(head, days)
+        ::hotpapers::Compiled::Parts { head, parts: days.to_vec() }
     }})
 }
 

@@ -11,7 +11,7 @@ pub(crate) fn errors(span: Span, messages: impl IntoIterator<Item = String>) -> 
     with_value(
         span,
         messages,
-        quote::quote! { ::hotpapers::Archive::decode(&[]) },
+        quote::quote! { ::hotpapers::Compiled::Whole(&[]) },
     )
 }
 

@@ -2,7 +2,8 @@
 //!
 //! [`archive!`] reads `hotpapers.toml` and every day-file of the site while the
 //! crate compiles, checks them with the same code as `hotpapers::load_dir`, and
-//! expands to a [`hotpapers::Archive`] decoded from compact bytes: the copy the
+//! expands to a [`hotpapers::Compiled`] archive of compact bytes, decoded when a
+//! run needs it (its head alone when that is enough): the copy the
 //! site's build script linked into the binary when it is exactly this archive
 //! (`HOTPAPERS_LINKED_ARCHIVE` gives its length and fingerprint), else parts
 //! written to `OUT_DIR` and included with `include_bytes!`. A bad
@@ -10,7 +11,7 @@
 //! problem in every file at once.
 //!
 //! ```ignore
-//! let archive = hotpapers_macros::archive!().expect("archive is well formed");
+//! let archive = hotpapers_macros::archive!().decode().expect("archive is well formed");
 //! ```
 
 mod expand;
@@ -23,7 +24,9 @@ use proc_macro::TokenStream;
 ///
 /// `archive!()` reads the site at the crate root (`CARGO_MANIFEST_DIR`);
 /// `archive!("path")` reads the site in `path`, relative to the crate root. The
-/// expression has type `Result<hotpapers::Archive<'static>, hotpapers::ArchiveError>`.
+/// expression has type `hotpapers::Compiled<'static>`: `.decode()` gives the
+/// `Result<hotpapers::Archive<'static>, hotpapers::ArchiveError>`, `.head()` the
+/// settings, day count and warnings alone.
 /// Tests that compile in another folder (trybuild) set `HOTPAPERS_MANIFEST_DIR`
 /// to the crate root.
 #[proc_macro]

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use clap::Parser;
 
 use crate::{
-    Archive, ArchiveError, Change, PublishOptions, PushTarget, Report, SiteDirReport, Theme, WarningSummary,
+    Archive, Change, Compiled, PublishOptions, PushTarget, Report, SiteDirReport, Theme, WarningSummary,
 };
 
 /// Render the day-files compiled into this binary into Markdown posts and the
@@ -54,23 +54,53 @@ struct Cli {
 
 /// The site binary's `main`: `built_in` is the folder it was built from (the
 /// default `--root`), `archive` and `theme` what its macros compiled in.
-pub fn main(
-    built_in: &str,
-    archive: Result<Archive<'static>, ArchiveError>,
-    theme: Theme<'static>,
-) -> ExitCode {
+pub fn main(built_in: &str, archive: Compiled<'static>, theme: Theme<'static>) -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from(built_in));
-    match archive
-        .map_err(anyhow::Error::from)
-        .and_then(|archive| run(&cli, &root, &archive, &theme))
-    {
+    match nothing_to_do(&cli, &root, &archive).and_then(|done| match done {
+        true => Ok(()),
+        false => run(&cli, &root, &archive.decode()?, &theme),
+    }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A run of this very binary after one that published everything, with both
+/// branches still as it left them: said as a full run says it, from the
+/// archive's head alone, without decoding a day. `false` when there may be
+/// work (or a push) to do.
+fn nothing_to_do(cli: &Cli, root: &Path, archive: &Compiled<'static>) -> anyhow::Result<bool> {
+    let Some(fingerprint) = build_fingerprint() else {
+        return Ok(false);
+    };
+    if cli.push.is_some() || cli.site_dir.is_some() {
+        return Ok(false);
+    }
+    let head = archive.head()?;
+    let blog = &head.site.blog;
+    let pages_done = cli.no_site || !blog.pages || crate::pages_up_to_date(root, blog, fingerprint);
+    if !pages_done
+        || !crate::posts_up_to_date_at(root, &head.site, head.site_hash, fingerprint)
+            .with_context(|| format!("cannot publish the site in `{}`", root.display()))?
+    {
+        return Ok(false);
+    }
+    let report = Report {
+        unchanged: head.days,
+        ..Report::default()
+    };
+    let warnings = WarningSummary::of(&head.warnings, |_| false);
+    if cli.json {
+        println!("{}", json(&report, &warnings, None, cli));
+    } else {
+        print_warnings(&warnings);
+        print_summary(&report, cli);
+    }
+    Ok(true)
 }
 
 fn run(cli: &Cli, root: &Path, archive: &Archive<'static>, theme: &Theme<'static>) -> anyhow::Result<()> {

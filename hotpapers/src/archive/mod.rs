@@ -76,6 +76,26 @@ pub struct WarningSummary<'w> {
     pub other_days: usize,
 }
 
+impl<'w> WarningSummary<'w> {
+    /// The `warnings` of the days for which `touched` is true (and of the site)
+    /// in full, and a count of the others.
+    pub fn of(warnings: &'w [Warning<'_>], touched: impl Fn(Date) -> bool) -> WarningSummary<'w> {
+        let mut summary = WarningSummary::default();
+        let mut other_days = std::collections::HashSet::new();
+        for warning in warnings {
+            match warning.day {
+                Some(day) if !touched(day) => {
+                    summary.other += 1;
+                    other_days.insert(day);
+                }
+                _ => summary.shown.push(&warning.text),
+            }
+        }
+        summary.other_days = other_days.len();
+        summary
+    }
+}
+
 /// The embedded archive is not in this version's format.
 #[derive(Debug, thiserror::Error)]
 #[error("the compiled-in archive is damaged ({0}); run `cargo clean` and build again")]
@@ -122,19 +142,7 @@ impl<'a> Archive<'a> {
     /// The warnings of the days for which `touched` is true (and of the site) in
     /// full, and a count of the others.
     pub fn warning_summary(&self, touched: impl Fn(Date) -> bool) -> WarningSummary<'_> {
-        let mut summary = WarningSummary::default();
-        let mut other_days = std::collections::HashSet::new();
-        for warning in &self.warnings {
-            match warning.day {
-                Some(day) if !touched(day) => {
-                    summary.other += 1;
-                    other_days.insert(day);
-                }
-                _ => summary.shown.push(&warning.text),
-            }
-        }
-        summary.other_days = other_days.len();
-        summary
+        WarningSummary::of(&self.warnings, touched)
     }
 
     /// Decodes what [`Archive::encode`] wrote, borrowing its strings.
@@ -187,6 +195,73 @@ impl<'a> Archive<'a> {
             days,
             warnings,
         })
+    }
+}
+
+/// The archive as compiled into the binary, not yet decoded: what
+/// `hotpapers_macros::archive!` expands to. Its head (the settings, the day
+/// count and the warnings) is small and decoded on its own, so that a run with
+/// nothing to do never decodes the days.
+#[derive(Clone, Debug)]
+pub enum Compiled<'a> {
+    /// A head and the days a part each ([`Parts`]).
+    Parts {
+        /// The head.
+        head: &'a [u8],
+        /// The parts, in date order.
+        parts: Vec<&'a [u8]>,
+    },
+    /// One byte string ([`Archive::encode`]), where the macro had no `OUT_DIR`.
+    Whole(&'a [u8]),
+}
+
+/// What the head of a [`Compiled`] archive holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchiveHead<'a> {
+    /// The site settings the days were checked against.
+    pub site: Site,
+    /// The fingerprint of `hotpapers.toml` as compiled in, or `None`.
+    pub site_hash: Option<u64>,
+    /// How many days there are.
+    pub days: usize,
+    /// The warnings found while checking the day-files.
+    pub warnings: Vec<Warning<'a>>,
+}
+
+impl<'a> Compiled<'a> {
+    /// The head alone. A whole archive is decoded for it.
+    pub fn head(&self) -> Result<ArchiveHead<'a>, ArchiveError> {
+        match self {
+            Compiled::Parts { head, .. } => {
+                let mut r = Reader { bytes: head, at: 0 };
+                let (site, site_hash) = r.head(PARTS_MAGIC)?;
+                let days = r.len()?;
+                let warnings = r.warnings()?;
+                if r.at != head.len() {
+                    return Err(ArchiveError("trailing bytes"));
+                }
+                Ok(ArchiveHead {
+                    site,
+                    site_hash,
+                    days,
+                    warnings,
+                })
+            }
+            Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| ArchiveHead {
+                days: a.days.len(),
+                site: a.site,
+                site_hash: a.site_hash,
+                warnings: a.warnings,
+            }),
+        }
+    }
+
+    /// The whole archive, days and all.
+    pub fn decode(&self) -> Result<Archive<'a>, ArchiveError> {
+        match self {
+            Compiled::Parts { head, parts } => Archive::decode_parts(head, parts),
+            Compiled::Whole(bytes) => Archive::decode(bytes),
+        }
     }
 }
 
@@ -418,7 +493,7 @@ impl<'a> Reader<'a> {
     }
     fn str(&mut self) -> Result<&'a str, ArchiveError> {
         let len = self.len()?;
-        std::str::from_utf8(self.take(len)?).map_err(|_| ArchiveError("invalid UTF-8"))
+        simdutf8::basic::from_utf8(self.take(len)?).map_err(|_| ArchiveError("invalid UTF-8"))
     }
     fn string(&mut self) -> Result<String, ArchiveError> {
         self.str().map(str::to_owned)
@@ -678,6 +753,57 @@ text = "مرحبا <br>"
         assert_eq!(archive.site_hash, Some(42));
         assert_eq!(archive.days, [day]);
         assert_eq!(archive.warnings, [warning]);
+    }
+
+    #[test]
+    fn the_head_alone_is_decoded_without_the_days() {
+        let (day, diagnostics) = crate::day::parse_day("posts/2020-10-30.toml", DAY);
+        let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let site = Site::default();
+        let warning = Warning {
+            day: Some(day.date),
+            text: "a warning".into(),
+        };
+        let (warnings, count) = encode_warnings(std::slice::from_ref(&warning));
+        let mut w = Writer(Vec::new());
+        w.head(PARTS_MAGIC, &site, Some(7));
+        w.len(1);
+        w.len(count);
+        w.0.extend_from_slice(&warnings);
+        let head = w.0;
+        let mut part = 1u32.to_le_bytes().to_vec();
+        part.extend_from_slice(&encode_day(&day));
+        let expected = ArchiveHead {
+            site: site.clone(),
+            site_hash: Some(7),
+            days: 1,
+            warnings: vec![warning.clone()],
+        };
+        let compiled = Compiled::Parts {
+            head: &head,
+            parts: vec![&part],
+        };
+        assert_eq!(compiled.head().unwrap(), expected);
+        assert_eq!(compiled.decode().unwrap().days, std::slice::from_ref(&day));
+        // A damaged part: the head is still read, the days are refused.
+        let damaged = Compiled::Parts {
+            head: &head,
+            parts: vec![&part[..part.len() - 1]],
+        };
+        assert_eq!(damaged.head().unwrap(), expected);
+        assert!(damaged.decode().is_err());
+        // The whole archive in one string gives the same.
+        let whole = Archive::encode(
+            &site,
+            Some(7),
+            std::slice::from_ref(&day),
+            std::slice::from_ref(&warning),
+        );
+        assert_eq!(Compiled::Whole(&whole).head().unwrap(), expected);
+        assert_eq!(
+            Compiled::Whole(&whole).decode().unwrap(),
+            compiled.decode().unwrap()
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub(crate) fn check_fresh(
     folders: &Folders,
     published: &mut LastPublish,
 ) -> Result<(), PublishError> {
-    check_settings_fresh(workdir, prefix, archive)?;
+    check_settings_fresh(workdir, prefix, archive.site_hash)?;
     check_days_fresh(workdir, prefix, archive, folders, published)
 }
 
@@ -28,12 +28,12 @@ pub(crate) fn check_fresh(
 pub(crate) fn check_settings_fresh(
     workdir: &Path,
     prefix: &str,
-    archive: &Archive<'_>,
+    site_hash: Option<u64>,
 ) -> Result<(), PublishError> {
     let settings = read_if_exists(&workdir.join(prefix).join(crate::site::SITE_FILE))?;
-    if settings.as_deref().map(source_hash) != archive.site_hash {
+    if settings.as_deref().map(source_hash) != site_hash {
         let file = format!("`{prefix}{}`", crate::site::SITE_FILE);
-        return Err(match archive.site_hash {
+        return Err(match site_hash {
             // Cargo cannot watch a file that did not exist at the last build.
             None => PublishError::Stale {
                 what: format!("{file} was added"),

@@ -26,6 +26,7 @@ use super::repo::{
 };
 use super::written::Written;
 use crate::archive::Archive;
+use crate::site::Site;
 
 /// How to publish.
 #[derive(Clone, Debug, Default)]
@@ -200,6 +201,40 @@ fn commit_pages(
     .map(Some)
 }
 
+/// Whether the build with this `fingerprint` already published every post of
+/// the site at `site_root` (settings `site`, fingerprint `site_hash`), and
+/// `HEAD`, the index and the work tree still hold them: then a run has nothing
+/// to do, and need not decode, render or compare a single day. Settings on
+/// disk other than those compiled in are an error, as in a full run.
+pub fn posts_up_to_date_at(
+    site_root: &Path,
+    site: &Site,
+    site_hash: Option<u64>,
+    fingerprint: u64,
+) -> Result<bool, PublishError> {
+    let repo = open(site_root)?;
+    posts_published(&repo, site_root, site, site_hash, fingerprint)
+}
+
+fn posts_published(
+    repo: &Repository,
+    site_root: &Path,
+    site: &Site,
+    site_hash: Option<u64>,
+    fingerprint: u64,
+) -> Result<bool, PublishError> {
+    let workdir = repo.workdir().ok_or(PublishError::Bare)?;
+    let prefix = site_prefix(site_root, workdir)?;
+    let Some(commit) = head_commit(repo)? else {
+        return Ok(false);
+    };
+    // The day-files are in the stamp's folders; the settings are not.
+    check_settings_fresh(workdir, &prefix, site_hash)?;
+    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
+    let output_dir = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
+    posts_up_to_date(repo, &commit.tree()?, &posts_dir, &output_dir, fingerprint)
+}
+
 /// Writes the posts and makes the commit; everything but the push. Each step is
 /// one function below, in this order.
 fn commit_posts(
@@ -214,10 +249,8 @@ fn commit_posts(
     let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
     let output_dir = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
     let head = head_commit(repo)?;
-    if let (Some(fingerprint), Some(commit)) = (options.site_fingerprint, &head) {
-        // The day-files are in the stamp's folders; the settings are not.
-        check_settings_fresh(workdir, &prefix, archive)?;
-        if posts_up_to_date(repo, &commit.tree()?, &posts_dir, &output_dir, fingerprint)? {
+    if let Some(fingerprint) = options.site_fingerprint {
+        if posts_published(repo, site_root, site, archive.site_hash, fingerprint)? {
             return Ok(Report {
                 unchanged: archive.days.len(),
                 ..Report::default()

@@ -1,5 +1,5 @@
 fn main() {
-    let archive = hotpapers_macros::archive!("tests/ui/pass/unicode").unwrap();
+    let archive = hotpapers_macros::archive!("tests/ui/pass/unicode").decode().unwrap();
     assert_eq!(archive.days.len(), 2);
     for day in &archive.days {
         let name = archive.site.post_file_name(day.date);
