@@ -169,13 +169,12 @@ impl<'a> Archive<'a> {
     /// Decodes an archive in parts ([`Parts`]): the head, with the settings and
     /// warnings, then the days of each part in order.
     pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
-        let mut r = Reader { bytes: head, at: 0 };
-        let (site, site_hash) = r.head(PARTS_MAGIC)?;
-        let count = r.len()?;
-        let warnings = r.warnings()?;
-        if r.at != head.len() {
-            return Err(ArchiveError("trailing bytes"));
-        }
+        let ArchiveHead {
+            site,
+            site_hash,
+            days: count,
+            warnings,
+        } = ArchiveHead::decode(head)?;
         let mut days = Vec::with_capacity(count.min(head.len() + parts.len() * 64));
         for part in parts {
             let mut r = Reader { bytes: part, at: 0 };
@@ -228,25 +227,30 @@ pub struct ArchiveHead<'a> {
     pub warnings: Vec<Warning<'a>>,
 }
 
+impl<'a> ArchiveHead<'a> {
+    /// The head of an archive in parts.
+    fn decode(head: &'a [u8]) -> Result<ArchiveHead<'a>, ArchiveError> {
+        let mut r = Reader { bytes: head, at: 0 };
+        let (site, site_hash) = r.head(PARTS_MAGIC)?;
+        let days = r.len()?;
+        let warnings = r.warnings()?;
+        if r.at != head.len() {
+            return Err(ArchiveError("trailing bytes"));
+        }
+        Ok(ArchiveHead {
+            site,
+            site_hash,
+            days,
+            warnings,
+        })
+    }
+}
+
 impl<'a> Compiled<'a> {
     /// The head alone. A whole archive is decoded for it.
     pub fn head(&self) -> Result<ArchiveHead<'a>, ArchiveError> {
         match self {
-            Compiled::Parts { head, .. } => {
-                let mut r = Reader { bytes: head, at: 0 };
-                let (site, site_hash) = r.head(PARTS_MAGIC)?;
-                let days = r.len()?;
-                let warnings = r.warnings()?;
-                if r.at != head.len() {
-                    return Err(ArchiveError("trailing bytes"));
-                }
-                Ok(ArchiveHead {
-                    site,
-                    site_hash,
-                    days,
-                    warnings,
-                })
-            }
+            Compiled::Parts { head, .. } => ArchiveHead::decode(head),
             Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| ArchiveHead {
                 days: a.days.len(),
                 site: a.site,
