@@ -84,6 +84,7 @@ pub fn load_dir_shown(dir: &Path, shown: &str) -> Result<Loaded, LoadError> {
 }
 
 /// How diagnostics name `file` of a folder shown as `shown`: `shown/FILE.toml`.
+#[cfg(feature = "check")]
 pub(crate) fn shown_file(shown: &str, file: &Path) -> String {
     format!(
         "{}/{}",
