@@ -57,9 +57,9 @@ struct Cli {
 pub fn main(built_in: &str, archive: Compiled<'static>, theme: Theme<'static>) -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from(built_in));
-    match nothing_to_do(&cli, &root, &archive).and_then(|done| match done {
-        true => Ok(()),
-        false => run(&cli, &root, &archive.decode()?, &theme),
+    match start(&cli, &root, &archive).and_then(|start| match start {
+        None => Ok(()),
+        Some(start) => run(&cli, &root, &archive.decode()?, &theme, start),
     }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -69,49 +69,62 @@ pub fn main(built_in: &str, archive: Compiled<'static>, theme: Theme<'static>) -
     }
 }
 
-/// A run of this very binary after one that published everything, with both
-/// branches still as it left them: said as a full run says it, from the
-/// archive's head alone, without decoding a day. `false` when there may be
-/// work (or a push) to do.
-fn nothing_to_do(cli: &Cli, root: &Path, archive: &Compiled<'static>) -> anyhow::Result<bool> {
-    let Some(fingerprint) = build_fingerprint() else {
-        return Ok(false);
-    };
-    if cli.push.is_some() || cli.site_dir.is_some() {
-        return Ok(false);
-    }
+/// What a run learns before decoding a day, from the archive's head alone.
+#[derive(Clone, Copy)]
+struct Start {
+    /// This binary's identity ([`build_fingerprint`]).
+    fingerprint: Option<u64>,
+    /// Whether the blog needs no rendering: not asked for (`--no-site`, no
+    /// pages branch and no `--site-dir`), or published by this very binary and
+    /// still on its branch.
+    site_current: bool,
+}
+
+/// `None` for a run of this very binary after one that published everything,
+/// with both branches still as it left them: said as a full run says it,
+/// without decoding a day. Otherwise what the full run starts from.
+fn start(cli: &Cli, root: &Path, archive: &Compiled<'static>) -> anyhow::Result<Option<Start>> {
+    let fingerprint = build_fingerprint();
     let head = archive.head()?;
     let blog = &head.site.blog;
-    let pages_done = cli.no_site || !blog.pages || crate::pages_up_to_date(root, blog, fingerprint);
-    if !pages_done
-        || !crate::posts_up_to_date_at(root, &head.site, head.site_hash, fingerprint)
-            .with_context(|| format!("cannot publish the site in `{}`", root.display()))?
+    // The blog is rendered from what is compiled in: if this very binary already
+    // published it, and the branch still holds that, there is nothing to render.
+    let site_current = cli.site_dir.is_none()
+        && (cli.no_site
+            || !blog.pages
+            || fingerprint.is_some_and(|f| crate::pages_up_to_date(root, blog, f)));
+    let start = Start {
+        fingerprint,
+        site_current,
+    };
+    let Some(fingerprint) = fingerprint.filter(|_| site_current && cli.push.is_none()) else {
+        return Ok(Some(start));
+    };
+    if !crate::posts_up_to_date_at(root, &head.site, head.site_hash, fingerprint)
+        .with_context(|| format!("cannot publish the site in `{}`", root.display()))?
     {
-        return Ok(false);
+        return Ok(Some(start));
     }
     let report = Report {
         unchanged: head.days,
         ..Report::default()
     };
-    let warnings = WarningSummary::of(&head.warnings, |_| false);
-    if cli.json {
-        println!("{}", json(&report, &warnings, None, cli));
-    } else {
-        print_warnings(&warnings);
-        print_summary(&report, cli);
-    }
-    Ok(true)
+    print_report(&report, &WarningSummary::of(&head.warnings, |_| false), None, cli);
+    Ok(None)
 }
 
-fn run(cli: &Cli, root: &Path, archive: &Archive<'static>, theme: &Theme<'static>) -> anyhow::Result<()> {
-    let fingerprint = build_fingerprint();
+fn run(
+    cli: &Cli,
+    root: &Path,
+    archive: &Archive<'static>,
+    theme: &Theme<'static>,
+    Start {
+        fingerprint,
+        site_current,
+    }: Start,
+) -> anyhow::Result<()> {
     let blog = &archive.site.blog;
-    // The blog is rendered from what is compiled in: if this very binary already
-    // published it, and the branch still holds that, there is nothing to render.
-    let current = blog.pages
-        && cli.site_dir.is_none()
-        && fingerprint.is_some_and(|f| crate::pages_up_to_date(root, blog, f));
-    let rendered = if current || cli.no_site {
+    let rendered = if site_current {
         None
     } else {
         // A folder gets every page; the pages branch keeps the day pages it has.
@@ -157,14 +170,19 @@ fn run(cli: &Cli, root: &Path, archive: &Archive<'static>, theme: &Theme<'static
         .map(|(date, _)| *date)
         .collect();
     let warnings = archive.warning_summary(|day| touched.contains(&day));
-    if cli.json {
-        println!("{}", json(&report, &warnings, site_dir.as_ref(), cli));
-    } else {
-        print_warnings(&warnings);
-        print_summary(&report, cli);
-        print_site(&report, site_dir.as_ref(), cli);
-    }
+    print_report(&report, &warnings, site_dir.as_ref(), cli);
     Ok(())
+}
+
+/// What a run did, as text or (`--json`) as JSON.
+fn print_report(report: &Report, warnings: &WarningSummary<'_>, site_dir: Option<&SiteDirReport>, cli: &Cli) {
+    if cli.json {
+        println!("{}", json(report, warnings, site_dir, cli));
+    } else {
+        print_warnings(warnings);
+        print_summary(report, cli);
+        print_site(report, site_dir, cli);
+    }
 }
 
 /// What happened to the HTML site; nothing when it did not change.

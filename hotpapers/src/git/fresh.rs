@@ -21,7 +21,7 @@ pub(crate) fn check_fresh(
     published: &mut LastPublish,
 ) -> Result<(), PublishError> {
     check_settings_fresh(workdir, prefix, archive.site_hash)?;
-    check_days_fresh(workdir, prefix, archive, folders, published)
+    check_days_fresh(workdir, archive, folders, published)
 }
 
 /// Refuses settings on disk other than those compiled in.
@@ -50,13 +50,12 @@ pub(crate) fn check_settings_fresh(
 /// fingerprint of, is not read.
 fn check_days_fresh(
     workdir: &Path,
-    prefix: &str,
     archive: &Archive<'_>,
     folders: &Folders,
     published: &mut LastPublish,
 ) -> Result<(), PublishError> {
-    let (site, days) = (&archive.site, &archive.days);
-    let dir = workdir.join(prefix).join(&site.posts_dir);
+    let days = &archive.days;
+    let dir = workdir.join(&folders.posts);
     let on_disk = match crate::day::day_files(&dir) {
         Ok(files) => files,
         Err(_) if days.is_empty() && !dir.exists() => Vec::new(),
@@ -75,7 +74,7 @@ fn check_days_fresh(
             })
         }
     };
-    let shown = |name: &str| format!("`{prefix}{}/{name}`", site.posts_dir.trim_end_matches('/'));
+    let shown = |name: &str| format!("`{}/{name}`", folders.posts);
     let mut compiled: HashMap<String, &Day<'_>> = days.iter().map(|d| (day_file_name(d.date), d)).collect();
     // The files to read: those `git status` and the record cannot vouch for.
     let mut unread = Vec::new();

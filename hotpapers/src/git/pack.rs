@@ -56,6 +56,20 @@ pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>
     write_objects(repo, &objects)
 }
 
+/// Writes blobs and trees (`kind`, content) as their number calls for: one
+/// pack for many, loose objects for a few.
+pub(crate) fn write_all(repo: &Repository, objects: &[(ObjectType, &[u8])]) -> Result<(), PackError> {
+    if objects.len() >= PACK_THRESHOLD {
+        write_objects(repo, objects)?;
+    } else {
+        let odb = repo.odb()?;
+        for (kind, bytes) in objects {
+            odb.write(*kind, bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes blobs and trees (`kind`, content) into one new pack and returns
 /// their ids, in order.
 pub(crate) fn write_objects(

@@ -358,20 +358,12 @@ fn write_missing_blobs<'b>(
 ) -> Result<(), PublishError> {
     let odb = repo.odb()?;
     odb.refresh()?;
-    let missing: Vec<&[u8]> = blobs
+    let missing: Vec<(ObjectType, &[u8])> = blobs
         .zip(ids)
         .filter(|(_, id)| !exists(&odb, **id))
-        .map(|(bytes, _)| bytes)
+        .map(|(bytes, _)| (ObjectType::Blob, bytes))
         .collect();
-    if missing.len() >= super::pack::PACK_THRESHOLD {
-        super::pack::write_blobs(repo, &missing)?;
-        odb.refresh()?;
-    } else {
-        for blob in missing {
-            repo.blob(blob)?;
-        }
-    }
-    Ok(())
+    Ok(super::pack::write_all(repo, &missing)?)
 }
 
 /// The tree of `files` (sorted paths with `/`), folder by folder, bottom up:
@@ -422,16 +414,8 @@ fn build_tree<'p>(
     }
     let mut trees = Vec::new();
     let id = encode(&root, &mut trees)?;
-    if trees.len() >= super::pack::PACK_THRESHOLD {
-        let objects: Vec<(ObjectType, &[u8])> =
-            trees.iter().map(|t| (ObjectType::Tree, t.as_slice())).collect();
-        super::pack::write_objects(repo, &objects)?;
-    } else {
-        let odb = repo.odb()?;
-        for tree in &trees {
-            odb.write(ObjectType::Tree, tree)?;
-        }
-    }
+    let objects: Vec<(ObjectType, &[u8])> = trees.iter().map(|t| (ObjectType::Tree, t.as_slice())).collect();
+    super::pack::write_all(repo, &objects)?;
     Ok(id)
 }
 

@@ -92,6 +92,13 @@ pub(crate) fn plan(
     Ok(plan)
 }
 
+/// The site's day-files' and posts' folders as paths of the work tree, whose
+/// folder `prefix` (`""` or `"site/"`) the site is in.
+pub(crate) fn folder_paths(prefix: &str, site: &Site) -> (String, String) {
+    let path = |dir: &str| format!("{prefix}{}", dir.trim_end_matches('/'));
+    (path(&site.posts_dir), path(&site.output_dir))
+}
+
 /// The site's two folders in `base` (`HEAD`'s tree) and in `git status`.
 pub(crate) fn folders(
     repo: &Repository,
@@ -99,8 +106,7 @@ pub(crate) fn folders(
     prefix: &str,
     site: &Site,
 ) -> Result<Folders, PublishError> {
-    let posts = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
-    let output = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
+    let (posts, output) = folder_paths(prefix, site);
     Ok(Folders {
         committed_sources: dir_entries(repo, base, &posts)?,
         committed_posts: dir_entries(repo, base, &output)?,

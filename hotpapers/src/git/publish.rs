@@ -17,7 +17,7 @@ use super::fresh::{check_fresh, check_settings_fresh, posts_up_to_date, stamp_po
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
 use super::pages::{commit_site, push_site, PagesCache, PagesReport};
-use super::plan::{commit_message, folders, plan, Plan, PlannedFile, Tree};
+use super::plan::{commit_message, folder_paths, folders, plan, Plan, PlannedFile, Tree};
 use super::published::LastPublish;
 use super::push::{push, Published, PushError, PushTarget, Pushed};
 use super::repo::{
@@ -230,8 +230,7 @@ fn posts_published(
     };
     // The day-files are in the stamp's folders; the settings are not.
     check_settings_fresh(workdir, &prefix, site_hash)?;
-    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
-    let output_dir = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
+    let (posts_dir, output_dir) = folder_paths(&prefix, site);
     posts_up_to_date(repo, &commit.tree()?, &posts_dir, &output_dir, fingerprint)
 }
 
@@ -246,8 +245,7 @@ fn commit_posts(
     let site = &archive.site;
     let workdir = repo.workdir().ok_or(PublishError::Bare)?;
     let prefix = site_prefix(site_root, workdir)?;
-    let posts_dir = format!("{prefix}{}", site.posts_dir.trim_end_matches('/'));
-    let output_dir = format!("{prefix}{}", site.output_dir.trim_end_matches('/'));
+    let (posts_dir, output_dir) = folder_paths(&prefix, site);
     let head = head_commit(repo)?;
     if let Some(fingerprint) = options.site_fingerprint {
         if posts_published(repo, site_root, site, archive.site_hash, fingerprint)? {
