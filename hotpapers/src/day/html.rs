@@ -201,6 +201,15 @@ fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
                     format!("a Markdown link to `{}`", crate::text::quoted(&dest_url)),
                 ));
             }
+            // A paper's heading is the post's only `#` heading, and the blog
+            // gives each one its paper's anchor: one in the abstract would take
+            // the next paper's.
+            Event::Start(Tag::Heading { .. }) if block != Block::Heading => {
+                return Err(violation(
+                    place(range),
+                    "a Markdown heading, which would read as another paper's heading",
+                ));
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
                 return Err(violation(
                     place(range),
@@ -413,6 +422,17 @@ mod tests {
             assert!(markdown(bad).is_err(), "{bad}");
         }
         assert!(markdown("```js\ncode").is_err(), "a fence swallows the post");
+        for heading in ["# ", "# Results", "  ## x", "###### deep"] {
+            assert!(markdown(heading).is_err(), "{heading:?} is a heading");
+            assert!(
+                check(heading, Context::Markdown(Block::AfterList)).is_err(),
+                "{heading:?}"
+            );
+        }
+        for not_heading in ["#P-hard", "a # b", "\\# escaped", "C# and F#"] {
+            assert!(markdown(not_heading).is_ok(), "{not_heading:?} is text");
+        }
+        assert!(title("# 1 in a title").is_ok(), "a title is the heading's text");
         let abstract_ = |s| check(s, Context::Markdown(Block::AfterList));
         assert!(
             abstract_("    ```<").is_err(),
