@@ -438,6 +438,47 @@ fn a_pages_branch_that_is_checked_out_is_refused() {
 }
 
 #[test]
+fn git_s_lock_on_the_pages_branch_is_reported_as_git_does_and_never_removed() {
+    // A run killed while moving the pages branch leaves git's lock file, new
+    // branch or not; the next run names it, as for the posts branch.
+    let repo = site_repo();
+    let lock = repo.repo.path().join("refs/heads/gh-pages.lock");
+    let locked = |repo: &TempRepo| {
+        std::fs::write(&lock, "").unwrap();
+        let archive = archive_of(repo.path());
+        let options = hotpapers::PublishOptions {
+            site: Some(render_for(repo)),
+            ..Default::default()
+        };
+        let error = hotpapers::publish(repo.path(), &archive, &options).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!("unable to create `{}`: file exists", lock.display())),
+            "{message}"
+        );
+        assert!(lock.exists(), "the lock is git's, not this tool's");
+        std::fs::remove_file(&lock).unwrap();
+    };
+    locked(&repo);
+    assert!(repo.repo.find_reference("refs/heads/gh-pages").is_err());
+    let first = publish(&repo, render_for(&repo)).pages.unwrap();
+    assert!(first.commit.is_some(), "the next run finishes the job");
+
+    repo.write(
+        "posts/2020-10-30.toml",
+        &OCT_30.replacen("retweets = 4696", "retweets = 4697", 1),
+    );
+    repo.commit_all("edit");
+    locked(&repo);
+    assert_eq!(
+        repo.repo.refname_to_id("refs/heads/gh-pages").unwrap(),
+        first.commit.unwrap()
+    );
+    assert!(publish(&repo, render_for(&repo)).pages.unwrap().commit.is_some());
+    repo.assert_fsck_clean();
+}
+
+#[test]
 fn a_site_folder_gets_only_changed_pages_and_loses_stale_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");

@@ -15,6 +15,7 @@ use std::path::Path;
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 
 use super::error::PublishError;
+use super::lock::git_lock;
 use super::push::{PushError, Remote};
 use crate::site::BlogSettings;
 use crate::text::{PageKey, SiteFile};
@@ -265,16 +266,14 @@ pub(crate) fn commit_site(
     let tree = repo.find_tree(tree)?;
     let commit = repo.commit(None, &author, &committer, message, &tree, &parent_refs)?;
     let log = format!("hotpapers: {}", message.lines().next().unwrap_or_default());
-    // Only if nobody moved the local branch meanwhile.
-    match repo.refname_to_id(&refname) {
-        Ok(current) => repo
-            .reference_matching(&refname, commit, true, current, &log)
-            .map(drop)?,
-        Err(e) if e.code() == ErrorCode::NotFound => {
-            repo.reference(&refname, commit, false, &log).map(drop)?
-        }
+    // Only if nobody moved the local branch meanwhile. git's lock on the
+    // branch (a killed run's, or a live git's) is reported, never removed.
+    let moved = match repo.refname_to_id(&refname) {
+        Ok(current) => repo.reference_matching(&refname, commit, true, current, &log),
+        Err(e) if e.code() == ErrorCode::NotFound => repo.reference(&refname, commit, false, &log),
         Err(e) => return Err(e.into()),
-    }
+    };
+    moved.map_err(|e| git_lock(e, repo.commondir().join(format!("{refname}.lock"))))?;
     report.commit = Some(commit);
     if let Some(fingerprint) = fingerprint {
         stamp(repo, branch, fingerprint)?;
