@@ -65,13 +65,13 @@ struct Figures {
     decode_ms: f64,
     noop_runs: Vec<Duration>,
     edits: Vec<Duration>,
-    /// The peak of rustc (and its linker) over the edits' builds.
-    edit_peak_mib: Option<f64>,
+    /// The peaks of rustc (before its linker) and of the linker over the edits' builds.
+    edit_peak: Peaks,
     edit_rustc: Duration,
     first_publish: Duration,
     git_add_commit: Duration,
     rustc_time: Duration,
-    rustc_peak_mib: Option<f64>,
+    rustc_peak: Peaks,
     site_from_scratch: Duration,
     blog_in_process: Duration,
     site_pages: usize,
@@ -127,10 +127,11 @@ fn bench(sizes: &[usize]) -> Result<()> {
         .to_owned();
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
+    let timing = Timing::new(&bench_dir)?;
     let mut all = Vec::new();
     for &days in sizes {
         eprintln!("== {days} days");
-        all.push(bench_size(&root, &bench_dir, days)?);
+        all.push(bench_size(&root, &bench_dir, timing.as_ref(), days)?);
     }
     println!("{}", table(&all));
     let trash = bench_dir.join("trash");
@@ -140,7 +141,7 @@ fn bench(sizes: &[usize]) -> Result<()> {
     Ok(())
 }
 
-fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
+fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usize) -> Result<Figures> {
     let site = bench_dir.join(format!("site-{days}"));
     let target = bench_dir.join("target");
     if site.exists() {
@@ -171,30 +172,15 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
 
     // (e) Build, with rustc's peak memory and time for the site crate.
     let log = bench_dir.join(format!("rustc-{days}.log"));
-    let _ = std::fs::remove_file(&log);
-    let wrapper = bench_dir.join("time-rustc.sh");
-    let gnu_time = Path::new("/usr/bin/time").exists();
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%M %e %C' \"$@\"\n",
-            log.display()
-        ),
-    )?;
-    set_executable(&wrapper)?;
     // What `cargo run` builds: the site binary alone, so the curator tools'
     // dependencies do not compile beside it and slow it down.
     let mut build = cargo(&site, &target, &["build", "--quiet", "--bin", "hotpapers-site"]);
-    if gnu_time {
-        build.env("RUSTC_WRAPPER", &wrapper);
+    if let Some(timing) = timing {
+        timing.apply(&mut build, &log);
     }
     run(build).context("building the synthetic site")?;
-    let (rustc_peak_mib, rustc_time) = if gnu_time {
-        rustc_figures(&log)?
-    } else {
-        (None, Duration::ZERO)
-    };
-    eprintln!("   (e) rustc: {rustc_time:?}, peak {rustc_peak_mib:?} MiB");
+    let (rustc_peak, rustc_time) = Timing::peaks(timing, &log)?;
+    eprintln!("   (e) rustc: {rustc_time:?}, peak {rustc_peak}");
 
     let binary = target.join("debug/hotpapers-site");
     // (h) Every post into an empty folder, the binary alone (no commit, no
@@ -287,13 +273,6 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
     let last = posts.join(synthetic_name(days - 1));
     let edit_log = bench_dir.join(format!("rustc-edit-{days}.log"));
     let _ = std::fs::remove_file(&edit_log);
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nexec /usr/bin/time -a -o '{}' -f '%M %e %C' \"$@\"\n",
-            edit_log.display()
-        ),
-    )?;
     let mut edits = Vec::new();
     for n in 0..3 {
         let text = std::fs::read_to_string(&last)?;
@@ -310,8 +289,11 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         std::fs::write(&last, edited)?;
         let head = git(&site, &["rev-parse", "HEAD"])?;
         let mut command = cargo_run(&site, &target);
-        if gnu_time {
-            command.env("RUSTC_WRAPPER", &wrapper);
+        if let Some(timing) = timing {
+            // One log for the three edits.
+            command
+                .env("RUSTC_WRAPPER", &timing.rustc)
+                .env("HOTPAPERS_BENCH_LOG", &edit_log);
         }
         let (ran, took) = timed(|| run(command));
         ran.context("`cargo run` after an edit")?;
@@ -320,15 +302,8 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         }
         edits.push(took);
     }
-    let (edit_peak_mib, edit_rustc) = if gnu_time {
-        rustc_peak(&edit_log)?
-    } else {
-        (None, Duration::ZERO)
-    };
-    eprintln!(
-        "   (c) edit to commit: {}, rustc peak {edit_peak_mib:?} MiB",
-        spread(&edits)
-    );
+    let (edit_peak, edit_rustc) = Timing::peaks(timing, &edit_log)?;
+    eprintln!("   (c) edit to commit: {}, peak {edit_peak}", spread(&edits));
 
     Ok(Figures {
         days,
@@ -337,12 +312,12 @@ fn bench_size(root: &Path, bench_dir: &Path, days: usize) -> Result<Figures> {
         decode_ms,
         noop_runs,
         edits,
-        edit_peak_mib,
+        edit_peak,
         edit_rustc,
         first_publish,
         git_add_commit,
         rustc_time,
-        rustc_peak_mib,
+        rustc_peak,
         site_from_scratch,
         blog_in_process,
         site_pages,
@@ -368,7 +343,10 @@ fn count_files(dir: &Path, ext: &str) -> Result<usize> {
 }
 
 /// `N` day-files made from the real fixture: distinct dates from 2016-01-01 and
-/// distinct ids within each day, 12 papers and about 25 KB a day.
+/// distinct ids within each day, 12 papers and about 25 KB a day. No two days
+/// (and no two papers of a day) have the same text: the words of every title,
+/// abstract and post text are shuffled for each, so the archive compresses as a
+/// day of real text does, not as copies of one day would.
 fn synthesize(days: usize) -> Vec<(String, String)> {
     let papers: Vec<&str> = FIXTURE.split("\n[[paper]]\n").collect();
     let header = papers[0];
@@ -394,7 +372,7 @@ fn synthesize(days: usize) -> Vec<(String, String)> {
                     u8::from(date.month()),
                     k + 1
                 );
-                let paper = redate(paper);
+                let paper = shuffled(&redate(paper), (i * body.len() + k) as u64);
                 let (before, after) = paper.split_once("arxiv = \"").unwrap();
                 let after = &after[after.find('"').unwrap()..];
                 let _ = write!(text, "\n[[paper]]\n{before}arxiv = \"{id}{after}");
@@ -402,6 +380,44 @@ fn synthesize(days: usize) -> Vec<(String, String)> {
             (synthetic_name(i), text)
         })
         .collect()
+}
+
+/// `paper` with the words of its text fields in another order, the same for the
+/// same `seed`. Only words of letters move, among the places of such words, so
+/// markup, math, links and escapes stay where they are and the day still checks.
+fn shuffled(paper: &str, seed: u64) -> String {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    // splitmix64: enough to shuffle words, and the same everywhere.
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut out = String::with_capacity(paper.len());
+    for line in paper.split_inclusive('\n') {
+        if !["title = ", "abstract = ", "text = "]
+            .iter()
+            .any(|key| line.starts_with(key))
+        {
+            out.push_str(line);
+            continue;
+        }
+        let mut tokens: Vec<&str> = line.split(' ').collect();
+        let movable: Vec<usize> = (1..tokens.len())
+            .filter(|&t| !tokens[t].is_empty() && tokens[t].chars().all(char::is_alphabetic))
+            .collect();
+        let mut words: Vec<&str> = movable.iter().map(|&t| tokens[t]).collect();
+        for j in (1..words.len()).rev() {
+            words.swap(j, (next() % (j as u64 + 1)) as usize);
+        }
+        for (&t, word) in movable.iter().zip(words) {
+            tokens[t] = word;
+        }
+        out.push_str(&tokens.join(" "));
+    }
+    out
 }
 
 fn day(i: usize) -> time::Date {
@@ -460,34 +476,127 @@ fn git_baseline(site: &Path, blog: &Path, bench_dir: &Path) -> Result<Duration> 
     Ok(took)
 }
 
-/// The largest peak of the site's rustc runs in `log`, and the longest time.
-fn rustc_peak(log: &Path) -> Result<(Option<f64>, Duration)> {
-    let text = std::fs::read_to_string(log)?;
-    let mut peak: Option<(f64, f64)> = None;
-    for line in text
-        .lines()
-        .filter(|l| l.contains("--crate-name hotpapers_site") && l.contains("--crate-type bin"))
-    {
-        let mut fields = line.split_whitespace();
-        let kib: f64 = fields.next().unwrap_or("0").parse()?;
-        let secs: f64 = fields.next().unwrap_or("0").parse()?;
-        let (k, s) = peak.unwrap_or((0.0, 0.0));
-        peak = Some((k.max(kib), s.max(secs)));
-    }
-    let (kib, secs) = peak.context("no rustc run for the site in the log")?;
-    Ok((Some(kib / 1024.0), Duration::from_secs_f64(secs)))
+/// rustc's and its linker's peak memory, each its own: GNU time's figure for
+/// rustc counts the largest process under it, which while linking a large
+/// archive is the linker. rustc waits for its linker, so what rustc holds when
+/// the linker starts is its own peak (`VmHWM`) up to then.
+#[derive(Clone, Copy, Debug, Default)]
+struct Peaks {
+    rustc_mib: Option<f64>,
+    linker_mib: Option<f64>,
 }
 
-fn rustc_figures(log: &Path) -> Result<(Option<f64>, Duration)> {
-    let text = std::fs::read_to_string(log)?;
-    let line = text
-        .lines()
-        .rfind(|l| l.contains("--crate-name hotpapers_site") && l.contains("--crate-type bin"))
-        .context("no rustc run for the site in the log")?;
-    let mut fields = line.split_whitespace();
-    let kib: f64 = fields.next().unwrap_or("0").parse()?;
-    let secs: f64 = fields.next().unwrap_or("0").parse()?;
-    Ok((Some(kib / 1024.0), Duration::from_secs_f64(secs)))
+impl std::fmt::Display for Peaks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.rustc_mib, self.linker_mib) {
+            (Some(rustc), Some(linker)) => write!(f, "rustc {rustc:.0} MiB, linker {linker:.0} MiB"),
+            (Some(rustc), None) => write!(f, "rustc and linker {rustc:.0} MiB"),
+            _ => f.write_str("n/a (needs /usr/bin/time and /proc)"),
+        }
+    }
+}
+
+/// The wrappers that time rustc and the linker for the site's binary, each
+/// appending to the file `HOTPAPERS_BENCH_LOG` names. The linker is part of what
+/// cargo fingerprints, so every build of the benchmark goes through its wrapper
+/// ([`cargo`]), timed or not, or each change would rebuild every dependency.
+struct Timing {
+    rustc: PathBuf,
+}
+
+/// The linker wrapper every benchmark build uses, once [`Timing::new`] made it.
+static LINKER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+impl Timing {
+    /// `None` without GNU time or `/proc`.
+    fn new(bench_dir: &Path) -> Result<Option<Timing>> {
+        if !Path::new("/usr/bin/time").exists() || !Path::new("/proc/self/status").exists() {
+            return Ok(None);
+        }
+        let rustc = bench_dir.join("time-rustc.sh");
+        let linker = bench_dir.join("time-linker.sh");
+        std::fs::write(
+            &rustc,
+            "#!/bin/sh\nexec /usr/bin/time -a -o \"${HOTPAPERS_BENCH_LOG:-/dev/null}\" -f 'rustc %M %e %C' \"$@\"\n",
+        )?;
+        // The linker's parent is rustc, waiting for it; the linker driver is
+        // `cc`, as rustc's own default.
+        std::fs::write(
+            &linker,
+            "#!/bin/sh\n\
+             log=\"${HOTPAPERS_BENCH_LOG:-/dev/null}\"\n\
+             echo \"before-link $(sed -n 's/^VmHWM:[^0-9]*\\([0-9]*\\).*/\\1/p' /proc/$PPID/status) 0 $*\" >> \"$log\"\n\
+             exec /usr/bin/time -a -o \"$log\" -f 'link %M %e %C' cc \"$@\"\n",
+        )?;
+        set_executable(&rustc)?;
+        set_executable(&linker)?;
+        let _ = LINKER.set(linker);
+        Ok(Some(Timing { rustc }))
+    }
+
+    /// `command` timed into `log` (emptied first).
+    fn apply(&self, command: &mut Command, log: &Path) {
+        let _ = std::fs::remove_file(log);
+        command
+            .env("RUSTC_WRAPPER", &self.rustc)
+            .env("HOTPAPERS_BENCH_LOG", log);
+    }
+
+    /// The largest peaks of the site binary's rustc runs and links in the log,
+    /// and rustc's longest time (its link included).
+    fn peaks(timing: Option<&Timing>, log: &Path) -> Result<(Peaks, Duration)> {
+        if timing.is_none() {
+            return Ok((Peaks::default(), Duration::ZERO));
+        }
+        let text = std::fs::read_to_string(log)?;
+        let (mut tree, mut before_link, mut link, mut longest) = (None, None, None, 0.0f64);
+        let max = |slot: &mut Option<f64>, kib: f64| *slot = Some(slot.unwrap_or(0.0).max(kib / 1024.0));
+        for line in text.lines() {
+            let mut fields = line.split_whitespace();
+            let (Some(kind), Some(kib), Some(secs)) = (fields.next(), fields.next(), fields.next()) else {
+                continue;
+            };
+            let (Ok(kib), Ok(secs)) = (kib.parse::<f64>(), secs.parse::<f64>()) else {
+                continue;
+            };
+            let site_bin = line.contains("--crate-name hotpapers_site") && line.contains("--crate-type bin");
+            let site_link = line.contains("/deps/hotpapers_site-");
+            match kind {
+                "rustc" if site_bin => {
+                    max(&mut tree, kib);
+                    longest = longest.max(secs);
+                }
+                "before-link" if site_link => max(&mut before_link, kib),
+                "link" if site_link => max(&mut link, kib),
+                _ => {}
+            }
+        }
+        let tree = tree.context("no rustc run for the site in the log")?;
+        // Without a link seen (or /proc), only the figure for both.
+        let peaks = match (before_link, link) {
+            (Some(rustc), Some(linker)) => Peaks {
+                rustc_mib: Some(rustc),
+                linker_mib: Some(linker),
+            },
+            _ => Peaks {
+                rustc_mib: Some(tree),
+                linker_mib: None,
+            },
+        };
+        Ok((peaks, Duration::from_secs_f64(longest)))
+    }
+}
+
+fn host_triple() -> String {
+    let output = Command::new("rustc").arg("-vV").output();
+    output
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        })
+        .unwrap_or_else(|| "x86_64-unknown-linux-gnu".into())
 }
 
 fn cargo(site: &Path, target: &Path, args: &[&str]) -> Command {
@@ -498,6 +607,15 @@ fn cargo(site: &Path, target: &Path, args: &[&str]) -> Command {
         .current_dir(site)
         .env("CARGO_TARGET_DIR", target)
         .env_remove("HOTPAPERS_MANIFEST_DIR");
+    if let Some(linker) = LINKER.get() {
+        command.env(
+            format!(
+                "CARGO_TARGET_{}_LINKER",
+                host_triple().to_uppercase().replace('-', "_")
+            ),
+            linker,
+        );
+    }
     command
 }
 
@@ -639,12 +757,8 @@ fn table(all: &[Figures]) -> String {
             Box::new(|f| spread(&f.edits)),
         ),
         (
-            "(c) rustc (and linker) on those edits: peak, longest",
-            Box::new(|f| {
-                f.edit_peak_mib.map_or("n/a (needs /usr/bin/time)".into(), |m| {
-                    format!("{m:.0} MiB, {}", secs(f.edit_rustc))
-                })
-            }),
+            "(c) on those edits: peak memory; rustc's longest time",
+            Box::new(|f| format!("{}; {}", f.edit_peak, secs(f.edit_rustc))),
         ),
         (
             "(d) first publish / `git add` + `git commit`",
@@ -658,11 +772,8 @@ fn table(all: &[Figures]) -> String {
             }),
         ),
         (
-            "(e) rustc (and linker) peak, site crate from scratch",
-            Box::new(|f| {
-                f.rustc_peak_mib
-                    .map_or("n/a (needs /usr/bin/time)".into(), |m| format!("{m:.0} MiB"))
-            }),
+            "(e) peak memory, site crate from scratch",
+            Box::new(|f| f.rustc_peak.to_string()),
         ),
         ("rustc time, site crate", Box::new(|f| secs(f.rustc_time))),
         (
