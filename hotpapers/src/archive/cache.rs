@@ -29,7 +29,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{encode_day, encode_warnings, Parts, Warning, Writer, PARTS_MAGIC};
+use super::{encode_day, encode_warnings, store_part, Parts, Warning, Writer, PARTS_MAGIC};
 use crate::day::{day_files, read_text, shown_file, LoadError};
 use crate::diagnostic::Diagnostics;
 use crate::model::source_hash;
@@ -325,6 +325,7 @@ fn check_month(
     if !all.0.is_empty() {
         return Ok(Err(all));
     }
+    let bytes = store_part(&bytes);
     known.hash = source_hash(&bytes);
     known.len = bytes.len();
     let part = part_of(&known);
