@@ -169,10 +169,10 @@ impl<'a> Archive<'a> {
     /// Decodes an archive in parts ([`Parts`]): the head, with the settings and
     /// warnings, then the days of each part in order.
     ///
-    /// The parts are stored compressed with LZ4; they are inflated on every
-    /// core into memory kept for the rest of the process, as the binary's own
-    /// bytes are, and the days borrow from it: a program decodes its archive
-    /// once.
+    /// The parts are stored compressed with LZ4; they are inflated and decoded
+    /// on every core, into memory kept for the rest of the process, as the
+    /// binary's own bytes are, and the days borrow from it: a program decodes
+    /// its archive once.
     pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
         let ArchiveHead {
             site,
@@ -180,25 +180,23 @@ impl<'a> Archive<'a> {
             days: count,
             warnings,
         } = ArchiveHead::decode(head)?;
-        let mut inflated = Vec::with_capacity(parts.len());
-        for chunk in crate::parallel::map_chunks(parts, 8, |parts| {
-            parts
-                .iter()
-                .map(|part| inflate_part(part))
-                .collect::<Result<Vec<_>, _>>()
-        }) {
-            inflated.extend(chunk?);
-        }
         let mut days = Vec::with_capacity(count.min(head.len() + parts.len() * 64));
-        for part in inflated {
-            let part: &'static [u8] = Box::leak(part.into_boxed_slice());
-            let mut r = Reader { bytes: part, at: 0 };
-            for _ in 0..r.len()? {
-                days.push(r.day()?);
+        for chunk in crate::parallel::map_chunks(parts, 8, |parts| {
+            let mut days = Vec::new();
+            for part in parts {
+                // Decoded on the core that inflated it, while it is in that core's cache.
+                let part: &'static [u8] = Box::leak(inflate_part(part)?.into_boxed_slice());
+                let mut r = Reader { bytes: part, at: 0 };
+                for _ in 0..r.len()? {
+                    days.push(r.day()?);
+                }
+                if r.at != part.len() {
+                    return Err(ArchiveError("trailing bytes in a part"));
+                }
             }
-            if r.at != part.len() {
-                return Err(ArchiveError("trailing bytes in a part"));
-            }
+            Ok(days)
+        }) {
+            days.extend(chunk?);
         }
         if days.len() != count {
             return Err(ArchiveError("parts missing"));
