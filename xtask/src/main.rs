@@ -63,6 +63,7 @@ struct Figures {
     toml_mb: f64,
     render_mb_s: f64,
     decode_ms: f64,
+    parts_decode_ms: f64,
     noop_runs: Vec<Duration>,
     edits: Vec<Duration>,
     /// The peaks of rustc (before its linker) and of the linker over the edits' builds.
@@ -165,7 +166,11 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
     git(&site, &["init", "-q"])?;
     commit_all(&site, "day-files")?;
 
-    let (render_mb_s, decode_ms) = render_speed(&posts)?;
+    let parts_cache = bench_dir.join(format!("parts-{days}"));
+    if parts_cache.exists() {
+        discard(&parts_cache, bench_dir)?;
+    }
+    let (render_mb_s, decode_ms, parts_decode_ms) = render_speed(&posts, &parts_cache)?;
     eprintln!("   (a) render: {render_mb_s:.0} MB/s");
     let (blog_in_process, blog_files) = blog_speed(&posts, root)?;
     eprintln!("   (a) blog in process: {blog_in_process:?} for {blog_files} files");
@@ -310,6 +315,7 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
         toml_mb: toml_bytes as f64 / 1e6,
         render_mb_s,
         decode_ms,
+        parts_decode_ms,
         noop_runs,
         edits,
         edit_peak,
@@ -430,12 +436,21 @@ fn synthetic_name(i: usize) -> String {
 
 /// (a): render every day in process, for at least a second; MB/s of Markdown.
 /// Also how long decoding the compiled-in form takes.
-fn render_speed(posts: &Path) -> Result<(f64, f64)> {
+/// Also how long decoding the archive in compressed parts takes, as the site
+/// binary does (the parts kept in `cache`).
+fn render_speed(posts: &Path, cache: &Path) -> Result<(f64, f64, f64)> {
     let loaded = hotpapers::load_dir(posts).map_err(|e| anyhow::anyhow!("{e}"))?;
     let site = hotpapers::Site::default();
     let bytes = hotpapers::Archive::encode(&site, None, &loaded.days, &[]);
     let (archive, decode) = timed(|| hotpapers::Archive::decode(&bytes));
     let archive = archive?;
+    let parts = hotpapers::encode_dir_cached(&site, None, posts, "posts", cache)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .read()?;
+    let (in_parts, parts_decode) = timed(|| parts.decode().map(|a| a.days.len()));
+    if in_parts? != archive.days.len() {
+        bail!("the archive in parts has other days");
+    }
     let mut out = String::new();
     let mut rendered = 0usize;
     let start = Instant::now();
@@ -449,6 +464,7 @@ fn render_speed(posts: &Path) -> Result<(f64, f64)> {
     Ok((
         rendered as f64 / 1e6 / start.elapsed().as_secs_f64(),
         decode.as_secs_f64() * 1e3,
+        parts_decode.as_secs_f64() * 1e3,
     ))
 }
 
@@ -744,9 +760,10 @@ fn table(all: &[Figures]) -> String {
             "(a) render, in process",
             Box::new(|f| {
                 format!(
-                    "{:.0} MB/s (decode {:.1} ms); the blog {}",
+                    "{:.0} MB/s (decode {:.1} ms, in compressed parts {:.1} ms); the blog {}",
                     f.render_mb_s,
                     f.decode_ms,
+                    f.parts_decode_ms,
                     secs(f.blog_in_process)
                 )
             }),
