@@ -33,10 +33,12 @@ fn main() {
         }
     }
     let elf = target_is_elf();
-    if let Some(linked) = elf.and_then(link_archive) {
-        let names: Vec<String> = linked.iter().map(|hash| format!("{hash:016x}")).collect();
-        println!("cargo:rustc-env=HOTPAPERS_LINKED_ARCHIVE={}", names.join(","));
-    }
+    // Said on every build, empty when nothing is linked: a value inherited from
+    // the environment (cargo gives `rustc-env` to the tests it runs, and a test
+    // may build a site) would have the macro refer to symbols never linked.
+    let linked = elf.and_then(link_archive).unwrap_or_default();
+    let names: Vec<String> = linked.iter().map(|hash| format!("{hash:016x}")).collect();
+    println!("cargo:rustc-env=HOTPAPERS_LINKED_ARCHIVE={}", names.join(","));
     // The site's link is most of what an edit costs, and a third of it is the
     // debug info of every dependency: the binary keeps its symbols (a backtrace
     // names functions) but not the lines. At 300 days this takes the link from

@@ -115,3 +115,80 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
         "{log}"
     );
 }
+
+#[test]
+fn an_archive_included_instead_of_linked_gives_the_same_posts_from_the_cache_s_own_files() {
+    // Where the archive is not linked (MSVC, or `HOTPAPERS_INCLUDE_ARCHIVE`),
+    // rustc includes each month's part from the cache in `OUT_DIR`, not a copy.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for file in SITE_FILES {
+        copy(&project_dir().join(file), &site.join(file));
+    }
+    let target: PathBuf = project_dir().join("target/rebuild-test");
+    let (out, stdout, log) = run(Command::new(env!("CARGO"))
+        .args(["build", "--bin", "hotpapers-site", "--message-format=json"])
+        .current_dir(&site)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("HOTPAPERS_INCLUDE_ARCHIVE", "1")
+        .env_remove("HOTPAPERS_MANIFEST_DIR"));
+    assert!(out.status.success(), "{log}");
+    let mut out_dir = None;
+    let mut binary = None;
+    for line in stdout.lines() {
+        let message: serde_json::Value = serde_json::from_str(line).unwrap();
+        if !message["package_id"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("hotpapers-site")
+        {
+            continue;
+        }
+        match message["reason"].as_str() {
+            Some("build-script-executed") => out_dir = message["out_dir"].as_str().map(PathBuf::from),
+            Some("compiler-artifact") => binary = message["executable"].as_str().map(PathBuf::from),
+            _ => {}
+        }
+    }
+    let (out_dir, binary) = (
+        out_dir.expect("the site's OUT_DIR"),
+        binary.expect("the site binary"),
+    );
+    // No part was linked, and none copied beside the cache (the target folder is
+    // shared with the other test, so its `OUT_DIR` may hold the linked ones').
+    let bytes = std::fs::read(&binary).unwrap();
+    assert!(
+        !bytes.windows(15).any(|w| w == b"hotpapers_part_"),
+        "no symbol of a linked part"
+    );
+    let contents = |dir: &Path, keep: &dyn Fn(&str) -> bool| -> Vec<Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| keep(&e.file_name().to_string_lossy()))
+            .map(|e| std::fs::read(e.path()).unwrap())
+            .collect()
+    };
+    let parts = contents(&out_dir.join("hotpapers-days"), &|name| name.ends_with(".part"));
+    let written = contents(&out_dir, &|name| name.starts_with("hotpapers-archive-"));
+    assert!(!parts.is_empty() && !written.is_empty());
+    assert!(
+        written.iter().all(|file| !parts.contains(file)),
+        "a part was copied out of the cache"
+    );
+
+    let (out, _, log) = run(Command::new("git").args(["init", "-q"]).current_dir(&site));
+    assert!(out.status.success(), "{log}");
+    let (out, _, log) = run(Command::new(&binary)
+        .arg("--root")
+        .arg(&site)
+        .args(["--no-commit", "--no-site"]));
+    assert!(out.status.success(), "{log}");
+    for name in ["2020-10-30---Hot-Papers.md", "2020-12-07---Hot-Papers.md"] {
+        assert_eq!(
+            std::fs::read_to_string(site.join("content/posts").join(name)).unwrap(),
+            std::fs::read_to_string(project_dir().join("tests/golden").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}

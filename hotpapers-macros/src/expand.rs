@@ -26,19 +26,17 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
         Err(error) => return error,
     };
     match load(&site_dir) {
-        Ok(Loaded::Parts(parts)) => match linked(&parts) {
+        Ok(Loaded::Parts(parts)) => match linked(&parts).or_else(|| included(&parts)) {
             Some(tokens) => tokens,
-            // Not linked: the parts included by rustc from `OUT_DIR`, or, where
-            // they cannot be read back, the whole archive inline.
+            // Not linked, and the head could not be written to `OUT_DIR`: the
+            // whole archive inline.
             None => match parts.read() {
-                Ok(parts) => written_out(&parts).unwrap_or_else(|| {
-                    inline(
-                        &parts
-                            .decode()
-                            .map(|a| hotpapers::Archive::encode(&a.site, a.site_hash, &a.days, &a.warnings))
-                            .unwrap_or_default(),
-                    )
-                }),
+                Ok(parts) => inline(
+                    &parts
+                        .decode()
+                        .map(|a| hotpapers::Archive::encode(&a.site, a.site_hash, &a.days, &a.warnings))
+                        .unwrap_or_default(),
+                ),
                 Err(error) => {
                     fallback::errors(span, vec![format!("cannot read the day-files' cache: {error}")])
                 }
@@ -62,52 +60,34 @@ enum Loaded {
     Whole(Vec<u8>),
 }
 
-/// The parts written to the crate's `OUT_DIR` (it has one when it has a build
-/// script, as the site does), each named by its content, and the expression that
-/// includes them: each part in a module of its own, so that rustc's incremental
-/// build compiles again only the month that changed, and rustc reads the files
-/// itself (the bytes never pass through the token stream). `None` where a file
-/// cannot be written.
+/// The archive included by rustc from files (where it is not linked): the head
+/// written to the crate's `OUT_DIR` (it has one when it has a build script, as
+/// the site does), named by its content, and each month's part straight from
+/// the cache, where it is named by its content already. Each part is in a module
+/// of its own, so that rustc's incremental build compiles again only the month
+/// that changed, and rustc reads the files itself (the bytes never pass through
+/// the token stream). `None` where the head cannot be written.
 ///
-/// Files another expansion wrote more than a minute ago and this one does not
+/// Heads another expansion wrote more than a minute ago and this one does not
 /// use are removed: a concurrent build (`cargo check` beside `cargo build`)
 /// reads its own within seconds.
-fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
+fn included(parts: &hotpapers::CachedParts) -> Option<TokenStream> {
     let dir = PathBuf::from(std::env::var_os("OUT_DIR")?);
-    let mut used = std::collections::HashSet::new();
-    let mut write = |bytes: &[u8]| -> Option<String> {
-        let name = format!("{ARCHIVE_PREFIX}{:016x}.bin", hotpapers::source_hash(bytes));
-        let path = dir.join(&name);
-        let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && std::fs::read(&path).ok().as_deref() == Some(bytes);
-        if !same {
-            hotpapers::write_atomically(&path, bytes).ok()?;
-            // Written during the build, it would look newer than the build to
-            // cargo, which would then rebuild every time. Its name changes with its
-            // content, so an old time hides nothing: new content is a new file.
-            let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(946_684_800);
-            std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .ok()?
-                .set_modified(old)
-                .ok()?;
-        }
-        used.insert(name);
-        path.to_str().map(str::to_owned)
-    };
-    let head = write(&parts.head)?;
+    let name = format!("{ARCHIVE_PREFIX}{:016x}.bin", hotpapers::source_hash(&parts.head));
+    let head_path = dir.join(&name);
+    hotpapers::write_included(&head_path, &parts.head).ok()?;
+    let head = head_path.to_str()?;
     let mut modules = Vec::with_capacity(parts.parts.len());
     let mut names = Vec::with_capacity(parts.parts.len());
-    for (month, bytes) in &parts.parts {
-        let path = write(bytes)?;
-        let name = quote::format_ident!("hotpapers_days_{}", month.replace('-', "_"));
+    for part in &parts.parts {
+        let path = part.path().to_str()?;
+        let ident = quote::format_ident!("hotpapers_days_{}", part.month.replace('-', "_"));
         modules.push(quote! {
-            mod #name {
+            mod #ident {
                 pub static DAYS: &[u8] = ::core::include_bytes!(#path);
             }
         });
-        names.push(name);
+        names.push(ident);
     }
     let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
     for entry in std::fs::read_dir(&dir).ok()?.flatten() {
@@ -118,7 +98,7 @@ fn written_out(parts: &hotpapers::Parts) -> Option<TokenStream> {
             .metadata()
             .and_then(|m| m.created().or_else(|_| m.accessed()))
             .is_ok_and(|made| made < minute_ago);
-        if file.starts_with(ARCHIVE_PREFIX) && !used.contains(file.as_ref()) && old {
+        if file.starts_with(ARCHIVE_PREFIX) && file != name && old {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -54,7 +54,7 @@ mod site;
 mod text;
 
 #[cfg(feature = "check")]
-pub use archive::{encode_dir_cached, CachedPart, CachedParts};
+pub use archive::{encode_dir_cached, write_included, CachedPart, CachedParts};
 pub use archive::{Archive, ArchiveError, ArchiveHead, Compiled, Parts, Warning, WarningSummary};
 #[cfg(feature = "templates")]
 pub use blog::{

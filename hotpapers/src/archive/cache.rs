@@ -331,25 +331,36 @@ fn check_month(
     let part = part_of(&known);
     // A cache that cannot be written only costs the next build time; a part
     // that is not there is read from nowhere, so then the month has no part.
+    // Included by the macro where the archive is not linked.
     if !std::fs::metadata(&part.file).is_ok_and(|m| m.len() == bytes.len() as u64) {
-        crate::text::write_atomically(&part.file, &bytes).map_err(|source| LoadError::Io {
+        write_included(&part.file, &bytes).map_err(|source| LoadError::Io {
             path: part.file.clone(),
             source,
         })?;
-        // Included by the macro where the archive is not linked: written during
-        // the build, it would look newer than the build to cargo, which would
-        // then rebuild every time. Its name changes with its content, so an old
-        // time hides nothing.
-        let _ = std::fs::File::options()
-            .write(true)
-            .open(&part.file)
-            .and_then(|f| f.set_modified(UNIX_EPOCH + Duration::from_secs(946_684_800)));
     }
     if let Some(name) = &record {
         let _ = crate::text::write_atomically(&cache.join(name), &known.to_bytes());
     }
     let days = files.len();
     Ok(Ok((part, known, days, record)))
+}
+
+/// Writes `bytes` whole to `path`, a file named after its content for
+/// `include_bytes!`, unless it holds them already. Written during the build, it
+/// would look newer than the build to cargo, which would then rebuild every
+/// time: it is given a time in the past. Its name changes with its content, so
+/// an old time hides nothing.
+pub fn write_included(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let same = std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|on_disk| on_disk == bytes);
+    if !same {
+        crate::text::write_atomically(path, bytes)?;
+        std::fs::File::options()
+            .write(true)
+            .open(path)?
+            .set_modified(UNIX_EPOCH + Duration::from_secs(946_684_800))?;
+    }
+    Ok(())
 }
 
 /// What `stat` says of a month's files, as one number, with the shown folder

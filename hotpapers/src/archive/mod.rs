@@ -26,7 +26,7 @@ use crate::model::{
 use crate::site::{CommitSettings, Site};
 
 #[cfg(feature = "check")]
-pub use cache::{encode_dir_cached, CachedPart, CachedParts};
+pub use cache::{encode_dir_cached, write_included, CachedPart, CachedParts};
 
 const MAGIC: &[u8; 4] = b"HPAR";
 const VERSION: u32 = 5;
