@@ -35,9 +35,35 @@ where
     })
 }
 
+/// `work` applied to each of `items` on every core, as [`map_chunks`] spreads
+/// them: the results in order, or the first error.
+pub(crate) fn try_map<T, R, E>(
+    items: &[T],
+    min_chunk: usize,
+    work: impl Fn(&T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E>
+where
+    T: Sync,
+    R: Send,
+    E: Send,
+{
+    concat(map_chunks(items, min_chunk, |chunk| {
+        chunk.iter().map(&work).collect::<Result<Vec<_>, _>>()
+    }))
+}
+
+/// The chunks' results of [`map_chunks`] in one list, or the first error.
+pub(crate) fn concat<R, E>(chunks: Vec<Result<Vec<R>, E>>) -> Result<Vec<R>, E> {
+    let mut all = Vec::new();
+    for chunk in chunks {
+        all.extend(chunk?);
+    }
+    Ok(all)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::map_chunks;
+    use super::{map_chunks, try_map};
 
     #[test]
     fn keeps_the_order_of_the_items() {
@@ -53,5 +79,14 @@ mod tests {
         }
         let none: Vec<Vec<u32>> = map_chunks(&[] as &[u32], 64, |chunk| chunk.to_vec());
         assert!(none.into_iter().flatten().next().is_none());
+    }
+
+    #[test]
+    fn try_map_keeps_the_order_or_gives_the_first_error() {
+        let items: Vec<u32> = (0..1000).collect();
+        let doubled = try_map(&items, 7, |i| Ok::<_, u32>(i * 2)).unwrap();
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        let failed = try_map(&items, 7, |&i| if i % 300 == 299 { Err(i) } else { Ok(i) });
+        assert_eq!(failed, Err(299));
     }
 }

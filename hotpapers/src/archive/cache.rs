@@ -329,15 +329,12 @@ fn check_month(
     known.hash = source_hash(&bytes);
     known.len = bytes.len();
     let part = part_of(&known);
-    // A cache that cannot be written only costs the next build time; a part
-    // that is not there is read from nowhere, so then the month has no part.
-    // Included by the macro where the archive is not linked.
-    if !std::fs::metadata(&part.file).is_ok_and(|m| m.len() == bytes.len() as u64) {
-        write_included(&part.file, &bytes).map_err(|source| LoadError::Io {
-            path: part.file.clone(),
-            source,
-        })?;
-    }
+    // A part that is not there is read from nowhere, so a part that cannot be
+    // written is an error. Included by the macro where the archive is not linked.
+    write_included(&part.file, &bytes).map_err(|source| LoadError::Io {
+        path: part.file.clone(),
+        source,
+    })?;
     if let Some(name) = &record {
         let _ = crate::text::write_atomically(&cache.join(name), &known.to_bytes());
     }

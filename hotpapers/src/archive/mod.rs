@@ -180,24 +180,20 @@ impl<'a> Archive<'a> {
             days: count,
             warnings,
         } = ArchiveHead::decode(head)?;
-        let mut days = Vec::with_capacity(count.min(head.len() + parts.len() * 64));
-        for chunk in crate::parallel::map_chunks(parts, 8, |parts| {
-            let mut days = Vec::new();
-            for part in parts {
-                // Decoded on the core that inflated it, while it is in that core's cache.
-                let part: &'static [u8] = Box::leak(inflate_part(part)?.into_boxed_slice());
-                let mut r = Reader { bytes: part, at: 0 };
-                for _ in 0..r.len()? {
-                    days.push(r.day()?);
-                }
-                if r.at != part.len() {
-                    return Err(ArchiveError("trailing bytes in a part"));
-                }
+        // Each part decoded on the core that inflated it, while it is in that
+        // core's cache.
+        let days: Vec<Day<'static>> = crate::parallel::try_map(parts, 8, |part| {
+            let part: &'static [u8] = Box::leak(inflate_part(part)?.into_boxed_slice());
+            let mut r = Reader { bytes: part, at: 0 };
+            let days = (0..r.len()?).map(|_| r.day()).collect::<Result<Vec<_>, _>>()?;
+            if r.at != part.len() {
+                return Err(ArchiveError("trailing bytes in a part"));
             }
             Ok(days)
-        }) {
-            days.extend(chunk?);
-        }
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
         if days.len() != count {
             return Err(ArchiveError("parts missing"));
         }

@@ -286,37 +286,27 @@ impl<'b> Blog<'b> {
             })
             .collect();
         let numbers: Vec<usize> = (1..=total).filter(|n| !keys[n - 1].reused).collect();
-        let chunks = crate::parallel::map_chunks(&numbers, 32, |numbers| {
-            numbers
-                .iter()
-                .map(|&n| {
-                    let shown =
-                        ((n - 1) * per_page).min(self.days.len())..(n * per_page).min(self.days.len());
-                    let posts: Vec<&Value> = shown.map(|i| self.summary(i)).collect();
-                    let pagination = Pagination {
-                        current: n,
-                        total,
-                        prev: (n > 1).then(|| url(n - 1)),
-                        next: (n < total).then(|| url(n + 1)),
-                    };
-                    let html = self.render(
-                        "list.html",
-                        minijinja::context! {
-                            posts,
-                            pagination,
-                            kind => term.map(|(kind, _)| kind),
-                            term => term.map(|(_, term)| term),
-                            page_url => url(n),
-                        },
-                    )?;
-                    Ok(page(keys[n - 1].path.clone(), html))
-                })
-                .collect::<Result<Vec<_>, BlogError>>()
-        });
-        let mut files = Vec::with_capacity(numbers.len());
-        for chunk in chunks {
-            files.extend(chunk?);
-        }
+        let files = crate::parallel::try_map(&numbers, 32, |&n| {
+            let shown = ((n - 1) * per_page).min(self.days.len())..(n * per_page).min(self.days.len());
+            let posts: Vec<&Value> = shown.map(|i| self.summary(i)).collect();
+            let pagination = Pagination {
+                current: n,
+                total,
+                prev: (n > 1).then(|| url(n - 1)),
+                next: (n < total).then(|| url(n + 1)),
+            };
+            let html = self.render(
+                "list.html",
+                minijinja::context! {
+                    posts,
+                    pagination,
+                    kind => term.map(|(kind, _)| kind),
+                    term => term.map(|(_, term)| term),
+                    page_url => url(n),
+                },
+            )?;
+            Ok(page(keys[n - 1].path.clone(), html))
+        })?;
         Ok((files, keys))
     }
 
@@ -360,11 +350,7 @@ impl<'b> Blog<'b> {
             }
             Ok::<_, BlogError>(files)
         });
-        let mut files = Vec::with_capacity(indices.len());
-        for chunk in chunks {
-            files.extend(chunk?);
-        }
-        Ok((files, keys))
+        Ok((crate::parallel::concat(chunks)?, keys))
     }
 
     /// A day's papers as HTML: its Markdown post's body, as CommonMark renders it

@@ -101,16 +101,9 @@ fn check_days_fresh(
         return Err(stale(format!("{} was deleted", shown(missing))));
     }
     // Read and fingerprinted on every core: a first publish reads them all.
-    let read = crate::parallel::map_chunks(&unread, 64, |files| {
-        files
-            .iter()
-            .map(|(file, _, _, _)| read(file).map(|bytes| source_hash(&bytes)))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    let mut sources = Vec::with_capacity(unread.len());
-    for chunk in read {
-        sources.extend(chunk?);
-    }
+    let sources = crate::parallel::try_map(&unread, 64, |(file, _, _, _)| {
+        read(file).map(|bytes| source_hash(&bytes))
+    })?;
     for ((_, name, day, clean), source) in unread.iter().zip(sources) {
         if source != day.source_hash {
             return Err(stale(format!("{} changed", shown(name))));

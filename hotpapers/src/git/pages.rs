@@ -177,15 +177,9 @@ pub(crate) fn commit_site(
     }
     let rendered = branch_files(settings, site);
     let blobs: Vec<&[u8]> = rendered.values().map(|b| &**b).collect();
-    let mut hashed = Vec::with_capacity(blobs.len());
-    for chunk in crate::parallel::map_chunks(&blobs, 256, |blobs| {
-        blobs
-            .iter()
-            .map(|bytes| super::pack::object_id(ObjectType::Blob, bytes))
-            .collect::<Result<Vec<_>, _>>()
-    }) {
-        hashed.extend(chunk?);
-    }
+    let hashed = crate::parallel::try_map(&blobs, 256, |bytes| {
+        super::pack::object_id(ObjectType::Blob, bytes)
+    })?;
     // Every file's blob: those rendered, hashed; the pages left unrendered,
     // from the cache that said they need not be.
     let mut files: BTreeMap<&str, (Oid, Option<&[u8]>)> = rendered

@@ -69,15 +69,9 @@ pub(crate) fn plan(
     // The posts rendered and compared on every core (a first publish renders
     // them all), then planned in date order with their day-files.
     let record: &LastPublish = published;
-    let posts = crate::parallel::map_chunks(days, 64, |days| {
-        days.iter()
-            .map(|day| plan_post(tree, site, folders, day, (record, render)))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    let mut planned = Vec::with_capacity(days.len());
-    for chunk in posts {
-        planned.extend(chunk?);
-    }
+    let planned = crate::parallel::try_map(days, 64, |day| {
+        plan_post(tree, site, folders, day, (record, render))
+    })?;
     for (day, post) in days.iter().zip(planned) {
         plan.writes.extend(post.write);
         plan.files.extend(post.file);

@@ -450,11 +450,7 @@ fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>
             .map(|f| Ok(f.blob.as_deref().map(|b| repo.blob(b)).transpose()?))
             .collect()
     });
-    let mut ids = Vec::with_capacity(files.len());
-    for chunk in chunks {
-        ids.extend(chunk?);
-    }
-    Ok(ids)
+    crate::parallel::concat(chunks)
 }
 
 /// The index entry of a work-tree file whose content is the blob `id`, with the

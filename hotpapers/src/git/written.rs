@@ -53,17 +53,10 @@ impl Written {
     ) -> Result<(), PublishError> {
         let writes: Vec<(&str, Option<&str>)> = writes.collect();
         // Hashed on every core: the first `--no-commit` run writes every post.
-        let ids = crate::parallel::map_chunks(&writes, 64, |writes| {
-            writes
-                .iter()
-                .map(|(_, content)| content.map(|c| blob_id(c.as_bytes())).transpose())
-                .collect::<Result<Vec<_>, _>>()
-        });
-        let mut all = Vec::with_capacity(writes.len());
-        for chunk in ids {
-            all.extend(chunk?);
-        }
-        for ((path, _), id) in writes.iter().zip(all) {
+        let ids = crate::parallel::try_map(&writes, 64, |(_, content)| {
+            content.map(|c| blob_id(c.as_bytes())).transpose()
+        })?;
+        for ((path, _), id) in writes.iter().zip(ids) {
             match id {
                 Some(id) => self.posts.insert((*path).to_owned(), id),
                 None => self.posts.remove(*path),
