@@ -38,13 +38,33 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-/// Builds the site binary; whether cargo recompiled it.
-fn build(site: &Path, target: &Path) -> bool {
-    let (out, _, log) = run(Command::new(env!("CARGO"))
-        .args(["build", "--bin", "hotpapers-site", "--verbose"])
+/// A copy of the site in a temporary folder (kept while the first is), its
+/// root, and the target folder the tests share, so that only the site and its
+/// path dependencies build here.
+fn site_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for file in SITE_FILES {
+        copy(&project_dir().join(file), &site.join(file));
+    }
+    (dir, site, project_dir().join("target/rebuild-test"))
+}
+
+/// `cargo build` of the site binary in `site`, into `target`, with `args`.
+fn cargo_build(site: &Path, target: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(["build", "--bin", "hotpapers-site"])
+        .args(args)
         .current_dir(site)
         .env("CARGO_TARGET_DIR", target)
-        .env_remove("HOTPAPERS_MANIFEST_DIR"));
+        .env_remove("HOTPAPERS_MANIFEST_DIR");
+    command
+}
+
+/// Builds the site binary; whether cargo recompiled it.
+fn build(site: &Path, target: &Path) -> bool {
+    let (out, _, log) = run(&mut cargo_build(site, target, &["--verbose"]));
     assert!(out.status.success(), "{log}");
     log.lines()
         .any(|l| l.trim_start().starts_with("Compiling hotpapers-site"))
@@ -52,13 +72,7 @@ fn build(site: &Path, target: &Path) -> bool {
 
 #[test]
 fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    for file in SITE_FILES {
-        copy(&project_dir().join(file), &site.join(file));
-    }
-    // Shared between runs, so only the site and its path dependencies build here.
-    let target: PathBuf = project_dir().join("target/rebuild-test");
+    let (_dir, site, target) = site_copy();
     build(&site, &target);
     assert!(!build(&site, &target), "nothing changed: nothing is rebuilt");
 
@@ -88,11 +102,7 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
     assert!(!build(&site, &target));
 
     std::fs::write(&template, page.replace("{% endblock %}", "{% endblock %")).unwrap();
-    let (out, _, log) = run(Command::new(env!("CARGO"))
-        .args(["build", "--bin", "hotpapers-site"])
-        .current_dir(&site)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("HOTPAPERS_MANIFEST_DIR"));
+    let (out, _, log) = run(&mut cargo_build(&site, &target, &[]));
     assert!(!out.status.success(), "a broken template fails the build");
     assert!(log.contains("error: templates/404.html:"), "{log}");
     std::fs::write(&template, page).unwrap();
@@ -102,11 +112,7 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
         text.replace("date = 2020-12-07", "date = 2020-12-06"),
     )
     .unwrap();
-    let (out, _, log) = run(Command::new(env!("CARGO"))
-        .args(["build", "--bin", "hotpapers-site"])
-        .current_dir(&site)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("HOTPAPERS_MANIFEST_DIR"));
+    let (out, _, log) = run(&mut cargo_build(&site, &target, &[]));
     assert!(!out.status.success(), "a bad day-file fails the build");
     assert!(
         log.contains(
@@ -120,18 +126,9 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
 fn an_archive_included_instead_of_linked_gives_the_same_posts_from_the_cache_s_own_files() {
     // Where the archive is not linked (MSVC, or `HOTPAPERS_INCLUDE_ARCHIVE`),
     // rustc includes each month's part from the cache in `OUT_DIR`, not a copy.
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    for file in SITE_FILES {
-        copy(&project_dir().join(file), &site.join(file));
-    }
-    let target: PathBuf = project_dir().join("target/rebuild-test");
-    let (out, stdout, log) = run(Command::new(env!("CARGO"))
-        .args(["build", "--bin", "hotpapers-site", "--message-format=json"])
-        .current_dir(&site)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("HOTPAPERS_INCLUDE_ARCHIVE", "1")
-        .env_remove("HOTPAPERS_MANIFEST_DIR"));
+    let (_dir, site, target) = site_copy();
+    let (out, stdout, log) =
+        run(cargo_build(&site, &target, &["--message-format=json"]).env("HOTPAPERS_INCLUDE_ARCHIVE", "1"));
     assert!(out.status.success(), "{log}");
     let mut out_dir = None;
     let mut binary = None;
