@@ -6,7 +6,7 @@ use std::path::Path;
 
 use hotpapers::{Site, SiteFile, Theme};
 
-use crate::util::{archive_of, project_dir, TempRepo, DEC_07, OCT_30};
+use crate::util::{archive_of, compiled_of, lazily, parts_of, project_dir, TempRepo, DEC_07, OCT_30};
 
 /// The project's theme and days, rendered the run-time way.
 fn project_site(site: &Site) -> Vec<SiteFile> {
@@ -509,13 +509,50 @@ fn a_site_folder_gets_only_changed_pages_and_loses_stale_ones() {
     assert!(Path::new(&out.join("posts/hot-papers-2020-10-30/index.html")).exists());
 }
 
+/// The blog the binary renders, from the index of its compiled-in days and the
+/// parts its pages need, is the blog of the decoded days, file for file.
+#[test]
+fn the_blog_from_the_compiled_in_index_is_the_blog_of_the_decoded_days() {
+    let (head, days) = compiled_of(&project_dir());
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog_reusing(&head.site, &days, &theme, &|_, _| false)
+        .unwrap()
+        .files;
+    assert_eq!(by_path(&files), by_path(&project_site(&head.site)));
+}
+
+/// After an edit the blog decodes the days of the pages it renders, and no
+/// other: a part that cannot be decoded is never read when its days' pages are
+/// all there already, and is an error, not a panic, when one is not.
+#[test]
+fn the_blog_decodes_only_the_days_of_the_pages_it_renders() {
+    let mut parts = parts_of(&project_dir());
+    assert_eq!(parts.parts.len(), 2, "October and December 2020");
+    let october = &mut parts.parts[0].1;
+    october.truncate(october.len() - 10);
+    let (mut head, days) = lazily(parts);
+    // The feeds show the newest day alone, December's.
+    head.site.blog.feed_items = 1;
+    let theme = Theme::load(&project_dir()).unwrap();
+    let rendered = hotpapers::render_blog_reusing(&head.site, &days, &theme, &|_, _| true).unwrap();
+    let files = by_path(&rendered.files);
+    assert!(text(&files, "stats/index.html").contains("2020-10"));
+    let sitemap = text(&files, "sitemap.xml");
+    assert!(sitemap.contains("hot-papers-2020-10-30&#x2f;</loc>\n    <lastmod>2020-10-31<"));
+    let rss = text(&files, "rss.xml");
+    assert!(rss.contains("hot-papers-2020-12-07/") && !rss.contains("hot-papers-2020-10-30/"));
+    assert!(!files.contains_key("posts/hot-papers-2020-10-30/index.html"));
+    let error = hotpapers::render_blog_reusing(&head.site, &days, &theme, &|_, _| false).unwrap_err();
+    assert!(error.to_string().contains("damaged"), "{error}");
+}
+
 /// A publish as `cargo run` makes it: the day pages the branch has are reused.
 fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKey>) {
-    let archive = archive_of(repo.path());
+    let (head, days) = compiled_of(repo.path());
     let theme = Theme::load(&project_dir()).unwrap();
     let cache = hotpapers::PagesCache::load(repo.path());
     let reuse = |path: &str, key: u64| cache.has(path, key);
-    let rendered = hotpapers::render_blog_reusing(&archive.site, &archive.days, &theme, &reuse).unwrap();
+    let rendered = hotpapers::render_blog_reusing(&head.site, &days, &theme, &reuse).unwrap();
     let options = hotpapers::PublishOptions {
         site: Some(rendered.files),
         site_pages: rendered.pages.clone(),
@@ -524,7 +561,7 @@ fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKe
         ..Default::default()
     };
     (
-        hotpapers::publish(repo.path(), &archive, &options).unwrap(),
+        hotpapers::publish_days(repo.path(), (&head.site, head.site_hash), &days, &options).unwrap(),
         rendered.pages,
     )
 }

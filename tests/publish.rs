@@ -739,3 +739,31 @@ fn commit_messages_follow_the_templates_in_the_settings() {
     );
     assert!(report.commit.is_some());
 }
+
+/// A run renders the posts of the days that changed and decodes no other day:
+/// after an edit to December's day, October's part of the compiled-in archive
+/// (damaged here) is never read. A run that must render October's post says the
+/// archive is damaged.
+#[test]
+fn a_publish_decodes_only_the_days_whose_posts_it_renders() {
+    let repo = with_days();
+    run(&repo);
+    repo.write("posts/2020-12-07.toml", &DEC_07.replace("13:04:41Z", "13:04:42Z"));
+    let mut parts = crate::util::parts_of(repo.path());
+    let october = &mut parts.parts[0].1;
+    october.truncate(october.len() - 10);
+    let (head, days) = crate::util::lazily(parts);
+    let site = (&head.site, head.site_hash);
+    let report = hotpapers::publish_days(repo.path(), site, &days, &options()).unwrap();
+    assert_eq!(
+        report.changes,
+        [(time::macros::date!(2020 - 12 - 07), Change::Updated)]
+    );
+    assert_eq!(report.unchanged, 1);
+    assert_eq!(repo.status(), "");
+    std::fs::remove_file(repo.path().join(POST_30)).unwrap();
+    let error = hotpapers::publish_days(repo.path(), site, &days, &options()).unwrap_err();
+    assert!(matches!(error, PublishError::Archive(_)), "{error}");
+    assert!(error.to_string().contains("damaged"), "{error}");
+    assert_eq!(repo.status(), " D content/posts/2020-10-30---Hot-Papers.md\n");
+}

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::run::run_ok;
 
-use hotpapers::{Archive, Site};
+use hotpapers::{Archive, ArchiveHead, Compiled, Days, Site};
 
 /// The real day-files shipped in `posts/`.
 pub const OCT_30: &str = include_str!("../posts/2020-10-30.toml");
@@ -128,6 +128,40 @@ pub fn archive_of(root: &Path) -> Archive<'static> {
         days: loaded.days,
         warnings: Vec::new(),
     }
+}
+
+/// The site at `root` as the binary has it compiled in: checked into parts by
+/// the macro's code, and only the index of its days read.
+pub fn compiled_of(root: &Path) -> (ArchiveHead<'static>, Days<'static>) {
+    lazily(parts_of(root))
+}
+
+/// The site at `root` checked into parts, a month each, as the macro does.
+pub fn parts_of(root: &Path) -> hotpapers::Parts {
+    let (site, site_hash) = Site::load_with_hash(root).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    hotpapers::encode_dir_cached(
+        &site,
+        site_hash,
+        &root.join(&site.posts_dir),
+        "posts",
+        cache.path(),
+    )
+    .unwrap()
+    .read()
+    .unwrap()
+}
+
+/// Parts as the binary has them: only the index of their days read.
+pub fn lazily(parts: hotpapers::Parts) -> (ArchiveHead<'static>, Days<'static>) {
+    // As the binary's own bytes, the parts live as long as the test.
+    let parts: &'static hotpapers::Parts = Box::leak(Box::new(parts));
+    Compiled::Parts {
+        head: &parts.head,
+        parts: parts.parts.iter().map(|(_, part)| &part[..]).collect(),
+    }
+    .decode_lazily()
+    .unwrap()
 }
 
 /// The repository's own folder.

@@ -14,7 +14,8 @@ use anyhow::Context as _;
 use clap::Parser;
 
 use crate::{
-    Archive, Change, Compiled, PublishOptions, PushTarget, Report, SiteDirReport, Theme, WarningSummary,
+    ArchiveHead, Change, Compiled, Days, PublishOptions, PushTarget, Report, SiteDirReport, Theme,
+    WarningSummary,
 };
 
 /// Render the day-files compiled into this binary into Markdown posts and the
@@ -59,7 +60,10 @@ pub fn main(built_in: &str, archive: Compiled<'static>, theme: Theme<'static>) -
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from(built_in));
     match start(&cli, &root, &archive).and_then(|start| match start {
         None => Ok(()),
-        Some(start) => run(&cli, &root, &archive.decode()?, &theme, start),
+        Some(start) => {
+            let (head, days) = archive.decode_lazily()?;
+            run(&cli, &root, (&head, &days), &theme, start)
+        }
     }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -116,14 +120,15 @@ fn start(cli: &Cli, root: &Path, archive: &Compiled<'static>) -> anyhow::Result<
 fn run(
     cli: &Cli,
     root: &Path,
-    archive: &Archive<'static>,
+    (head, days): (&ArchiveHead<'static>, &Days<'static>),
     theme: &Theme<'static>,
     Start {
         fingerprint,
         site_current,
     }: Start,
 ) -> anyhow::Result<()> {
-    let blog = &archive.site.blog;
+    let site = &head.site;
+    let blog = &site.blog;
     let rendered = if site_current {
         None
     } else {
@@ -133,7 +138,7 @@ fn run(
             _ => crate::PagesCache::default(),
         };
         let reuse = |path: &str, key: u64| cache.has(path, key);
-        let rendered = crate::render_blog_reusing(&archive.site, &archive.days, theme, &reuse)?;
+        let rendered = crate::render_blog_reusing(site, days, theme, &reuse)?;
         Some((rendered, cache))
     };
     let site_dir = match (&cli.site_dir, &rendered) {
@@ -161,7 +166,7 @@ fn run(
             ..PushTarget::new(remote)
         }),
     };
-    let report = crate::publish(root, archive, &options)
+    let report = crate::publish_days(root, (&head.site, head.site_hash), days, &options)
         .with_context(|| format!("cannot publish the site in `{}`", root.display()))?;
     let touched: HashSet<_> = report
         .changes
@@ -169,7 +174,7 @@ fn run(
         .filter(|(_, change)| *change != Change::Removed)
         .map(|(date, _)| *date)
         .collect();
-    let warnings = archive.warning_summary(|day| touched.contains(&day));
+    let warnings = WarningSummary::of(&head.warnings, |day| touched.contains(&day));
     print_report(&report, &warnings, site_dir.as_ref(), cli);
     Ok(())
 }

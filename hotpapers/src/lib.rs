@@ -55,7 +55,9 @@ mod text;
 
 #[cfg(feature = "check")]
 pub use archive::{encode_dir_cached, write_included, CachedPart, CachedParts};
-pub use archive::{Archive, ArchiveError, ArchiveHead, Compiled, Parts, Warning, WarningSummary};
+pub use archive::{
+    Archive, ArchiveError, ArchiveHead, Compiled, DayEntry, Days, PaperEntry, Parts, Warning, WarningSummary,
+};
 #[cfg(feature = "templates")]
 pub use blog::{
     check_theme, kebab, write_site, BlogError, Rendered, SiteDirError, SiteDirReport, Theme,
@@ -70,8 +72,8 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    pages_up_to_date, posts_up_to_date_at, publish, Change, FileChange, PagesCache, PagesReport,
-    PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
+    pages_up_to_date, posts_up_to_date_at, publish, publish_days, Change, FileChange, PagesCache,
+    PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
 };
 pub use model::{
     bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, source_hash, taxonomy, tweet_handle, ArxivId,

@@ -12,6 +12,7 @@
 
 #[cfg(feature = "check")]
 mod cache;
+mod days;
 
 use std::borrow::Cow;
 
@@ -27,9 +28,10 @@ use crate::site::{CommitSettings, Site};
 
 #[cfg(feature = "check")]
 pub use cache::{encode_dir_cached, write_included, CachedPart, CachedParts};
+pub use days::{DayEntry, Days, PaperEntry};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,7 +99,7 @@ impl<'w> WarningSummary<'w> {
 }
 
 /// The embedded archive is not in this version's format.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Copy, Debug, thiserror::Error)]
 #[error("the compiled-in archive is damaged ({0}); run `cargo clean` and build again")]
 pub struct ArchiveError(&'static str);
 
@@ -167,43 +169,29 @@ impl<'a> Archive<'a> {
     }
 
     /// Decodes an archive in parts ([`Parts`]): the head, with the settings and
-    /// warnings, then the days of each part in order.
-    ///
-    /// The parts are stored compressed with LZ4; they are inflated and decoded
-    /// on every core, into memory kept for the rest of the process, as the
-    /// binary's own bytes are, and the days borrow from it: a program decodes
-    /// its archive once.
+    /// warnings, then every part's days, on every core ([`Days::into_vec`]).
     pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
-        let ArchiveHead {
-            site,
-            site_hash,
-            days: count,
-            warnings,
-        } = ArchiveHead::decode(head)?;
-        // Each part decoded on the core that inflated it, while it is in that
-        // core's cache.
-        let days: Vec<Day<'static>> = crate::parallel::try_map(parts, 8, |part| {
-            let part: &'static [u8] = Box::leak(inflate_part(part)?.into_boxed_slice());
-            let mut r = Reader { bytes: part, at: 0 };
-            let days = (0..r.len()?).map(|_| r.day()).collect::<Result<Vec<_>, _>>()?;
-            if r.at != part.len() {
-                return Err(ArchiveError("trailing bytes in a part"));
-            }
-            Ok(days)
-        })?
-        .into_iter()
-        .flatten()
-        .collect();
-        if days.len() != count {
-            return Err(ArchiveError("parts missing"));
-        }
+        let (head, days) = decode_lazily(head, parts)?;
         Ok(Archive {
-            site,
-            site_hash,
-            days,
-            warnings,
+            site: head.site,
+            site_hash: head.site_hash,
+            days: days.into_vec()?,
+            warnings: head.warnings,
         })
     }
+}
+
+/// The head of an archive in parts and its days, none decoded yet.
+fn decode_lazily<'a>(
+    head: &'a [u8],
+    parts: &[&'a [u8]],
+) -> Result<(ArchiveHead<'a>, Days<'a>), ArchiveError> {
+    let head = ArchiveHead::decode(head)?;
+    let days = Days::in_parts(parts)?;
+    if days.len() != head.days {
+        return Err(ArchiveError("parts missing"));
+    }
+    Ok((head, days))
 }
 
 /// The archive as compiled into the binary, not yet decoded: what
@@ -269,6 +257,23 @@ impl<'a> Compiled<'a> {
         }
     }
 
+    /// The head and the days, each part of them decoded when one of its days
+    /// is first needed ([`Days::get`]).
+    pub fn decode_lazily(&self) -> Result<(ArchiveHead<'a>, Days<'a>), ArchiveError> {
+        match self {
+            Compiled::Parts { head, parts } => decode_lazily(head, parts),
+            Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| {
+                let head = ArchiveHead {
+                    days: a.days.len(),
+                    site: a.site,
+                    site_hash: a.site_hash,
+                    warnings: a.warnings,
+                };
+                (head, Days::decoded(Cow::Owned(a.days)))
+            }),
+        }
+    }
+
     /// The whole archive, days and all.
     pub fn decode(&self) -> Result<Archive<'a>, ArchiveError> {
         match self {
@@ -302,21 +307,32 @@ impl Parts {
     }
 }
 
-/// A month's part as it is stored, linked and included: its bytes (a day
-/// count, then the days) compressed with LZ4, after their length as a `u32`.
-/// Ten years of days are 88 MB, which the linker maps and copies on every edit;
-/// the text of a day compresses to about half, and inflates at gigabytes a
-/// second. Only the checker stores parts; the binary inflates them.
+/// A month's part as it is stored, linked and included: the index of its days
+/// ([`DayEntry`]) after its length as a `u32`, then its bytes (a day count,
+/// then the days) compressed with LZ4, after their length as a `u32`. Ten years
+/// of days are 88 MB, which the linker maps and copies on every edit; the text
+/// of a day compresses to about half, and inflates at gigabytes a second. The
+/// index lets a run find what it needs without inflating a part. Only the
+/// checker stores parts; the binary inflates them.
 #[cfg(feature = "check")]
-pub(crate) fn store_part(raw: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(raw.len()).expect("archive parts are far below 4 GiB");
-    let mut stored = len.to_le_bytes().to_vec();
+pub(crate) fn store_part(raw: &[u8]) -> Result<Vec<u8>, ArchiveError> {
+    let mut r = Reader { bytes: raw, at: 0 };
+    let days = (0..r.len()?).map(|_| r.day()).collect::<Result<Vec<_>, _>>()?;
+    if r.at != raw.len() {
+        return Err(ArchiveError("trailing bytes in a part"));
+    }
+    let index = days::encode_index(&days);
+    let len = |bytes: &[u8]| u32::try_from(bytes.len()).map_err(|_| ArchiveError("a part of 4 GiB"));
+    let mut stored = len(&index)?.to_le_bytes().to_vec();
+    stored.extend_from_slice(&index);
+    stored.extend_from_slice(&len(raw)?.to_le_bytes());
     stored.extend_from_slice(&lz4_flex::block::compress(raw));
-    stored
+    Ok(stored)
 }
 
-/// The bytes of a part stored by [`store_part`]; an error, never a panic or an
-/// allocation beyond what LZ4 can expand the part to, if it is damaged.
+/// The bytes of a part's days, compressed as [`store_part`] stores them; an
+/// error, never a panic or an allocation beyond what LZ4 can expand them to, if
+/// they are damaged.
 fn inflate_part(stored: &[u8]) -> Result<Vec<u8>, ArchiveError> {
     const DAMAGED: ArchiveError = ArchiveError("a damaged part");
     let (len, compressed) = stored.split_first_chunk::<4>().ok_or(DAMAGED)?;
@@ -816,7 +832,7 @@ text = "مرحبا <br>"
         let head = w.0;
         let mut raw = 1u32.to_le_bytes().to_vec();
         raw.extend_from_slice(&encode_day(&day));
-        let part = store_part(&raw);
+        let part = store_part(&raw).unwrap();
         let expected = ArchiveHead {
             site: site.clone(),
             site_hash: Some(7),
@@ -857,15 +873,18 @@ text = "مرحبا <br>"
         let day = day.unwrap_or_else(|| panic!("{diagnostics:?}"));
         let mut raw = 1u32.to_le_bytes().to_vec();
         raw.extend_from_slice(&encode_day(&day));
-        let stored = store_part(&raw);
-        // The real day: 17.5 KB of text, stored in about 10 KB.
+        let stored = store_part(&raw).unwrap();
+        // The real day: 17.5 KB of text, stored in about 10 KB, index and all.
         assert!(
             stored.len() * 3 < raw.len() * 2,
             "{} of {}",
             stored.len(),
             raw.len()
         );
-        assert_eq!(inflate_part(&stored).unwrap(), raw);
+        let (index, stored) = days::split_part(&stored).unwrap();
+        assert_eq!(index, days::encode_index(std::slice::from_ref(&day)));
+        assert_eq!(inflate_part(stored).unwrap(), raw);
+        let stored = stored.to_vec();
         // A length that lies, either way, and bytes cut short or too many.
         let mut huge = stored.clone();
         huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());

@@ -10,32 +10,34 @@ use super::pages::Blog;
 use super::{BlogError, SiteFile};
 
 /// The newest posts of the feed, with their absolute URL and whole HTML.
-fn items<'b>(blog: &'b Blog<'b>) -> impl Iterator<Item = (usize, String, String)> + 'b {
+fn items(blog: &Blog<'_, '_>) -> Result<Vec<(usize, String, String)>, BlogError> {
     // Links inside the site are written with the base path already.
     let origin = blog.context.origin;
     let mut markdown = String::new();
-    (0..blog.days.len().min(blog.site.blog.feed_items)).map(move |i| {
-        markdown.clear();
-        let html = blog.post_html(blog.days[i], &mut markdown);
-        (i, format!("{origin}{}", blog.post(i).url), html)
-    })
+    (0..blog.len().min(blog.site.blog.feed_items))
+        .map(|i| {
+            markdown.clear();
+            let html = blog.post_html(blog.day(i)?, &mut markdown);
+            Ok((i, format!("{origin}{}", blog.post(i)?.url), html))
+        })
+        .collect()
 }
 
-pub(crate) fn rss(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
+pub(crate) fn rss(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
     let settings = &blog.site.blog;
     let mut channel = rss::Channel::default();
     channel.set_title(settings.title.as_str());
     channel.set_link(format!("{}/", settings.origin_and_base()));
     channel.set_description(settings.subtitle.as_str());
     channel.set_generator(Some(format!("hotpapers {}", env!("CARGO_PKG_VERSION"))));
-    if let Some(newest) = blog.days.first() {
+    if let Some(newest) = blog.newest() {
         let at = newest.published.to_offset(UtcOffset::UTC);
         channel.set_last_build_date(at.format(&Rfc2822).ok());
     }
     let mut entries = Vec::new();
-    for (i, url, html) in items(blog) {
-        let post = blog.post(i);
-        let at = blog.days[i].published.to_offset(UtcOffset::UTC);
+    for (i, url, html) in items(blog)? {
+        let post = blog.post(i)?;
+        let at = blog.entry(i).published.to_offset(UtcOffset::UTC);
         let mut item = rss::Item::default();
         item.set_title(post.title.clone());
         item.set_link(url.clone());
@@ -59,7 +61,7 @@ pub(crate) fn rss(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
     })
 }
 
-pub(crate) fn atom(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
+pub(crate) fn atom(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
     use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person};
     let settings = &blog.site.blog;
     let date = |at: time::OffsetDateTime| -> Result<FixedDateTime, BlogError> {
@@ -88,11 +90,11 @@ pub(crate) fn atom(blog: &Blog<'_>) -> Result<SiteFile, BlogError> {
         link(format!("{}/atom.xml", settings.origin_and_base()), "self"),
     ]);
     let epoch = time::OffsetDateTime::UNIX_EPOCH;
-    feed.set_updated(date(blog.days.first().map_or(epoch, |d| d.published))?);
+    feed.set_updated(date(blog.newest().map_or(epoch, |d| d.published))?);
     let mut entries = Vec::new();
-    for (i, url, html) in items(blog) {
-        let post = blog.post(i);
-        let published = date(blog.days[i].published)?;
+    for (i, url, html) in items(blog)? {
+        let post = blog.post(i)?;
+        let published = date(blog.entry(i).published)?;
         let mut content = Content::default();
         content.set_content_type(Some("html".to_owned()));
         content.set_value(Some(html));

@@ -26,6 +26,7 @@ pub use output::{write_site, SiteDirError, SiteDirReport, SITE_MANIFEST};
 pub use pages::kebab;
 pub use theme::{Theme, REQUIRED_TEMPLATES};
 
+use crate::archive::Days;
 use crate::diagnostic::Diagnostic;
 #[cfg(feature = "blog")]
 use crate::model::Day;
@@ -44,6 +45,9 @@ pub enum BlogError {
     /// A feed could not be written.
     #[error("cannot write the {0} feed: {1}")]
     Feed(&'static str, String),
+    /// A day could not be decoded from the compiled-in archive.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
 }
 
 impl BlogError {
@@ -60,7 +64,7 @@ impl BlogError {
 /// files, sorted by path. Drafts appear nowhere.
 #[cfg(feature = "blog")]
 pub fn render_blog(site: &Site, days: &[Day<'_>], theme: &Theme<'_>) -> Result<Vec<SiteFile>, BlogError> {
-    render_blog_reusing(site, days, theme, &|_, _| false).map(|rendered| rendered.files)
+    render_blog_reusing(site, &Days::of(days), theme, &|_, _| false).map(|rendered| rendered.files)
 }
 
 /// The blog, rendered but for the day pages a pages branch already has.
@@ -74,11 +78,11 @@ pub struct Rendered {
 
 /// Like [`render_blog`], but a day's page for which `reuse(path, key)` is true is
 /// not rendered: after an edit, a blog of ten years renders one day's page, not
-/// 3,650 of them.
+/// 3,650 of them, and decodes only the days the pages it renders show.
 #[cfg(feature = "blog")]
 pub fn render_blog_reusing(
     site: &Site,
-    days: &[Day<'_>],
+    days: &Days<'_>,
     theme: &Theme<'_>,
     reuse: &(dyn Fn(&str, u64) -> bool + Sync),
 ) -> Result<Rendered, BlogError> {
@@ -102,7 +106,7 @@ pub fn render_blog_reusing(
 /// is checked, with its file and line, instead of on the day a page needs it.
 pub fn check_theme(site: &Site, theme: &Theme<'_>) -> Result<(), BlogError> {
     let days = pages::sample_days();
-    pages::Blog::new(site, &days, theme)?
+    pages::Blog::new(site, &Days::of(&days), theme)?
         .pages_reusing(&|_, _| false)
         .map(drop)
 }

@@ -12,6 +12,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use super::stats::Stats;
 use super::theme::Theme;
 use super::{BlogError, PageKey, SiteFile};
+use crate::archive::{DayEntry, Days};
 use crate::model::{Day, Paper};
 use crate::post::{ranked, render_papers};
 use crate::site::{fill, Site};
@@ -89,13 +90,15 @@ struct Pagination {
     next: Option<String>,
 }
 
-/// The days of a blog, ready to render.
-pub(crate) struct Blog<'b> {
+/// The days of a blog, ready to render. Only the days a rendered page shows are
+/// decoded; every other page is known by the days' entries.
+pub(crate) struct Blog<'b, 'a> {
     pub(crate) site: &'b Site,
     theme: &'b Theme<'b>,
     pub(crate) env: Environment<'b>,
-    /// Published days, newest first.
-    pub(crate) days: Vec<&'b Day<'b>>,
+    all: &'b Days<'a>,
+    /// The published days, newest first, by their place in `all`.
+    shown: Vec<usize>,
     /// Each day's post as the templates see it, and as a value for lists: made
     /// when a page that shows it is rendered (after an edit, a handful of the
     /// thousands), once.
@@ -107,17 +110,18 @@ pub(crate) struct Blog<'b> {
     render_id: u64,
 }
 
-impl<'b> Blog<'b> {
+impl<'b, 'a> Blog<'b, 'a> {
     pub(crate) fn new(
         site: &'b Site,
-        days: &'b [Day<'b>],
+        all: &'b Days<'a>,
         theme: &'b Theme<'b>,
-    ) -> Result<Blog<'b>, BlogError> {
+    ) -> Result<Blog<'b, 'a>, BlogError> {
         let env = theme.environment()?;
-        let mut days: Vec<&Day<'_>> = days.iter().filter(|d| !d.draft).collect();
-        days.sort_by_key(|d| std::cmp::Reverse(d.date));
-        let posts = days.iter().map(|_| OnceLock::new()).collect();
-        let summaries = days.iter().map(|_| OnceLock::new()).collect();
+        let entries = all.entries();
+        let mut shown: Vec<usize> = (0..entries.len()).filter(|&i| !entries[i].draft).collect();
+        shown.sort_by_key(|&i| std::cmp::Reverse(entries[i].date));
+        let posts = shown.iter().map(|_| OnceLock::new()).collect();
+        let summaries = shown.iter().map(|_| OnceLock::new()).collect();
         let blog = &site.blog;
         let base = blog.base_path();
         let term = |kind: &str, name: &str| Term {
@@ -151,26 +155,57 @@ impl<'b> Blog<'b> {
             theme,
             env,
             render_id,
-            days,
+            all,
+            shown,
             posts,
             summaries,
             context,
         })
     }
 
+    /// How many days are published.
+    pub(crate) fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// What the `i`th published day is known by without decoding it, newest
+    /// first.
+    pub(crate) fn entry(&self, i: usize) -> &DayEntry {
+        &self.all.entries()[self.shown[i]]
+    }
+
+    /// The newest published day's entry.
+    #[cfg(feature = "blog")]
+    pub(crate) fn newest(&self) -> Option<&DayEntry> {
+        self.shown.first().map(|&i| &self.all.entries()[i])
+    }
+
+    /// The `i`th published day, newest first, decoded.
+    pub(crate) fn day(&self, i: usize) -> Result<&Day<'a>, BlogError> {
+        Ok(self.all.get(self.shown[i])?)
+    }
+
     /// The post of the `i`th day, newest first.
-    pub(crate) fn post(&self, i: usize) -> &PostContext {
-        self.posts[i].get_or_init(|| post_context(self.site, self.days[i]))
+    pub(crate) fn post(&self, i: usize) -> Result<&PostContext, BlogError> {
+        if let Some(post) = self.posts[i].get() {
+            return Ok(post);
+        }
+        let day = self.day(i)?;
+        Ok(self.posts[i].get_or_init(|| post_context(self.site, day)))
     }
 
     /// The post of the `i`th day as lists give it to templates.
-    fn summary(&self, i: usize) -> &Value {
-        self.summaries[i].get_or_init(|| Value::from_serialize(self.post(i)))
+    fn summary(&self, i: usize) -> Result<&Value, BlogError> {
+        if let Some(summary) = self.summaries[i].get() {
+            return Ok(summary);
+        }
+        let post = self.post(i)?;
+        Ok(self.summaries[i].get_or_init(|| Value::from_serialize(post)))
     }
 
     /// The folder of the `i`th day's page, `posts/SLUG/`.
     fn post_dir(&self, i: usize) -> String {
-        format!("posts/{}/", fill(&self.site.slug, self.days[i].date))
+        format!("posts/{}/", fill(&self.site.slug, self.entry(i).date))
     }
 
     /// Every HTML page and the sitemap, but for the day and list pages `reuse`
@@ -202,7 +237,7 @@ impl<'b> Blog<'b> {
             // Every post has the settings' category and tags.
             let terms: Vec<Value> = terms
                 .iter()
-                .map(|term| minijinja::context! { count => self.days.len(), ..Value::from_serialize(term) })
+                .map(|term| minijinja::context! { count => self.len(), ..Value::from_serialize(term) })
                 .collect();
             let html = self.render(
                 "terms.html",
@@ -213,7 +248,8 @@ impl<'b> Blog<'b> {
         let (posts, post_keys) = self.post_pages(reuse)?;
         files.extend(posts);
         keys.extend(post_keys);
-        let stats = Stats::of(self.site, &self.days);
+        let published: Vec<&DayEntry> = (0..self.len()).map(|i| self.entry(i)).collect();
+        let stats = Stats::of(self.site, &published);
         let html = self.render(
             "stats.html",
             minijinja::context! { stats, page_url => format!("{}/stats/", self.context.base) },
@@ -237,15 +273,17 @@ impl<'b> Blog<'b> {
     /// its neighbours' dates (their links), and everything the whole blog is
     /// rendered from.
     fn post_key(&self, i: usize) -> u64 {
-        let date = |d: Option<&&Day<'_>>| d.map_or(0, |d| d.date.to_julian_day());
-        let newer = i.checked_sub(1).and_then(|j| self.days.get(j));
+        let date = |j: Option<usize>| {
+            j.filter(|&j| j < self.len())
+                .map_or(0, |j| self.entry(j).date.to_julian_day())
+        };
         let text = format!(
             "{:016x} {:016x} {} {} {}",
             self.render_id,
-            self.days[i].source_hash,
-            self.days[i].date.to_julian_day(),
-            date(newer),
-            date(self.days.get(i + 1)),
+            self.entry(i).source_hash,
+            self.entry(i).date.to_julian_day(),
+            date(i.checked_sub(1)),
+            date(Some(i + 1)),
         );
         crate::model::source_hash(text.as_bytes())
     }
@@ -261,7 +299,7 @@ impl<'b> Blog<'b> {
         reuse: &(dyn Fn(&str, u64) -> bool + Sync),
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
         let per_page = self.site.blog.posts_per_page.max(1);
-        let total = self.days.len().div_ceil(per_page).max(1);
+        let total = self.len().div_ceil(per_page).max(1);
         let base = self.context.base;
         let url = |n: usize| match n {
             1 => format!("{base}/{prefix}"),
@@ -274,7 +312,8 @@ impl<'b> Blog<'b> {
                     n => format!("{prefix}page/{n}/index.html"),
                 };
                 let mut text = format!("{:016x} {path} {n} {total}", self.render_id);
-                for day in self.days.iter().skip((n - 1) * per_page).take(per_page) {
+                for i in ((n - 1) * per_page..n * per_page).take_while(|&i| i < self.len()) {
+                    let day = self.entry(i);
                     text.push_str(&format!(" {} {:016x}", day.date.to_julian_day(), day.source_hash));
                 }
                 let key = crate::model::source_hash(text.as_bytes());
@@ -287,8 +326,10 @@ impl<'b> Blog<'b> {
             .collect();
         let numbers: Vec<usize> = (1..=total).filter(|n| !keys[n - 1].reused).collect();
         let files = crate::parallel::try_map(&numbers, 32, |&n| {
-            let shown = ((n - 1) * per_page).min(self.days.len())..(n * per_page).min(self.days.len());
-            let posts: Vec<&Value> = shown.map(|i| self.summary(i)).collect();
+            let shown = ((n - 1) * per_page).min(self.len())..(n * per_page).min(self.len());
+            let posts = shown
+                .map(|i| self.summary(i))
+                .collect::<Result<Vec<&Value>, _>>()?;
             let pagination = Pagination {
                 current: n,
                 total,
@@ -305,7 +346,7 @@ impl<'b> Blog<'b> {
                     page_url => url(n),
                 },
             )?;
-            Ok(page(keys[n - 1].path.clone(), html))
+            Ok::<_, BlogError>(page(keys[n - 1].path.clone(), html))
         })?;
         Ok((files, keys))
     }
@@ -316,7 +357,7 @@ impl<'b> Blog<'b> {
         &self,
         reuse: &(dyn Fn(&str, u64) -> bool + Sync),
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
-        let keys: Vec<PageKey> = (0..self.days.len())
+        let keys: Vec<PageKey> = (0..self.len())
             .map(|i| {
                 let path = format!("{}index.html", self.post_dir(i));
                 let key = self.post_key(i);
@@ -327,23 +368,24 @@ impl<'b> Blog<'b> {
                 }
             })
             .collect();
-        let indices: Vec<usize> = (0..self.days.len()).filter(|&i| !keys[i].reused).collect();
+        let indices: Vec<usize> = (0..self.len()).filter(|&i| !keys[i].reused).collect();
         let chunks = crate::parallel::map_chunks(&indices, 16, |chunk| {
             let mut files = Vec::with_capacity(chunk.len());
             let mut markdown = String::new();
             for &i in chunk {
                 markdown.clear();
-                let html = self.post_html(self.days[i], &mut markdown);
-                let newer = i.checked_sub(1).map(|j| self.post(j));
-                let older = (i + 1 < self.days.len()).then(|| self.post(i + 1));
+                let html = self.post_html(self.day(i)?, &mut markdown);
+                let newer = i.checked_sub(1).map(|j| self.post(j)).transpose()?;
+                let older = (i + 1 < self.len()).then(|| self.post(i + 1)).transpose()?;
+                let post = self.post(i)?;
                 let rendered = self.render(
                     "post.html",
                     minijinja::context! {
-                        post => self.post(i),
+                        post,
                         content => Value::from_safe_string(html),
                         newer,
                         older,
-                        page_url => &self.post(i).url,
+                        page_url => &post.url,
                     },
                 )?;
                 files.push(page(keys[i].path.clone(), rendered));
@@ -393,9 +435,9 @@ impl<'b> Blog<'b> {
     /// it was published.
     fn sitemap(&self, paths: &[&str]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
-        let published: BTreeMap<String, String> = (0..self.days.len())
+        let published: BTreeMap<String, String> = (0..self.len())
             .map(|i| {
-                let published = self.days[i].published.to_offset(UtcOffset::UTC).date();
+                let published = self.entry(i).published.to_offset(UtcOffset::UTC).date();
                 (self.post_dir(i), crate::text::format_date(published))
             })
             .collect();

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::Day;
-use crate::post::ranked;
+use crate::archive::DayEntry;
+use crate::post::listed;
 use crate::site::Site;
 
 /// The charts' drawing area, in SVG user units; the SVG scales to the page.
@@ -106,7 +106,7 @@ struct Dot {
 
 impl Stats {
     /// The statistics of the published days (newest first or in any order).
-    pub(crate) fn of(site: &Site, days: &[&Day<'_>]) -> Stats {
+    pub(crate) fn of(site: &Site, days: &[&DayEntry]) -> Stats {
         let mut months: BTreeMap<(i32, u8), Month> = BTreeMap::new();
         let mut categories: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         let mut totals: BTreeMap<String, usize> = BTreeMap::new();
@@ -119,17 +119,23 @@ impl Stats {
                 papers: 0,
                 score: 0,
             });
-            let papers = ranked(day, site);
+            // The papers of the day's post.
+            let papers: Vec<_> = day
+                .papers
+                .iter()
+                .map(|p| (p.counts.score(&site.collect.weights), p.primary))
+                .filter(|&(score, _)| listed(score, site))
+                .collect();
             month.days += 1;
             month.papers += papers.len();
-            month.score += papers.iter().map(|p| p.score(&site.collect.weights)).sum::<u64>();
+            month.score += papers.iter().map(|(score, _)| score).sum::<u64>();
             let period = if long {
                 format!("{:04}", key.0)
             } else {
                 month.label.clone()
             };
-            for paper in papers {
-                if let Some(primary) = paper.categories.first() {
+            for (_, primary) in papers {
+                if let Some(primary) = primary {
                     let id = primary.to_string();
                     *categories
                         .entry(period.clone())
@@ -162,8 +168,8 @@ impl Stats {
     }
 }
 
-fn span_in_months(days: &[&Day<'_>]) -> i32 {
-    let index = |d: &Day<'_>| d.date.year() * 12 + i32::from(u8::from(d.date.month()));
+fn span_in_months(days: &[&DayEntry]) -> i32 {
+    let index = |d: &DayEntry| d.date.year() * 12 + i32::from(u8::from(d.date.month()));
     let first = days.iter().map(|d| index(d)).min().unwrap_or(0);
     let last = days.iter().map(|d| index(d)).max().unwrap_or(0);
     last - first

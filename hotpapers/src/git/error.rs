@@ -76,6 +76,9 @@ pub enum PublishError {
     /// The commit's pack could not be written.
     #[error(transparent)]
     Pack(#[from] PackError),
+    /// A day could not be decoded from the compiled-in archive.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
     /// git refused.
     #[error("git: {0}")]
     Git(#[from] git2::Error),

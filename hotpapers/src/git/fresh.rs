@@ -8,20 +8,20 @@ use super::error::PublishError;
 use super::plan::Folders;
 use super::published::LastPublish;
 use super::repo::{read, read_if_exists};
-use crate::archive::Archive;
-use crate::model::{source_hash, Day};
+use crate::archive::DayEntry;
+use crate::model::source_hash;
 use crate::text::day_file_name;
 
 /// Refuses to publish posts rendered from other day-files than those on disk.
 pub(crate) fn check_fresh(
     workdir: &Path,
     prefix: &str,
-    archive: &Archive<'_>,
+    (site_hash, days): (Option<u64>, &[DayEntry]),
     folders: &Folders,
     published: &mut LastPublish,
 ) -> Result<(), PublishError> {
-    check_settings_fresh(workdir, prefix, archive.site_hash)?;
-    check_days_fresh(workdir, archive, folders, published)
+    check_settings_fresh(workdir, prefix, site_hash)?;
+    check_days_fresh(workdir, days, folders, published)
 }
 
 /// Refuses settings on disk other than those compiled in.
@@ -50,11 +50,10 @@ pub(crate) fn check_settings_fresh(
 /// fingerprint of, is not read.
 fn check_days_fresh(
     workdir: &Path,
-    archive: &Archive<'_>,
+    days: &[DayEntry],
     folders: &Folders,
     published: &mut LastPublish,
 ) -> Result<(), PublishError> {
-    let days = &archive.days;
     let dir = workdir.join(&folders.posts);
     let on_disk = match crate::day::day_files(&dir) {
         Ok(files) => files,
@@ -75,7 +74,7 @@ fn check_days_fresh(
         }
     };
     let shown = |name: &str| format!("`{}/{name}`", folders.posts);
-    let mut compiled: HashMap<String, &Day<'_>> = days.iter().map(|d| (day_file_name(d.date), d)).collect();
+    let mut compiled: HashMap<String, &DayEntry> = days.iter().map(|d| (day_file_name(d.date), d)).collect();
     // The files to read: those `git status` and the record cannot vouch for.
     let mut unread = Vec::new();
     for file in &on_disk {

@@ -33,5 +33,7 @@ mod written;
 pub use error::PublishError;
 pub use pages::{pages_up_to_date, PagesCache, PagesReport};
 pub(crate) use publish::Options;
-pub use publish::{posts_up_to_date_at, publish, Change, FileChange, Options as PublishOptions, Report};
+pub use publish::{
+    posts_up_to_date_at, publish, publish_days, Change, FileChange, Options as PublishOptions, Report,
+};
 pub use push::{PushError, PushTarget, Pushed};

@@ -13,7 +13,8 @@ use super::published::LastPublish;
 use super::repo::{blob_id, dir_entries, dirty_paths, read, read_if_exists};
 use super::written::Written;
 use super::Change;
-use crate::model::{source_hash, Day};
+use crate::archive::{DayEntry, Days};
+use crate::model::source_hash;
 use crate::post::render;
 use crate::site::Site;
 use crate::text::{day_file_date, day_file_name, format_date};
@@ -61,7 +62,7 @@ pub(crate) fn plan(
     tree: &Tree<'_>,
     site: &Site,
     folders: &Folders,
-    days: &[Day<'_>],
+    days: &Days<'_>,
     published: &mut LastPublish,
 ) -> Result<Plan, PublishError> {
     let mut plan = Plan::default();
@@ -69,10 +70,11 @@ pub(crate) fn plan(
     // The posts rendered and compared on every core (a first publish renders
     // them all), then planned in date order with their day-files.
     let record: &LastPublish = published;
-    let planned = crate::parallel::try_map(days, 64, |day| {
-        plan_post(tree, site, folders, day, (record, render))
+    let numbers: Vec<usize> = (0..days.len()).collect();
+    let planned = crate::parallel::try_map(&numbers, 64, |&i| {
+        plan_post(tree, site, folders, (days, i), (record, render))
     })?;
-    for (day, post) in days.iter().zip(planned) {
+    for (day, post) in days.entries().iter().zip(planned) {
         plan.writes.extend(post.write);
         plan.files.extend(post.file);
         let source = plan_day_file(tree, folders, day, &mut plan, published)?;
@@ -81,7 +83,7 @@ pub(crate) fn plan(
             None => plan.unchanged += 1,
         }
     }
-    plan_removals(tree, site, folders, days, &mut plan)?;
+    plan_removals(tree, site, folders, days.entries(), &mut plan)?;
     plan.days.sort();
     Ok(plan)
 }
@@ -118,23 +120,26 @@ struct PostPlan {
     change: Option<Change>,
 }
 
-/// The day's post: written if the work tree differs, committed if `HEAD` does.
-/// One the last publish committed from the same day and renderer, and that
-/// `HEAD` and the work tree still hold, is neither rendered nor read.
+/// The `i`th day's post: written if the work tree differs, committed if `HEAD`
+/// does. One the last publish committed from the same day and renderer, and
+/// that `HEAD` and the work tree still hold, is neither rendered nor read, and
+/// its day not decoded.
 fn plan_post(
     tree: &Tree<'_>,
     site: &Site,
     folders: &Folders,
-    day: &Day<'_>,
+    (days, i): (&Days<'_>, usize),
     (published, render_id): (&LastPublish, u64),
 ) -> Result<PostPlan, PublishError> {
-    let name = site.post_file_name(day.date);
+    let entry = &days.entries()[i];
+    let name = site.post_file_name(entry.date);
     let path = format!("{}/{name}", folders.output);
     let committed = folders.committed_posts.get(&name).copied();
-    if committed.is_some() && !folders.dirty.contains(&path) && published.post_is(day, render_id, committed) {
+    if committed.is_some() && !folders.dirty.contains(&path) && published.post_is(entry, render_id, committed)
+    {
         return Ok(PostPlan::default());
     }
-    let post = render(day, site);
+    let post = render(days.get(i)?, site);
     let on_disk = read_if_exists(&tree.workdir.join(&path))?;
     let same_on_disk = on_disk.as_deref() == Some(post.as_bytes());
     // A post equal on disk and clean in git status is committed as rendered; only
@@ -169,7 +174,7 @@ fn plan_post(
 fn plan_day_file(
     tree: &Tree<'_>,
     folders: &Folders,
-    day: &Day<'_>,
+    day: &DayEntry,
     plan: &mut Plan,
     published: &mut LastPublish,
 ) -> Result<Option<Change>, PublishError> {
@@ -204,7 +209,7 @@ fn plan_removals(
     tree: &Tree<'_>,
     site: &Site,
     folders: &Folders,
-    days: &[Day<'_>],
+    days: &[DayEntry],
     plan: &mut Plan,
 ) -> Result<(), PublishError> {
     let compiled: HashSet<Date> = days.iter().map(|d| d.date).collect();

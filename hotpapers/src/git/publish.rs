@@ -25,7 +25,7 @@ use super::repo::{
     write,
 };
 use super::written::Written;
-use crate::archive::Archive;
+use crate::archive::{Archive, Days};
 use crate::site::Site;
 
 /// How to publish.
@@ -126,14 +126,26 @@ pub struct FileChange {
 /// Renders every day of `archive` into the site at `site_root` and commits the
 /// posts that changed, with their day-files.
 pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
+    let days = Days::of(&archive.days);
+    publish_days(site_root, (&archive.site, archive.site_hash), &days, options)
+}
+
+/// [`publish`] of an archive's settings and their file's fingerprint, and its
+/// days, which are decoded only where a post must be rendered.
+pub fn publish_days(
+    site_root: &Path,
+    (site, site_hash): (&Site, Option<u64>),
+    days: &Days<'_>,
+    options: &Options,
+) -> Result<Report, PublishError> {
     let repo = open(site_root)?;
     // Held until the push is done too; the kernel releases it however the run ends.
     let _lock = Lock::take(&repo, options.dry_run)?;
     if options.push.as_ref().is_some_and(|t| t.branch.is_none()) && repo.head_detached()? {
         return Err(PushError::Detached.into());
     }
-    let mut report = commit_posts(&repo, site_root, archive, options)?;
-    report.pages = commit_pages(&repo, archive, options, report.message.as_deref())?;
+    let mut report = commit_posts(&repo, site_root, (site, site_hash), days, options)?;
+    report.pages = commit_pages(&repo, site, options, report.message.as_deref())?;
     if let Some(target) = options
         .push
         .as_ref()
@@ -164,11 +176,11 @@ pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Re
 /// so a failure here leaves the posts committed and the next run retries.
 fn commit_pages(
     repo: &Repository,
-    archive: &Archive<'_>,
+    site_settings: &Site,
     options: &Options,
     posts_message: Option<&str>,
 ) -> Result<Option<PagesReport>, PublishError> {
-    let settings = &archive.site.blog;
+    let settings = &site_settings.blog;
     let Some(site) = options.site.as_deref().filter(|_| settings.pages) else {
         return Ok(None);
     };
@@ -186,7 +198,7 @@ fn commit_pages(
     if options.dry_run || options.no_commit {
         return commit_site(repo, settings, site, pages, cache, None, &message, None).map(Some);
     }
-    let identity = || signatures(repo, &archive.site, options);
+    let identity = || signatures(repo, site_settings, options);
     let fingerprint = options.site_fingerprint;
     commit_site(
         repo,
@@ -239,18 +251,18 @@ fn posts_published(
 fn commit_posts(
     repo: &Repository,
     site_root: &Path,
-    archive: &Archive<'_>,
+    (site, site_hash): (&Site, Option<u64>),
+    days: &Days<'_>,
     options: &Options,
 ) -> Result<Report, PublishError> {
-    let site = &archive.site;
     let workdir = repo.workdir().ok_or(PublishError::Bare)?;
     let prefix = site_prefix(site_root, workdir)?;
     let (posts_dir, output_dir) = folder_paths(&prefix, site);
     let head = head_commit(repo)?;
     if let Some(fingerprint) = options.site_fingerprint {
-        if posts_published(repo, site_root, site, archive.site_hash, fingerprint)? {
+        if posts_published(repo, site_root, site, site_hash, fingerprint)? {
             return Ok(Report {
-                unchanged: archive.days.len(),
+                unchanged: days.len(),
                 ..Report::default()
             });
         }
@@ -261,7 +273,7 @@ fn commit_posts(
         if options.dry_run || options.no_commit {
             return Ok(());
         }
-        published.save(repo, site, &archive.days, &posts_dir, &output_dir)?;
+        published.save(repo, site, days.entries(), &posts_dir, &output_dir)?;
         match options.site_fingerprint {
             Some(fingerprint) => stamp_posts(repo, &posts_dir, &output_dir, fingerprint),
             None => Ok(()),
@@ -273,14 +285,20 @@ fn commit_posts(
     };
     let folders = folders(repo, &base, &prefix, site)?;
     let mut published = LastPublish::load(repo)?;
-    check_fresh(workdir, &prefix, archive, &folders, &mut published)?;
+    check_fresh(
+        workdir,
+        &prefix,
+        (site_hash, days.entries()),
+        &folders,
+        &mut published,
+    )?;
     check_real_folders(workdir, &format!("{prefix}{}", site.output_dir))?;
     let mut ours = Written::load(repo)?;
     let tree = Tree {
         workdir,
         written: &ours,
     };
-    let plan = plan(&tree, site, &folders, &archive.days, &mut published)?;
+    let plan = plan(&tree, site, &folders, days, &mut published)?;
     let mut report = Report::of(&plan);
     if plan.files.is_empty() && plan.writes.is_empty() {
         if head.is_some() && ours.is_empty() {

@@ -18,7 +18,8 @@ use git2::{Oid, Repository};
 
 use super::error::PublishError;
 use super::repo::{dir_entries, read_if_exists, write};
-use crate::model::{source_hash, Day};
+use crate::archive::DayEntry;
+use crate::model::source_hash;
 use crate::site::Site;
 use crate::text::day_file_name;
 
@@ -98,7 +99,7 @@ impl LastPublish {
 
     /// Whether `day`'s post, rendered by a renderer with id `render`, is the
     /// blob `committed`, as recorded.
-    pub(crate) fn post_is(&self, day: &Day<'_>, render: u64, committed: Option<Oid>) -> bool {
+    pub(crate) fn post_is(&self, day: &DayEntry, render: u64, committed: Option<Oid>) -> bool {
         self.render == render
             && self
                 .days
@@ -113,7 +114,7 @@ impl LastPublish {
         &self,
         repo: &Repository,
         site: &Site,
-        days: &[Day<'_>],
+        days: &[DayEntry],
         posts_dir: &str,
         output_dir: &str,
     ) -> Result<(), PublishError> {

@@ -5,4 +5,5 @@ mod import;
 mod render;
 
 pub use import::{import_post, parse_bluesky_embed, parse_tweet_embed, ImportError};
+pub(crate) use render::listed;
 pub use render::{ranked, render, render_into, render_papers};

@@ -40,10 +40,16 @@ pub fn ranked<'d, 'a>(day: &'d Day<'a>, site: &Site) -> Vec<&'d Paper<'a>> {
         .papers
         .iter()
         .map(|p| (p.score(weights), p))
-        .filter(|(score, _)| *score >= site.collect.min_score)
+        .filter(|&(score, _)| listed(score, site))
         .collect();
     papers.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     papers.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Whether a paper of this score is in its day's post: the settings' lowest
+/// score, which keeps the legacy posts' low scorers out.
+pub(crate) fn listed(score: u64, site: &Site) -> bool {
+    score >= site.collect.min_score
 }
 
 fn estimate(day: &Day<'_>) -> usize {
