@@ -64,6 +64,7 @@ struct Figures {
     render_mb_s: f64,
     decode_ms: f64,
     parts_decode_ms: f64,
+    index_ms: f64,
     noop_runs: Vec<Duration>,
     edits: Vec<Duration>,
     /// The peaks of rustc (before its linker) and of the linker over the edits' builds.
@@ -170,7 +171,7 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
     if parts_cache.exists() {
         discard(&parts_cache, bench_dir)?;
     }
-    let (render_mb_s, decode_ms, parts_decode_ms) = render_speed(&posts, &parts_cache)?;
+    let (render_mb_s, decode_ms, parts_decode_ms, index_ms) = render_speed(&posts, &parts_cache)?;
     eprintln!("   (a) render: {render_mb_s:.0} MB/s");
     let (blog_in_process, blog_files) = blog_speed(&posts, root)?;
     eprintln!("   (a) blog in process: {blog_in_process:?} for {blog_files} files");
@@ -316,6 +317,7 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
         render_mb_s,
         decode_ms,
         parts_decode_ms,
+        index_ms,
         noop_runs,
         edits,
         edit_peak,
@@ -438,7 +440,7 @@ fn synthetic_name(i: usize) -> String {
 /// Also how long decoding the compiled-in form takes.
 /// Also how long decoding the archive in compressed parts takes, as the site
 /// binary does (the parts kept in `cache`).
-fn render_speed(posts: &Path, cache: &Path) -> Result<(f64, f64, f64)> {
+fn render_speed(posts: &Path, cache: &Path) -> Result<(f64, f64, f64, f64)> {
     let loaded = hotpapers::load_dir(posts).map_err(|e| anyhow::anyhow!("{e}"))?;
     let site = hotpapers::Site::default();
     let bytes = hotpapers::Archive::encode(&site, None, &loaded.days, &[]);
@@ -450,6 +452,16 @@ fn render_speed(posts: &Path, cache: &Path) -> Result<(f64, f64, f64)> {
     let (in_parts, parts_decode) = timed(|| parts.decode().map(|a| a.days.len()));
     if in_parts? != archive.days.len() {
         bail!("the archive in parts has other days");
+    }
+    // What a run that renders one day reads first: the head and every part's
+    // index, no day decoded.
+    let compiled = hotpapers::Compiled::Parts {
+        head: &parts.head,
+        parts: parts.parts.iter().map(|(_, part)| &part[..]).collect(),
+    };
+    let (lazily, index) = timed(|| compiled.decode_lazily().map(|(_, days)| days.len()));
+    if lazily? != archive.days.len() {
+        bail!("the archive's index has other days");
     }
     let mut out = String::new();
     let mut rendered = 0usize;
@@ -465,6 +477,7 @@ fn render_speed(posts: &Path, cache: &Path) -> Result<(f64, f64, f64)> {
         rendered as f64 / 1e6 / start.elapsed().as_secs_f64(),
         decode.as_secs_f64() * 1e3,
         parts_decode.as_secs_f64() * 1e3,
+        index.as_secs_f64() * 1e3,
     ))
 }
 
@@ -760,10 +773,11 @@ fn table(all: &[Figures]) -> String {
             "(a) render, in process",
             Box::new(|f| {
                 format!(
-                    "{:.0} MB/s (decode {:.1} ms, in compressed parts {:.1} ms); the blog {}",
+                    "{:.0} MB/s (decode {:.1} ms, in compressed parts {:.1} ms, the index alone {:.1} ms); the blog {}",
                     f.render_mb_s,
                     f.decode_ms,
                     f.parts_decode_ms,
+                    f.index_ms,
                     secs(f.blog_in_process)
                 )
             }),
