@@ -27,7 +27,7 @@
 //! | `site` | the site settings of `hotpapers.toml` |
 //! | `day` | the day-file format: parsing with spans, the checks, the HTML policy, the schema, loading a folder, writing a day-file |
 //! | `post` | a day to its Markdown post ([`render`]) and a legacy post back to a day ([`import_post`]) |
-//! | `archive` | the compact form the macro compiles into the binary, and its warnings |
+//! | `archive` | the compact form the macro compiles into the binary, the index of its days ([`Days`]), and its warnings |
 //! | `blog` | the HTML blog (features `templates`, `blog`): the theme, its pages, feeds and sitemap, `/stats/`, a site folder |
 //! | `git` | publishing (feature `git`): the plan, the commit steps, the run lock, the pack writer, the pages branch, push |
 //! | `parallel` | the one helper that spreads work over the cores |

@@ -8,7 +8,10 @@
 //!
 //! Layout (integers little-endian, strings as `u32` length + UTF-8):
 //! magic `HPAR`, format version `u32`, the [`Site`] settings, a `u32` day count,
-//! then each day, its papers and their tweets in order.
+//! then each day, its papers and their tweets in order. The binary gets it in
+//! [`Parts`]: a head (magic `HPAH`, the version, the settings, the day count and
+//! the warnings) and a part per month, each the index of its days ([`Days`],
+//! [`DayEntry`]) and then its days as above, compressed with LZ4.
 
 #[cfg(feature = "check")]
 mod cache;
