@@ -70,6 +70,8 @@ struct Figures {
     /// The peaks of rustc (before its linker) and of the linker over the edits' builds.
     edit_peak: Peaks,
     edit_rustc: Duration,
+    /// Three more edits, each timed as `cargo build`, then the binary alone.
+    edit_split: Vec<(Duration, Duration)>,
     first_publish: Duration,
     git_add_commit: Duration,
     rustc_time: Duration,
@@ -310,6 +312,28 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
     }
     let (edit_peak, edit_rustc) = Timing::peaks(timing, &edit_log)?;
     eprintln!("   (c) edit to commit: {}, peak {edit_peak}", spread(&edits));
+    // Where an edit's time goes: the same edit, built and then run apart.
+    let mut edit_split = Vec::new();
+    for n in 3..6 {
+        let text = std::fs::read_to_string(&last)?;
+        let edited = text.replacen(
+            &format!("retweets = {}", 4999 + n),
+            &format!("retweets = {}", 5000 + n),
+            1,
+        );
+        std::fs::write(&last, edited)?;
+        let build = cargo(&site, &target, &["build", "--quiet", "--bin", "hotpapers-site"]);
+        let (built, build_took) = timed(|| run(build));
+        built.context("`cargo build` after an edit")?;
+        let (ran, run_took) = timed(|| run(publish_command(&binary, &site)));
+        ran.context("the binary after an edit")?;
+        edit_split.push((build_took, run_took));
+    }
+    eprintln!(
+        "   (c) the same, apart: build {}, binary {}",
+        spread(&edit_split.iter().map(|s| s.0).collect::<Vec<_>>()),
+        spread(&edit_split.iter().map(|s| s.1).collect::<Vec<_>>())
+    );
 
     Ok(Figures {
         days,
@@ -322,6 +346,7 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
         edits,
         edit_peak,
         edit_rustc,
+        edit_split,
         first_publish,
         git_add_commit,
         rustc_time,
@@ -768,7 +793,7 @@ fn table(all: &[Figures]) -> String {
     out += " |\n|---|";
     out += &"---|".repeat(all.len());
     type Row = (&'static str, Box<dyn Fn(&Figures) -> String>);
-    let rows: [Row; 10] = [
+    let rows: [Row; 11] = [
         (
             "(a) render, in process",
             Box::new(|f| {
@@ -790,6 +815,13 @@ fn table(all: &[Figures]) -> String {
         (
             "(c) on those edits: peak memory; rustc's longest time",
             Box::new(|f| format!("{}; {}", f.edit_peak, secs(f.edit_rustc))),
+        ),
+        (
+            "(c) the same edit, `cargo build` / then the binary alone",
+            Box::new(|f| {
+                let (builds, runs): (Vec<Duration>, Vec<Duration>) = f.edit_split.iter().copied().unzip();
+                format!("{} / {}", spread(&builds), spread(&runs))
+            }),
         ),
         (
             "(d) first publish / `git add` + `git commit`",
