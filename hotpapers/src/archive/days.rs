@@ -233,10 +233,7 @@ const NO_CATEGORY: u16 = u16::MAX;
 #[cfg(feature = "check")]
 impl Writer {
     fn entry(&mut self, entry: &DayEntry) {
-        self.date(entry.date);
-        self.date_time(entry.published);
-        self.u8(u8::from(entry.draft));
-        self.u64(entry.source_hash);
+        self.day_head((entry.date, entry.published, entry.draft, entry.source_hash));
         self.len(entry.papers.len());
         for paper in &entry.papers {
             self.counts(&paper.counts);
@@ -248,20 +245,15 @@ impl Writer {
 
 impl Reader<'_> {
     fn entry(&mut self) -> Result<DayEntry, ArchiveError> {
-        let date = self.date()?;
-        let published = self.date_time()?;
-        let draft = self.u8()? == 1;
-        let source_hash = self.u64()?;
-        let count = self.len()?;
-        let mut papers = Vec::with_capacity(count.min(1024));
-        for _ in 0..count {
-            let counts = self.counts()?;
-            let primary = match u16::from_le_bytes(self.array()?) {
+        let (date, published, draft, source_hash) = self.day_head()?;
+        let papers = self.list(|r| {
+            let counts = r.counts()?;
+            let primary = match u16::from_le_bytes(r.array()?) {
                 NO_CATEGORY => None,
                 index => Some(Category::from_index(index).ok_or(ArchiveError("unknown category"))?),
             };
-            papers.push(PaperEntry { counts, primary });
-        }
+            Ok(PaperEntry { counts, primary })
+        })?;
         Ok(DayEntry {
             date,
             published,

@@ -375,6 +375,9 @@ pub(crate) fn encode_warnings(warnings: &[Warning<'_>]) -> (Vec<u8>, usize) {
     (w.0, warnings.len())
 }
 
+/// A day's date, publication time, draft flag and source fingerprint.
+type DayHead = (Date, OffsetDateTime, bool, u64);
+
 struct Writer(Vec<u8>);
 
 impl Writer {
@@ -480,11 +483,15 @@ impl Writer {
             self.u32(b.posts);
         }
     }
+    /// What a day and its index entry ([`DayEntry`]) both begin with.
+    fn day_head(&mut self, (date, published, draft, source_hash): DayHead) {
+        self.date(date);
+        self.date_time(published);
+        self.u8(u8::from(draft));
+        self.u64(source_hash);
+    }
     fn day(&mut self, d: &Day<'_>) {
-        self.date(d.date);
-        self.date_time(d.published);
-        self.u8(u8::from(d.draft));
-        self.u64(d.source_hash);
+        self.day_head((d.date, d.published, d.draft, d.source_hash));
         self.len(d.papers.len());
         for p in &d.papers {
             self.str(p.arxiv.as_str());
@@ -629,16 +636,25 @@ impl<'a> Reader<'a> {
             })
             .collect()
     }
-    fn day(&mut self) -> Result<Day<'a>, ArchiveError> {
-        let date = self.date()?;
-        let published = self.date_time()?;
-        let draft = self.u8()? == 1;
-        let source_hash = self.u64()?;
+    /// What [`Writer::day_head`] wrote.
+    fn day_head(&mut self) -> Result<DayHead, ArchiveError> {
+        Ok((self.date()?, self.date_time()?, self.u8()? == 1, self.u64()?))
+    }
+    /// A count, then that many items.
+    fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, ArchiveError>,
+    ) -> Result<Vec<T>, ArchiveError> {
         let count = self.len()?;
-        let mut papers = Vec::with_capacity(count.min(1024));
+        let mut items = Vec::with_capacity(count.min(1024));
         for _ in 0..count {
-            papers.push(self.paper()?);
+            items.push(item(self)?);
         }
+        Ok(items)
+    }
+    fn day(&mut self) -> Result<Day<'a>, ArchiveError> {
+        let (date, published, draft, source_hash) = self.day_head()?;
+        let papers = self.list(Reader::paper)?;
         Ok(Day {
             date,
             published,
