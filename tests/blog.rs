@@ -706,3 +706,33 @@ fn list_pages_that_do_not_show_the_edited_day_are_not_rendered_again() {
     assert_eq!(reused("category/ar-xiv/page/2/index.html"), Some(false));
     assert_branch_is_a_full_render(&repo);
 }
+
+/// A fresh clone of a site whose blog is published has the pages branch only as
+/// `origin/gh-pages`. A run with nothing new builds on it, makes no pages commit,
+/// and records that the blog is up to date, so the next run renders nothing.
+#[test]
+fn a_clone_with_the_pages_branch_only_on_the_remote_publishes_nothing_new() {
+    let repo = site_repo();
+    let (first, _) = publish_reusing(&repo);
+    let published = first.pages.unwrap().commit.unwrap();
+    // What a clone has: the remote's branch, none of this tool's records.
+    repo.git(&["update-ref", "refs/remotes/origin/gh-pages", "gh-pages"]);
+    repo.git(&["update-ref", "-d", "refs/heads/gh-pages"]);
+    for record in ["hotpapers-pages", "hotpapers-pages-cache", "hotpapers-pages-tree"] {
+        std::fs::remove_file(repo.repo.path().join(record)).unwrap();
+    }
+    let settings = archive_of(repo.path()).site.blog;
+    assert!(!hotpapers::pages_up_to_date(repo.path(), &settings, 1));
+    let (again, _) = publish_reusing(&repo);
+    let pages = again.pages.unwrap();
+    assert_eq!((pages.commit, pages.changed), (None, 0));
+    assert_eq!(
+        repo.git(&["rev-parse", "origin/gh-pages"]).trim(),
+        published.to_string()
+    );
+    assert!(
+        repo.repo.find_reference("refs/heads/gh-pages").is_err(),
+        "no branch made for nothing"
+    );
+    assert!(hotpapers::pages_up_to_date(repo.path(), &settings, 1));
+}

@@ -69,8 +69,9 @@ fn parent(repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> 
 const STAMP: &str = "hotpapers-pages";
 
 /// Whether the pages branch already holds what a build with this `fingerprint`
-/// renders: the last publish recorded the same fingerprint, and the branch still
-/// has the tree it committed. Then a run with nothing new renders nothing.
+/// renders: the last publish recorded the same fingerprint, and the branch (or
+/// the remote's copy a publish would build on) still has the tree it recorded.
+/// Then a run with nothing new renders nothing.
 pub fn pages_up_to_date(site_root: &Path, settings: &BlogSettings, fingerprint: u64) -> bool {
     let Ok(repo) = Repository::discover(site_root) else {
         return false;
@@ -81,17 +82,17 @@ pub fn pages_up_to_date(site_root: &Path, settings: &BlogSettings, fingerprint: 
     let Some((recorded, tree)) = stamp.trim().split_once(' ') else {
         return false;
     };
-    let current = repo
-        .revparse_single(&format!("refs/heads/{}^{{tree}}", settings.pages_branch))
-        .map(|tree| tree.id().to_string());
-    recorded == format!("{fingerprint:016x}") && current.is_ok_and(|id| id == tree)
+    let current = parent(&repo, &settings.pages_branch)
+        .ok()
+        .flatten()
+        .and_then(|commit| repo.find_commit(commit).ok())
+        .map(|commit| commit.tree_id().to_string());
+    recorded == format!("{fingerprint:016x}") && current.is_some_and(|id| id == tree)
 }
 
-/// Records that the branch's tree is what a build with `fingerprint` renders.
-fn stamp(repo: &Repository, branch: &str, fingerprint: u64) -> Result<(), PublishError> {
-    let tree = repo
-        .revparse_single(&format!("refs/heads/{branch}^{{tree}}"))?
-        .id();
+/// Records that the pages branch's `tree` is what a build with `fingerprint`
+/// renders.
+fn stamp(repo: &Repository, tree: Oid, fingerprint: u64) -> Result<(), PublishError> {
     super::repo::write(
         &repo.path().join(STAMP),
         format!("{fingerprint:016x} {tree}\n").as_bytes(),
@@ -215,8 +216,10 @@ pub(crate) fn commit_site(
     };
     let by_path: HashMap<&str, Oid> = files.iter().map(|(path, (id, _))| (*path, *id)).collect();
     let Some(identity) = identity.filter(|_| changed > 0 || parent.is_none()) else {
-        if let Some(fingerprint) = fingerprint.filter(|_| changed == 0 && parent.is_some()) {
-            stamp(repo, branch, fingerprint)?;
+        if let Some((fingerprint, parent)) = fingerprint.zip(parent).filter(|_| changed == 0) {
+            // The parent may be the remote's copy alone (a fresh clone): no
+            // branch is made for a commit that would change nothing.
+            stamp(repo, repo.find_commit(parent)?.tree_id(), fingerprint)?;
             PagesCache::save(repo, pages, &by_path)?;
             if let Some(tree) = listed {
                 save_listing(repo, tree, &by_path)?;
@@ -270,7 +273,7 @@ pub(crate) fn commit_site(
     moved.map_err(|e| git_lock(e, repo.commondir().join(format!("{refname}.lock"))))?;
     report.commit = Some(commit);
     if let Some(fingerprint) = fingerprint {
-        stamp(repo, branch, fingerprint)?;
+        stamp(repo, tree.id(), fingerprint)?;
         PagesCache::save(repo, pages, &by_path)?;
         save_listing(repo, tree.id(), &by_path)?;
     }
