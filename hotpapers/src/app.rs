@@ -58,13 +58,14 @@ struct Cli {
 pub fn main(built_in: &str, archive: Compiled<'static>, theme: Theme<'static>) -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from(built_in));
-    match start(&cli, &root, &archive).and_then(|start| match start {
-        None => Ok(()),
-        Some(start) => {
-            let (head, days) = archive.decode_lazily()?;
-            run(&cli, &root, (&head, &days), &theme, start)
+    let publish = || -> anyhow::Result<()> {
+        let head = archive.head()?;
+        match start(&cli, &root, &head)? {
+            None => Ok(()),
+            Some(start) => run(&cli, &root, (&head, &archive.days(&head)?), &theme, start),
         }
-    }) {
+    };
+    match publish() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -87,9 +88,8 @@ struct Start {
 /// `None` for a run of this very binary after one that published everything,
 /// with both branches still as it left them: said as a full run says it,
 /// without decoding a day. Otherwise what the full run starts from.
-fn start(cli: &Cli, root: &Path, archive: &Compiled<'static>) -> anyhow::Result<Option<Start>> {
+fn start(cli: &Cli, root: &Path, head: &ArchiveHead<'static>) -> anyhow::Result<Option<Start>> {
     let fingerprint = build_fingerprint();
-    let head = archive.head()?;
     let blog = &head.site.blog;
     // The blog is rendered from what is compiled in: if this very binary already
     // published it, and the branch still holds that, there is nothing to render.

@@ -107,13 +107,11 @@ impl<'a> Days<'a> {
         for &stored in stored {
             let (index, compressed) = split_part(stored)?;
             let first = entries.len();
-            let mut r = Reader { bytes: index, at: 0 };
-            for _ in 0..r.len()? {
-                entries.push(r.entry()?);
-            }
-            if r.at != index.len() {
-                return Err(ArchiveError("trailing bytes in a part's index"));
-            }
+            entries.extend(Reader::counted(
+                index,
+                Reader::entry,
+                "trailing bytes in a part's index",
+            )?);
             parts.push(Part {
                 compressed,
                 first,
@@ -187,11 +185,7 @@ fn decode_part<'a>(parts: &[Part<'a>], entries: &[DayEntry], p: usize) -> Result
     let first = parts[p].first;
     let end = parts.get(p + 1).map_or(entries.len(), |next| next.first);
     let raw: &'static [u8] = Box::leak(super::inflate_part(parts[p].compressed)?.into_boxed_slice());
-    let mut r = Reader { bytes: raw, at: 0 };
-    let days = (0..r.len()?).map(|_| r.day()).collect::<Result<Vec<_>, _>>()?;
-    if r.at != raw.len() {
-        return Err(ArchiveError("trailing bytes in a part"));
-    }
+    let days = Reader::counted(raw, Reader::day, "trailing bytes in a part")?;
     let entries = &entries[first..end];
     if days.len() != entries.len()
         || days
@@ -218,13 +212,8 @@ pub(crate) fn encode_index(days: &[Day<'_>]) -> Vec<u8> {
 
 /// A stored part's index and its compressed days.
 pub(crate) fn split_part(stored: &[u8]) -> Result<(&[u8], &[u8]), ArchiveError> {
-    let damaged = ArchiveError("a damaged part");
-    let (len, rest) = stored.split_first_chunk::<4>().ok_or(damaged)?;
-    let len = u32::from_le_bytes(*len) as usize;
-    if len > rest.len() {
-        return Err(damaged);
-    }
-    Ok(rest.split_at(len))
+    let (len, rest) = super::length_prefixed(stored)?;
+    rest.split_at_checked(len).ok_or(super::DAMAGED)
 }
 
 /// The category an entry holds none of.

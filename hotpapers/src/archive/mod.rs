@@ -174,27 +174,35 @@ impl<'a> Archive<'a> {
     /// Decodes an archive in parts ([`Parts`]): the head, with the settings and
     /// warnings, then every part's days, on every core ([`Days::into_vec`]).
     pub fn decode_parts(head: &'a [u8], parts: &[&'a [u8]]) -> Result<Archive<'a>, ArchiveError> {
-        let (head, days) = decode_lazily(head, parts)?;
+        let head = ArchiveHead::decode(head)?;
+        let days = days_in_parts(parts, &head)?.into_vec()?;
         Ok(Archive {
             site: head.site,
             site_hash: head.site_hash,
-            days: days.into_vec()?,
+            days,
             warnings: head.warnings,
         })
     }
+
+    /// Its head, and its days apart.
+    fn split(self) -> (ArchiveHead<'a>, Vec<Day<'a>>) {
+        let head = ArchiveHead {
+            days: self.days.len(),
+            site: self.site,
+            site_hash: self.site_hash,
+            warnings: self.warnings,
+        };
+        (head, self.days)
+    }
 }
 
-/// The head of an archive in parts and its days, none decoded yet.
-fn decode_lazily<'a>(
-    head: &'a [u8],
-    parts: &[&'a [u8]],
-) -> Result<(ArchiveHead<'a>, Days<'a>), ArchiveError> {
-    let head = ArchiveHead::decode(head)?;
+/// The days of an archive's parts, none decoded yet, as many as its `head` says.
+fn days_in_parts<'a>(parts: &[&'a [u8]], head: &ArchiveHead<'_>) -> Result<Days<'a>, ArchiveError> {
     let days = Days::in_parts(parts)?;
     if days.len() != head.days {
         return Err(ArchiveError("parts missing"));
     }
-    Ok((head, days))
+    Ok(days)
 }
 
 /// The archive as compiled into the binary, not yet decoded: what
@@ -251,30 +259,24 @@ impl<'a> Compiled<'a> {
     pub fn head(&self) -> Result<ArchiveHead<'a>, ArchiveError> {
         match self {
             Compiled::Parts { head, .. } => ArchiveHead::decode(head),
-            Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| ArchiveHead {
-                days: a.days.len(),
-                site: a.site,
-                site_hash: a.site_hash,
-                warnings: a.warnings,
-            }),
+            Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| a.split().0),
         }
     }
 
-    /// The head and the days, each part of them decoded when one of its days
-    /// is first needed ([`Days::get`]).
-    pub fn decode_lazily(&self) -> Result<(ArchiveHead<'a>, Days<'a>), ArchiveError> {
+    /// The days of the archive whose [`Compiled::head`] is `head`, each part of
+    /// them decoded when one of its days is first needed ([`Days::get`]).
+    pub fn days(&self, head: &ArchiveHead<'_>) -> Result<Days<'a>, ArchiveError> {
         match self {
-            Compiled::Parts { head, parts } => decode_lazily(head, parts),
-            Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| {
-                let head = ArchiveHead {
-                    days: a.days.len(),
-                    site: a.site,
-                    site_hash: a.site_hash,
-                    warnings: a.warnings,
-                };
-                (head, Days::decoded(Cow::Owned(a.days)))
-            }),
+            Compiled::Parts { parts, .. } => days_in_parts(parts, head),
+            Compiled::Whole(bytes) => Archive::decode(bytes).map(|a| Days::decoded(Cow::Owned(a.split().1))),
         }
+    }
+
+    /// The head and the days ([`Compiled::days`]).
+    pub fn decode_lazily(&self) -> Result<(ArchiveHead<'a>, Days<'a>), ArchiveError> {
+        let head = self.head()?;
+        let days = self.days(&head)?;
+        Ok((head, days))
     }
 
     /// The whole archive, days and all.
@@ -319,11 +321,7 @@ impl Parts {
 /// checker stores parts; the binary inflates them.
 #[cfg(feature = "check")]
 pub(crate) fn store_part(raw: &[u8]) -> Result<Vec<u8>, ArchiveError> {
-    let mut r = Reader { bytes: raw, at: 0 };
-    let days = (0..r.len()?).map(|_| r.day()).collect::<Result<Vec<_>, _>>()?;
-    if r.at != raw.len() {
-        return Err(ArchiveError("trailing bytes in a part"));
-    }
+    let days = Reader::counted(raw, Reader::day, "trailing bytes in a part")?;
     let index = days::encode_index(&days);
     let len = |bytes: &[u8]| u32::try_from(bytes.len()).map_err(|_| ArchiveError("a part of 4 GiB"));
     let mut stored = len(&index)?.to_le_bytes().to_vec();
@@ -337,9 +335,7 @@ pub(crate) fn store_part(raw: &[u8]) -> Result<Vec<u8>, ArchiveError> {
 /// error, never a panic or an allocation beyond what LZ4 can expand them to, if
 /// they are damaged.
 fn inflate_part(stored: &[u8]) -> Result<Vec<u8>, ArchiveError> {
-    const DAMAGED: ArchiveError = ArchiveError("a damaged part");
-    let (len, compressed) = stored.split_first_chunk::<4>().ok_or(DAMAGED)?;
-    let len = u32::from_le_bytes(*len) as usize;
+    let (len, compressed) = length_prefixed(stored)?;
     // LZ4 expands a byte to at most 255.
     if len > compressed.len().saturating_mul(255) {
         return Err(DAMAGED);
@@ -349,6 +345,15 @@ fn inflate_part(stored: &[u8]) -> Result<Vec<u8>, ArchiveError> {
         Ok(written) if written == len => Ok(raw),
         _ => Err(DAMAGED),
     }
+}
+
+/// What a stored part is refused as.
+const DAMAGED: ArchiveError = ArchiveError("a damaged part");
+
+/// A length as a `u32`, and the bytes after it.
+fn length_prefixed(bytes: &[u8]) -> Result<(usize, &[u8]), ArchiveError> {
+    let (len, rest) = bytes.split_first_chunk::<4>().ok_or(DAMAGED)?;
+    Ok((u32::from_le_bytes(*len) as usize, rest))
 }
 
 /// One day as the archive holds it.
@@ -639,6 +644,19 @@ impl<'a> Reader<'a> {
     /// What [`Writer::day_head`] wrote.
     fn day_head(&mut self) -> Result<DayHead, ArchiveError> {
         Ok((self.date()?, self.date_time()?, self.u8()? == 1, self.u64()?))
+    }
+    /// `bytes` whole as a count and that many items; `trailing` if more follows.
+    fn counted<T>(
+        bytes: &'a [u8],
+        item: impl FnMut(&mut Self) -> Result<T, ArchiveError>,
+        trailing: &'static str,
+    ) -> Result<Vec<T>, ArchiveError> {
+        let mut r = Reader { bytes, at: 0 };
+        let items = r.list(item)?;
+        if r.at != bytes.len() {
+            return Err(ArchiveError(trailing));
+        }
+        Ok(items)
     }
     /// A count, then that many items.
     fn list<T>(

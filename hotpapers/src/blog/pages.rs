@@ -203,6 +203,11 @@ impl<'b, 'a> Blog<'b, 'a> {
         Ok(self.summaries[i].get_or_init(|| Value::from_serialize(post)))
     }
 
+    /// The days the `n`th page of a list shows, newest first.
+    fn shown_on(&self, n: usize, per_page: usize) -> std::ops::Range<usize> {
+        ((n - 1) * per_page).min(self.len())..(n * per_page).min(self.len())
+    }
+
     /// The folder of the `i`th day's page, `posts/SLUG/`.
     fn post_dir(&self, i: usize) -> String {
         format!("posts/{}/", fill(&self.site.slug, self.entry(i).date))
@@ -312,7 +317,7 @@ impl<'b, 'a> Blog<'b, 'a> {
                     n => format!("{prefix}page/{n}/index.html"),
                 };
                 let mut text = format!("{:016x} {path} {n} {total}", self.render_id);
-                for i in ((n - 1) * per_page..n * per_page).take_while(|&i| i < self.len()) {
+                for i in self.shown_on(n, per_page) {
                     let day = self.entry(i);
                     text.push_str(&format!(" {} {:016x}", day.date.to_julian_day(), day.source_hash));
                 }
@@ -326,8 +331,8 @@ impl<'b, 'a> Blog<'b, 'a> {
             .collect();
         let numbers: Vec<usize> = (1..=total).filter(|n| !keys[n - 1].reused).collect();
         let files = crate::parallel::try_map(&numbers, 32, |&n| {
-            let shown = ((n - 1) * per_page).min(self.len())..(n * per_page).min(self.len());
-            let posts = shown
+            let posts = self
+                .shown_on(n, per_page)
                 .map(|i| self.summary(i))
                 .collect::<Result<Vec<&Value>, _>>()?;
             let pagination = Pagination {

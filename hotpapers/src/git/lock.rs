@@ -78,6 +78,8 @@ pub(crate) fn head_lock(repo: &Repository) -> Result<PathBuf, PublishError> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
     /// Other threads starting processes (the test harness's neighbours, a
@@ -86,23 +88,23 @@ mod tests {
     fn a_lock_released_while_other_threads_start_processes_is_taken_again() {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init(dir.path()).unwrap();
-        let started = std::sync::atomic::AtomicUsize::new(0);
+        let started = AtomicUsize::new(0);
         let enough = 300;
         std::thread::scope(|scope| {
             for _ in 0..2 {
                 scope.spawn(|| {
-                    while started.load(std::sync::atomic::Ordering::Relaxed) < enough {
+                    while started.load(Ordering::Relaxed) < enough {
                         let _ = std::process::Command::new("true").status();
-                        started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        started.fetch_add(1, Ordering::Relaxed);
                     }
                 });
             }
             // Taken and released again and again while the processes start.
             let mut taken = Ok(());
-            while taken.is_ok() && started.load(std::sync::atomic::Ordering::Relaxed) < enough {
+            while taken.is_ok() && started.load(Ordering::Relaxed) < enough {
                 taken = Lock::take(&repo, false).map(drop);
             }
-            started.store(enough, std::sync::atomic::Ordering::Relaxed);
+            started.store(enough, Ordering::Relaxed);
             taken.unwrap();
         });
     }
