@@ -16,6 +16,7 @@ use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 
 use super::error::PublishError;
 use super::lock::git_lock;
+use super::pack::Hashed;
 use super::push::{PushError, Remote};
 use crate::site::BlogSettings;
 use crate::text::{PageKey, SiteFile};
@@ -178,15 +179,13 @@ pub(crate) fn commit_site(
     }
     let rendered = branch_files(settings, site);
     let blobs: Vec<&[u8]> = rendered.values().map(|b| &**b).collect();
-    let hashed = crate::parallel::try_map(&blobs, 256, |bytes| {
-        super::pack::object_id(ObjectType::Blob, bytes)
-    })?;
+    let hashed = crate::parallel::try_map(&blobs, 256, |bytes| Hashed::new(ObjectType::Blob, bytes))?;
     // Every file's blob: those rendered, hashed; the pages left unrendered,
     // from the cache that said they need not be.
-    let mut files: BTreeMap<&str, (Oid, Option<&[u8]>)> = rendered
-        .iter()
+    let mut files: BTreeMap<&str, (Oid, Option<&Hashed<'_>>)> = rendered
+        .keys()
         .zip(&hashed)
-        .map(|((path, bytes), id)| (*path, (*id, Some(&**bytes))))
+        .map(|(path, blob)| (*path, (blob.id(), Some(blob))))
         .collect();
     for page in pages.iter().filter(|p| p.reused) {
         let Some((_, id)) = cache.pages.get(&page.path).filter(|(key, _)| *key == page.key) else {
@@ -227,15 +226,7 @@ pub(crate) fn commit_site(
         }
         return Ok(report);
     };
-    let new: Vec<(&[u8], Oid)> = files
-        .values()
-        .filter_map(|(id, bytes)| bytes.map(|b| (b, *id)))
-        .collect();
-    write_missing_blobs(
-        repo,
-        new.iter().map(|(b, _)| *b),
-        &new.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
-    )?;
+    write_missing_blobs(repo, files.values().filter_map(|(_, blob)| *blob))?;
     // Only now: an unchanged site needs no author.
     let (author, committer) = identity()?;
     let tree = match parent {
@@ -347,18 +338,13 @@ fn exists(odb: &git2::Odb<'_>, id: Oid) -> bool {
 
 /// Writes the blobs the repository does not have yet: after an edit, the pages
 /// that changed.
-fn write_missing_blobs<'b>(
+fn write_missing_blobs<'h, 'b: 'h>(
     repo: &Repository,
-    blobs: impl Iterator<Item = &'b [u8]>,
-    ids: &[Oid],
+    blobs: impl Iterator<Item = &'h Hashed<'b>>,
 ) -> Result<(), PublishError> {
     let odb = repo.odb()?;
     odb.refresh()?;
-    let missing: Vec<(ObjectType, &[u8])> = blobs
-        .zip(ids)
-        .filter(|(_, id)| !exists(&odb, **id))
-        .map(|(bytes, _)| (ObjectType::Blob, bytes))
-        .collect();
+    let missing: Vec<Hashed<'_>> = blobs.filter(|blob| !exists(&odb, blob.id())).copied().collect();
     Ok(super::pack::write_all(repo, &missing)?)
 }
 
@@ -410,7 +396,10 @@ fn build_tree<'p>(
     }
     let mut trees = Vec::new();
     let id = encode(&root, &mut trees)?;
-    let objects: Vec<(ObjectType, &[u8])> = trees.iter().map(|t| (ObjectType::Tree, t.as_slice())).collect();
+    let objects = trees
+        .iter()
+        .map(|tree| Hashed::new(ObjectType::Tree, tree))
+        .collect::<Result<Vec<_>, _>>()?;
     super::pack::write_all(repo, &objects)?;
     Ok(id)
 }
