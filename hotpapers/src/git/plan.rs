@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use git2::{Oid, Repository};
 use time::Date;
@@ -33,12 +34,14 @@ pub(crate) struct Plan {
 pub(crate) struct PlannedFile {
     pub(crate) path: String,
     pub(crate) change: Change,
-    pub(crate) blob: Option<Vec<u8>>,
+    pub(crate) blob: Option<Arc<[u8]>>,
 }
 
+/// A post is usually both written and committed; the two share its text (a
+/// first publish of ten years holds 100 MB of posts).
 pub(crate) struct PlannedWrite {
     pub(crate) path: String,
-    pub(crate) content: Option<String>,
+    pub(crate) content: Option<Arc<str>>,
 }
 
 /// The work tree, and the posts this tool wrote there and did not commit.
@@ -139,7 +142,7 @@ fn plan_post(
     {
         return Ok(PostPlan::default());
     }
-    let post = render(days.get(i)?, site);
+    let post: Arc<str> = render(days.get(i)?, site).into();
     let on_disk = read_if_exists(&tree.workdir.join(&path))?;
     let same_on_disk = on_disk.as_deref() == Some(post.as_bytes());
     // A post equal on disk and clean in git status is committed as rendered; only
@@ -152,7 +155,7 @@ fn plan_post(
         check_not_edited(tree, &path, on_disk.as_deref(), committed)?;
         planned.write = Some(PlannedWrite {
             path: path.clone(),
-            content: Some(post.clone()),
+            content: Some(Arc::clone(&post)),
         });
     }
     // A new post is added whatever its id; only a committed one needs hashing.
@@ -163,7 +166,7 @@ fn plan_post(
     planned.file = Some(PlannedFile {
         path,
         change,
-        blob: Some(post.into_bytes()),
+        blob: Some(post.into()),
     });
     planned.change = Some(change);
     Ok(planned)
@@ -199,7 +202,7 @@ fn plan_day_file(
     plan.files.push(PlannedFile {
         path,
         change,
-        blob: Some(source),
+        blob: Some(source.into()),
     });
     Ok(Some(change))
 }
