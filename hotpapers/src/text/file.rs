@@ -6,6 +6,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 /// The prefix of the temporary files; a run that was killed may leave one, and
 /// a later run may remove them by this name.
@@ -42,17 +43,26 @@ fn place(
     finish: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static PID: OnceLock<u32> = OnceLock::new();
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    let pid = *PID.get_or_init(std::process::id);
+    // The folder is made only when it is missing: a first publish writes
+    // thousands of posts into one folder, and asking for it each time is two
+    // more system calls a post.
+    let mut made_dir = false;
     let (mut file, temp) = loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!("{TEMP_PREFIX}{}-{n}.tmp", std::process::id()));
+        let temp = dir.join(format!("{TEMP_PREFIX}{pid}-{n}.tmp"));
         match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(file) => break (file, temp),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !made_dir => {
+                fs::create_dir_all(dir)?;
+                made_dir = true;
+            }
             Err(e) => return Err(e),
         }
     };
