@@ -383,6 +383,58 @@ fn no_commit_writes_the_posts_only() {
     assert_eq!(repo.head(), None);
 }
 
+/// The names in a folder of the work tree, sorted.
+fn names_in(repo: &TempRepo, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo.path().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_first_publish_writes_the_posts_folder_whole_and_clears_a_killed_runs_leftovers() {
+    let repo = with_days();
+    // What a run killed during its first publish leaves beside the posts'
+    // folder: the temporary folder it was filling, and a temporary file.
+    repo.write(
+        "content/.hotpapers-999-0.tmp/2020-10-30---Hot-Papers.md",
+        "half a po",
+    );
+    repo.write("content/.hotpapers-999-1.tmp", "half a file");
+    let report = run(&repo);
+    assert_eq!(report.count(Change::Added), 2);
+    assert_eq!(
+        names_in(&repo, "content"),
+        ["posts"],
+        "no temporary folder or file left"
+    );
+    assert_eq!(
+        names_in(&repo, "content/posts"),
+        ["2020-10-30---Hot-Papers.md", "2020-12-07---Hot-Papers.md"]
+    );
+    assert_eq!(
+        repo.read(POST_30),
+        include_str!("golden/2020-10-30---Hot-Papers.md")
+    );
+    assert_eq!(repo.git(&["status", "--porcelain"]), "", "the work tree is clean");
+    #[cfg(unix)]
+    {
+        // Made with the permissions any new folder gets, not a temporary one's.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &str| {
+            std::fs::metadata(repo.path().join(path))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        std::fs::create_dir(repo.path().join("other")).unwrap();
+        assert_eq!(mode("content/posts"), mode("other"));
+    }
+}
+
 #[test]
 fn refuses_to_overwrite_a_hand_edited_post() {
     let repo = with_days();

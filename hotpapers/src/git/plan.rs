@@ -29,20 +29,25 @@ pub(crate) struct Plan {
     pub(crate) files: Vec<PlannedFile>,
     /// Work-tree files to write (`Some`) or delete (`None`).
     pub(crate) writes: Vec<PlannedWrite>,
+    /// The posts' folder in the work tree.
+    pub(crate) output: String,
 }
 
 pub(crate) struct PlannedFile {
     pub(crate) path: String,
     pub(crate) change: Change,
-    pub(crate) blob: Option<Arc<[u8]>>,
+    pub(crate) blob: Option<Shared>,
 }
 
-/// A post is usually both written and committed; the two share its text (a
-/// first publish of ten years holds 100 MB of posts).
 pub(crate) struct PlannedWrite {
     pub(crate) path: String,
-    pub(crate) content: Option<Arc<str>>,
+    pub(crate) content: Option<Shared>,
 }
+
+/// A file's bytes, held once: a post is usually both written and committed,
+/// and a first publish of ten years holds 100 MB of posts. The rendered text
+/// is moved in, never copied.
+pub(crate) type Shared = Arc<Vec<u8>>;
 
 /// The work tree, and the posts this tool wrote there and did not commit.
 pub(crate) struct Tree<'a> {
@@ -68,7 +73,10 @@ pub(crate) fn plan(
     days: &Days<'_>,
     published: &mut LastPublish,
 ) -> Result<Plan, PublishError> {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        output: folders.output.clone(),
+        ..Plan::default()
+    };
     let render = super::published::render_id(site);
     // The posts rendered and compared on every core (a first publish renders
     // them all), then planned in date order with their day-files.
@@ -142,9 +150,9 @@ fn plan_post(
     {
         return Ok(PostPlan::default());
     }
-    let post: Arc<str> = render(days.get(i)?, site).into();
+    let post: Shared = Arc::new(render(days.get(i)?, site).into_bytes());
     let on_disk = read_if_exists(&tree.workdir.join(&path))?;
-    let same_on_disk = on_disk.as_deref() == Some(post.as_bytes());
+    let same_on_disk = on_disk.as_deref() == Some(post.as_slice());
     // A post equal on disk and clean in git status is committed as rendered; only
     // the others are hashed.
     if committed.is_some() && same_on_disk && !folders.dirty.contains(&path) {
@@ -159,14 +167,14 @@ fn plan_post(
         });
     }
     // A new post is added whatever its id; only a committed one needs hashing.
-    if committed.is_some() && committed == Some(blob_id(post.as_bytes())?) {
+    if committed.is_some() && committed == Some(blob_id(&post)?) {
         return Ok(planned);
     }
     let change = Change::of(committed);
     planned.file = Some(PlannedFile {
         path,
         change,
-        blob: Some(post.into()),
+        blob: Some(post),
     });
     planned.change = Some(change);
     Ok(planned)
@@ -202,7 +210,7 @@ fn plan_day_file(
     plan.files.push(PlannedFile {
         path,
         change,
-        blob: Some(source.into()),
+        blob: Some(Arc::new(source)),
     });
     Ok(Some(change))
 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use git2::{ErrorCode, FileMode, Oid, Repository, Signature};
 use time::Date;
@@ -311,7 +311,13 @@ fn commit_posts(
     if options.dry_run {
         return Ok(report);
     }
-    remove_stale_temp_files(&workdir.join(&prefix).join(&site.output_dir))?;
+    // In the posts' folder, and beside it: a first publish writes the folder
+    // whole into a temporary one there.
+    let output = workdir.join(&prefix).join(&site.output_dir);
+    remove_stale_temp_files(&output)?;
+    if let Some(beside) = output.parent() {
+        remove_stale_temp_files(beside)?;
+    }
     let identity = if options.no_commit || plan.files.is_empty() {
         None
     } else {
@@ -356,13 +362,43 @@ impl Report {
 /// Writes (and deletes) the planned posts in the work tree, on every core: a
 /// first publish writes thousands.
 fn write_posts(workdir: &Path, plan: &Plan) -> Result<(), PublishError> {
+    if let Some((dir, files)) = new_folder(workdir, plan) {
+        return crate::text::write_new_folder(&dir, &files).map_err(|source| PublishError::Io {
+            action: "write",
+            path: dir,
+            source,
+        });
+    }
     let written = crate::parallel::map_chunks(&plan.writes, 64, |posts| {
         posts.iter().try_for_each(|post| match &post.content {
-            Some(content) => write(&workdir.join(&post.path), content.as_bytes()),
+            Some(content) => write(&workdir.join(&post.path), content),
             None => remove_file(&workdir.join(&post.path)),
         })
     });
     written.into_iter().collect()
+}
+
+/// A folder to write whole, and its files by name.
+type NewFolder<'p> = (PathBuf, Vec<(&'p str, &'p [u8])>);
+
+/// The posts' folder and its files by name, when the folder does not exist
+/// yet and every planned write creates a post in it: a first publish, which
+/// writes the folder whole.
+fn new_folder<'p>(workdir: &Path, plan: &'p Plan) -> Option<NewFolder<'p>> {
+    let dir = workdir.join(&plan.output);
+    if plan.writes.is_empty() || dir.symlink_metadata().is_ok() {
+        return None;
+    }
+    let files = plan
+        .writes
+        .iter()
+        .map(|write| {
+            let name = write.path.strip_prefix(plan.output.as_str())?.strip_prefix('/')?;
+            let content = write.content.as_ref()?;
+            (!name.contains('/')).then_some((name, content.as_slice()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((dir, files))
 }
 
 /// `--no-commit`: the posts, noted first as this tool's own, so whatever this run
@@ -371,7 +407,7 @@ fn write_uncommitted(workdir: &Path, plan: &Plan, ours: &mut Written) -> Result<
     ours.note_writes(
         plan.writes
             .iter()
-            .map(|w| (w.path.as_str(), w.content.as_deref())),
+            .map(|w| (w.path.as_str(), w.content.as_ref().map(|c| c.as_slice()))),
     )?;
     ours.save()?;
     write_posts(workdir, plan)
@@ -452,7 +488,10 @@ fn move_head(repo: &Repository, commit: Oid, old: Option<Oid>, message: &str) ->
 /// Writes the blobs of the commit, on every core: compressing and hashing them is
 /// most of a first publish. Each thread has its own handle on the repository.
 fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>, PublishError> {
-    let blobs: Vec<&[u8]> = files.iter().filter_map(|f| f.blob.as_deref()).collect();
+    let blobs: Vec<&[u8]> = files
+        .iter()
+        .filter_map(|f| f.blob.as_ref().map(|b| b.as_slice()))
+        .collect();
     if blobs.len() >= crate::git::pack::PACK_THRESHOLD {
         // A first publish or an import: one pack instead of thousands of files.
         let mut ids = crate::git::pack::write_blobs(&Repository::open(git_dir)?, &blobs)?.into_iter();
@@ -465,7 +504,7 @@ fn write_blobs(git_dir: &Path, files: &[PlannedFile]) -> Result<Vec<Option<Oid>>
         let repo = Repository::open(git_dir)?;
         files
             .iter()
-            .map(|f| Ok(f.blob.as_deref().map(|b| repo.blob(b)).transpose()?))
+            .map(|f| Ok(f.blob.as_ref().map(|b| repo.blob(b)).transpose()?))
             .collect()
     });
     crate::parallel::concat(chunks)

@@ -152,18 +152,28 @@ pub(crate) fn check_real_folders(workdir: &Path, dir: &str) -> Result<(), Publis
     Ok(())
 }
 
-/// Removes temporary files that a killed run left in `dir`; runs hold the lock,
-/// so none of them is being written.
+/// Removes the temporary files and folders that a killed run left in `dir`;
+/// runs hold the lock, so none of them is being written.
 pub(crate) fn remove_stale_temp_files(dir: &Path) -> Result<(), PublishError> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(());
     };
     for entry in entries.flatten() {
-        if entry
+        if !entry
             .file_name()
             .to_string_lossy()
             .starts_with(crate::text::TEMP_PREFIX)
         {
+            continue;
+        }
+        // A temporary folder is a first publish's posts, killed before whole.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            fs::remove_dir_all(entry.path()).map_err(|source| PublishError::Io {
+                action: "remove",
+                path: entry.path(),
+                source,
+            })?;
+        } else {
             remove_file(&entry.path())?;
         }
     }

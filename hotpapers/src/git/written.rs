@@ -49,13 +49,11 @@ impl Written {
     /// Notes what this run writes: content for a path, or `None` for a removal.
     pub(crate) fn note_writes<'w>(
         &mut self,
-        writes: impl Iterator<Item = (&'w str, Option<&'w str>)>,
+        writes: impl Iterator<Item = (&'w str, Option<&'w [u8]>)>,
     ) -> Result<(), PublishError> {
-        let writes: Vec<(&str, Option<&str>)> = writes.collect();
+        let writes: Vec<(&str, Option<&[u8]>)> = writes.collect();
         // Hashed on every core: the first `--no-commit` run writes every post.
-        let ids = crate::parallel::try_map(&writes, 64, |(_, content)| {
-            content.map(|c| blob_id(c.as_bytes())).transpose()
-        })?;
+        let ids = crate::parallel::try_map(&writes, 64, |(_, content)| content.map(blob_id).transpose())?;
         for ((path, _), id) in writes.iter().zip(ids) {
             match id {
                 Some(id) => self.posts.insert((*path).to_owned(), id),

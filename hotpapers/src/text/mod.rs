@@ -6,6 +6,8 @@ mod file;
 mod hint;
 
 #[cfg(feature = "git")]
+pub(crate) use file::write_new_folder;
+#[cfg(feature = "git")]
 pub(crate) use file::TEMP_PREFIX;
 pub use file::{write_atomically, write_new, PageKey, SiteFile};
 pub(crate) use hint::closest;
