@@ -403,12 +403,14 @@ fn a_first_publish_writes_the_posts_folder_whole_and_clears_a_killed_runs_leftov
         "half a po",
     );
     repo.write("content/.hotpapers-999-1.tmp", "half a file");
+    // Not a temporary name: kept (the blog's manifest is `.hotpapers-site`).
+    repo.write("content/.hotpapers-site", "a file of someone else's");
     let report = run(&repo);
     assert_eq!(report.count(Change::Added), 2);
     assert_eq!(
         names_in(&repo, "content"),
-        ["posts"],
-        "no temporary folder or file left"
+        [".hotpapers-site", "posts"],
+        "no temporary folder or file left, and nothing else removed"
     );
     assert_eq!(
         names_in(&repo, "content/posts"),
@@ -418,7 +420,11 @@ fn a_first_publish_writes_the_posts_folder_whole_and_clears_a_killed_runs_leftov
         repo.read(POST_30),
         include_str!("golden/2020-10-30---Hot-Papers.md")
     );
-    assert_eq!(repo.git(&["status", "--porcelain"]), "", "the work tree is clean");
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        "?? content/.hotpapers-site\n",
+        "the posts are committed and the index holds them"
+    );
     #[cfg(unix)]
     {
         // Made with the permissions any new folder gets, not a temporary one's.

@@ -152,18 +152,18 @@ pub(crate) fn check_real_folders(workdir: &Path, dir: &str) -> Result<(), Publis
     Ok(())
 }
 
-/// Removes the temporary files and folders that a killed run left in `dir`;
-/// runs hold the lock, so none of them is being written.
+/// Removes the temporary files and folders that a killed run left in `dir`
+/// (`.hotpapers-<pid>-<n>.tmp`, and nothing else of that prefix: the blog's
+/// `.hotpapers-site` manifest may be there); runs hold the lock, so none of
+/// them is being written.
 pub(crate) fn remove_stale_temp_files(dir: &Path) -> Result<(), PublishError> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(());
     };
     for entry in entries.flatten() {
-        if !entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(crate::text::TEMP_PREFIX)
-        {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(crate::text::TEMP_PREFIX) && name.ends_with(".tmp")) {
             continue;
         }
         // A temporary folder is a first publish's posts, killed before whole.
