@@ -46,7 +46,7 @@ pub(crate) const PACK_THRESHOLD: usize = 64;
 
 /// One object, compressed, with what the index needs.
 struct Packed {
-    id: [u8; 20],
+    id: Oid,
     /// The pack entry: type-and-size header, then zlib data.
     entry: Vec<u8>,
     crc: u32,
@@ -59,22 +59,24 @@ struct Packed {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Hashed<'b> {
     kind: ObjectType,
+    /// The pack's code for the kind.
+    code: u8,
     id: Oid,
-    raw: [u8; 20],
     bytes: &'b [u8],
 }
 
 impl<'b> Hashed<'b> {
     /// Blobs and trees only, as packs are written here.
     pub(crate) fn new(kind: ObjectType, bytes: &'b [u8]) -> Result<Hashed<'b>, PackError> {
-        if !matches!(kind, ObjectType::Blob | ObjectType::Tree) {
-            return Err(PackError::Kind(kind));
-        }
-        let raw = sha1_id(kind.str(), bytes);
+        let code = match kind {
+            ObjectType::Blob => 3,
+            ObjectType::Tree => 2,
+            _ => return Err(PackError::Kind(kind)),
+        };
         Ok(Hashed {
             kind,
-            id: Oid::from_bytes(&raw)?,
-            raw,
+            code,
+            id: object_id(kind, bytes)?,
             bytes,
         })
     }
@@ -183,11 +185,11 @@ fn index(unique: &[&Packed], offsets: &[u32], checksum: &[u8; 20]) -> Vec<u8> {
     idx.extend_from_slice(b"\xfftOc");
     idx.extend_from_slice(&2u32.to_be_bytes());
     for byte in 0..=255u8 {
-        let count = unique.partition_point(|o| o.id[0] <= byte);
+        let count = unique.partition_point(|o| o.id.as_bytes()[0] <= byte);
         idx.extend_from_slice(&(count as u32).to_be_bytes());
     }
     for object in unique {
-        idx.extend_from_slice(&object.id);
+        idx.extend_from_slice(object.id.as_bytes());
     }
     for object in unique {
         idx.extend_from_slice(&object.crc.to_be_bytes());
@@ -236,12 +238,7 @@ impl Packer {
     }
 
     fn pack(&mut self, object: &Hashed<'_>) -> Result<Packed, PackError> {
-        let (kind, blob) = (object.kind, object.bytes);
-        let code = match kind {
-            ObjectType::Blob => 3u8,
-            ObjectType::Tree => 2u8,
-            _ => return Err(PackError::Kind(kind)),
-        };
+        let (code, blob) = (object.code, object.bytes);
         // The type and the size, seven bits at a time after the first four;
         // room for the compressed data after it, as zlib's `compressBound` puts it.
         let entry = &mut self.scratch;
@@ -271,7 +268,7 @@ impl Packer {
             entry.reserve(entry.capacity().max(64));
         }
         Ok(Packed {
-            id: object.raw,
+            id: object.id,
             crc: crc32fast::hash(entry),
             entry: entry.as_slice().to_vec(),
         })
