@@ -89,23 +89,27 @@ pub(crate) fn dir_entries(
 
 /// Paths in `dirs` whose work-tree, index and HEAD versions are not all equal,
 /// as `git status` finds them: from the index's stat data, hashing only files
-/// that look changed.
+/// that look changed. One folder at a time: libgit2 walks only the common
+/// prefix of its pathspecs, which for two folders is the whole work tree.
 pub(crate) fn dirty_paths(repo: &Repository, dirs: &[&str]) -> Result<HashSet<String>, PublishError> {
-    let mut options = git2::StatusOptions::new();
-    options
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(false)
-        .exclude_submodules(true);
+    let mut dirty = HashSet::new();
     for dir in dirs {
-        options.pathspec(format!("{dir}/"));
+        let mut options = git2::StatusOptions::new();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true)
+            .pathspec(format!("{dir}/"));
+        let statuses = repo.statuses(Some(&mut options))?;
+        dirty.extend(
+            statuses
+                .iter()
+                .filter(|entry| entry.status() != git2::Status::CURRENT)
+                .filter_map(|entry| entry.path().ok().map(str::to_owned)),
+        );
     }
-    let statuses = repo.statuses(Some(&mut options))?;
-    Ok(statuses
-        .iter()
-        .filter(|entry| entry.status() != git2::Status::CURRENT)
-        .filter_map(|entry| entry.path().ok().map(str::to_owned))
-        .collect())
+    Ok(dirty)
 }
 
 /// The id git gives a file with these bytes.
