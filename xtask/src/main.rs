@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+mod disk;
+
 /// The real day the synthetic ones are made from (9 papers, 19 KB).
 const FIXTURE: &str = include_str!("../../posts/2020-10-30.toml");
 
@@ -100,6 +102,7 @@ fn fresh_build() -> Result<()> {
         .to_owned();
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
+    disk::wait_for_last_clean_up(&bench_dir)?;
     let dir = bench_dir.join("fresh");
     if dir.exists() {
         discard(&dir, &bench_dir)?;
@@ -121,8 +124,7 @@ fn fresh_build() -> Result<()> {
         secs(took)
     );
     discard(&dir, &bench_dir)?;
-    std::fs::remove_dir_all(bench_dir.join("trash"))?;
-    Ok(())
+    disk::empty_trash(&bench_dir)
 }
 
 fn bench(sizes: &[usize]) -> Result<()> {
@@ -132,6 +134,7 @@ fn bench(sizes: &[usize]) -> Result<()> {
         .to_owned();
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
+    disk::wait_for_last_clean_up(&bench_dir)?;
     let timing = Timing::new(&bench_dir)?;
     let mut all = Vec::new();
     for &days in sizes {
@@ -139,11 +142,7 @@ fn bench(sizes: &[usize]) -> Result<()> {
         all.push(bench_size(&root, &bench_dir, timing.as_ref(), days)?);
     }
     println!("{}", table(&all));
-    let trash = bench_dir.join("trash");
-    if trash.exists() {
-        std::fs::remove_dir_all(&trash)?;
-    }
-    Ok(())
+    disk::empty_trash(&bench_dir)
 }
 
 fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usize) -> Result<Figures> {
@@ -767,6 +766,24 @@ fn settle() -> Result<()> {
     run(Command::new("sync")).map(drop)
 }
 
+/// Ours against a baseline timed in the same rounds: both spreads, the ratio of
+/// the medians, and each round's ratio.
+fn versus(ours: &[Duration], baseline: &[Duration]) -> String {
+    let ratio = |ours: Duration, baseline: Duration| ours.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
+    let rounds: Vec<String> = ours
+        .iter()
+        .zip(baseline)
+        .map(|(&ours, &baseline)| format!("{:.2}", ratio(ours, baseline)))
+        .collect();
+    format!(
+        "{} / {}: {:.2}× (rounds {})",
+        spread(ours),
+        spread(baseline),
+        ratio(median(ours.to_vec()), median(baseline.to_vec())),
+        rounds.join(", ")
+    )
+}
+
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
@@ -862,22 +879,7 @@ fn table(all: &[Figures]) -> String {
         ),
         (
             "(d) first publish / `git add` + `git commit`",
-            Box::new(|f| {
-                let ratios: Vec<String> = f
-                    .first_publish
-                    .iter()
-                    .zip(&f.git_add_commit)
-                    .map(|(ours, git)| format!("{:.2}", ours.as_secs_f64() / git.as_secs_f64().max(1e-9)))
-                    .collect();
-                let (ours, git) = (median(f.first_publish.clone()), median(f.git_add_commit.clone()));
-                format!(
-                    "{} / {}: {:.2}× (rounds {})",
-                    spread(&f.first_publish),
-                    spread(&f.git_add_commit),
-                    ours.as_secs_f64() / git.as_secs_f64().max(1e-9),
-                    ratios.join(", ")
-                )
-            }),
+            Box::new(|f| versus(&f.first_publish, &f.git_add_commit)),
         ),
         (
             "(e) peak memory, site crate from scratch",
@@ -901,16 +903,7 @@ fn table(all: &[Figures]) -> String {
         ),
         (
             "(h) every post into an empty folder / `cp -r`",
-            Box::new(|f| {
-                let (written, copied) = (median(f.posts_written.clone()), median(f.posts_copied.clone()));
-                format!(
-                    "{} posts: {} / {}: {:.1}×",
-                    f.posts,
-                    spread(&f.posts_written),
-                    spread(&f.posts_copied),
-                    written.as_secs_f64() / copied.as_secs_f64().max(1e-9)
-                )
-            }),
+            Box::new(|f| format!("{} posts: {}", f.posts, versus(&f.posts_written, &f.posts_copied))),
         ),
     ];
     for (name, value) in rows {
