@@ -52,31 +52,30 @@ struct Packed {
     crc: u32,
 }
 
-/// An object's content with the id git gives it. The id is computed here from
-/// the content and from nothing else, so a pack entry written from a `Hashed`
-/// is always under its true id, and content hashed once (the blog's pages,
-/// hashed to compare them with the branch) is not hashed again to be packed.
+/// An object's content (borrowed, or owned as a tree just encoded) with the id
+/// git gives it. The id is computed here from the content and from nothing
+/// else, so a pack entry written from a `Hashed` is always under its true id,
+/// and content hashed once (the blog's pages, hashed to compare them with the
+/// branch; a tree, hashed to name it in its parent) is not hashed again to be
+/// written.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Hashed<'b> {
-    kind: ObjectType,
-    /// The pack's code for the kind.
-    code: u8,
+pub(crate) struct Hashed<B> {
+    kind: Kind,
     id: Oid,
-    bytes: &'b [u8],
+    bytes: B,
 }
 
-impl<'b> Hashed<'b> {
+impl<B: AsRef<[u8]>> Hashed<B> {
     /// Blobs and trees only, as packs are written here.
-    pub(crate) fn new(kind: ObjectType, bytes: &'b [u8]) -> Result<Hashed<'b>, PackError> {
-        let code = match kind {
-            ObjectType::Blob => 3,
-            ObjectType::Tree => 2,
+    pub(crate) fn new(kind: ObjectType, bytes: B) -> Result<Hashed<B>, PackError> {
+        let kind = match kind {
+            ObjectType::Blob => Kind::Blob,
+            ObjectType::Tree => Kind::Tree,
             _ => return Err(PackError::Kind(kind)),
         };
         Ok(Hashed {
             kind,
-            code,
-            id: object_id(kind, bytes)?,
+            id: object_id(kind.object_type(), bytes.as_ref())?,
             bytes,
         })
     }
@@ -86,29 +85,62 @@ impl<'b> Hashed<'b> {
     }
 }
 
+/// Borrowed content with its id: a rendered page.
+pub(crate) type HashedBytes<'b> = Hashed<&'b [u8]>;
+
+/// The kinds of object written here.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Blob,
+    Tree,
+}
+
+impl Kind {
+    fn object_type(self) -> ObjectType {
+        match self {
+            Kind::Blob => ObjectType::Blob,
+            Kind::Tree => ObjectType::Tree,
+        }
+    }
+
+    /// The pack's code for the kind.
+    fn code(self) -> u8 {
+        match self {
+            Kind::Blob => 3,
+            Kind::Tree => 2,
+        }
+    }
+}
+
 /// Writes `blobs` into one new pack and returns their ids, in order.
 pub(crate) fn write_blobs(repo: &Repository, blobs: &[&[u8]]) -> Result<Vec<Oid>, PackError> {
-    let hashed = crate::parallel::try_map(blobs, 256, |blob| Hashed::new(ObjectType::Blob, blob))?;
+    let hashed = crate::parallel::try_map(blobs, 256, |blob| Hashed::new(ObjectType::Blob, *blob))?;
     write_objects(repo, &hashed)?;
     Ok(hashed.iter().map(Hashed::id).collect())
 }
 
 /// Writes blobs and trees as their number calls for: one pack for many, loose
 /// objects for a few.
-pub(crate) fn write_all(repo: &Repository, objects: &[Hashed<'_>]) -> Result<(), PackError> {
+pub(crate) fn write_all<B: AsRef<[u8]> + Sync>(
+    repo: &Repository,
+    objects: &[Hashed<B>],
+) -> Result<(), PackError> {
     if objects.len() >= PACK_THRESHOLD {
         write_objects(repo, objects)?;
     } else {
         let odb = repo.odb()?;
         for object in objects {
-            odb.write(object.kind, object.bytes)?;
+            odb.write(object.kind.object_type(), object.bytes.as_ref())?;
         }
     }
     Ok(())
 }
 
 /// Writes blobs and trees into one new pack.
-pub(crate) fn write_objects(repo: &Repository, objects: &[Hashed<'_>]) -> Result<(), PackError> {
+pub(crate) fn write_objects<B: AsRef<[u8]> + Sync>(
+    repo: &Repository,
+    objects: &[Hashed<B>],
+) -> Result<(), PackError> {
     let packed: Vec<Packed> = crate::parallel::concat(crate::parallel::map_chunks(objects, 1, |chunk| {
         let mut packer = Packer::new();
         chunk
@@ -237,8 +269,8 @@ impl Packer {
         }
     }
 
-    fn pack(&mut self, object: &Hashed<'_>) -> Result<Packed, PackError> {
-        let (code, blob) = (object.code, object.bytes);
+    fn pack<B: AsRef<[u8]>>(&mut self, object: &Hashed<B>) -> Result<Packed, PackError> {
+        let (code, blob) = (object.kind.code(), object.bytes.as_ref());
         // The type and the size, seven bits at a time after the first four;
         // room for the compressed data after it, as zlib's `compressBound` puts it.
         let entry = &mut self.scratch;

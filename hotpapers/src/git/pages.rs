@@ -16,7 +16,7 @@ use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
 
 use super::error::PublishError;
 use super::lock::git_lock;
-use super::pack::Hashed;
+use super::pack::{Hashed, HashedBytes};
 use super::push::{PushError, Remote};
 use crate::site::BlogSettings;
 use crate::text::{PageKey, SiteFile};
@@ -179,10 +179,10 @@ pub(crate) fn commit_site(
     }
     let rendered = branch_files(settings, site);
     let blobs: Vec<&[u8]> = rendered.values().map(|b| &**b).collect();
-    let hashed = crate::parallel::try_map(&blobs, 256, |bytes| Hashed::new(ObjectType::Blob, bytes))?;
+    let hashed = crate::parallel::try_map(&blobs, 256, |bytes| Hashed::new(ObjectType::Blob, *bytes))?;
     // Every file's blob: those rendered, hashed; the pages left unrendered,
     // from the cache that said they need not be.
-    let mut files: BTreeMap<&str, (Oid, Option<&Hashed<'_>>)> = rendered
+    let mut files: BTreeMap<&str, (Oid, Option<&HashedBytes<'_>>)> = rendered
         .keys()
         .zip(&hashed)
         .map(|(path, blob)| (*path, (blob.id(), Some(blob))))
@@ -340,11 +340,11 @@ fn exists(odb: &git2::Odb<'_>, id: Oid) -> bool {
 /// that changed.
 fn write_missing_blobs<'h, 'b: 'h>(
     repo: &Repository,
-    blobs: impl Iterator<Item = &'h Hashed<'b>>,
+    blobs: impl Iterator<Item = &'h HashedBytes<'b>>,
 ) -> Result<(), PublishError> {
     let odb = repo.odb()?;
     odb.refresh()?;
-    let missing: Vec<Hashed<'_>> = blobs.filter(|blob| !exists(&odb, blob.id())).copied().collect();
+    let missing: Vec<HashedBytes<'_>> = blobs.filter(|blob| !exists(&odb, blob.id())).copied().collect();
     Ok(super::pack::write_all(repo, &missing)?)
 }
 
@@ -362,7 +362,7 @@ fn build_tree<'p>(
         folders: BTreeMap<&'p str, Folder<'p>>,
     }
     /// The folder's tree object, after those of its subfolders in `trees`.
-    fn encode(folder: &Folder<'_>, trees: &mut Vec<Vec<u8>>) -> Result<Oid, PublishError> {
+    fn encode(folder: &Folder<'_>, trees: &mut Vec<Hashed<Vec<u8>>>) -> Result<Oid, PublishError> {
         // Git's order: by name, a folder's name as if it ended in `/`.
         let mut entries: Vec<(Vec<u8>, &str, &str, Oid)> = Vec::new();
         for (name, id) in &folder.files {
@@ -378,7 +378,8 @@ fn build_tree<'p>(
             tree.extend_from_slice(format!("{mode} {name}\0").as_bytes());
             tree.extend_from_slice(id.as_bytes());
         }
-        let id = super::pack::object_id(ObjectType::Tree, &tree)?;
+        let tree = Hashed::new(ObjectType::Tree, tree)?;
+        let id = tree.id();
         trees.push(tree);
         Ok(id)
     }
@@ -396,11 +397,7 @@ fn build_tree<'p>(
     }
     let mut trees = Vec::new();
     let id = encode(&root, &mut trees)?;
-    let objects = trees
-        .iter()
-        .map(|tree| Hashed::new(ObjectType::Tree, tree))
-        .collect::<Result<Vec<_>, _>>()?;
-    super::pack::write_all(repo, &objects)?;
+    super::pack::write_all(repo, &trees)?;
     Ok(id)
 }
 
