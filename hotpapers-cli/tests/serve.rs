@@ -22,7 +22,7 @@ fn copy(from: &Path, to: &Path) {
 struct Server {
     child: Child,
     origin: String,
-    output: BufReader<std::process::ChildStdout>,
+    output: Option<BufReader<std::process::ChildStdout>>,
 }
 
 impl Drop for Server {
@@ -61,7 +61,7 @@ fn start(root: &Path) -> Server {
     Server {
         child,
         origin,
-        output,
+        output: Some(output),
     }
 }
 
@@ -204,6 +204,129 @@ fn serve_previews_edits_problems_and_fixes_live() {
     let status = server.child.wait().unwrap();
     assert!(status.success(), "{status}");
     let mut rest = String::new();
-    server.output.read_to_string(&mut rest).unwrap();
+    server.output.take().unwrap().read_to_string(&mut rest).unwrap();
     assert!(rest.contains("stopped"), "{rest}");
+}
+
+/// Every line the server prints from now on, gathered as it prints them.
+fn lines(server: &mut Server) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut output = server.output.take().unwrap();
+    let into = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while output.read_line(&mut line).is_ok_and(|n| n > 0) {
+            into.lock().unwrap().push(std::mem::take(&mut line));
+        }
+    });
+    seen
+}
+
+/// The inotify watches the process holds, from `/proc`.
+fn inotify_watches(pid: u32) -> usize {
+    let mut watches = 0;
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fdinfo")).unwrap().flatten() {
+        let info = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        watches += info.lines().filter(|l| l.starts_with("inotify wd:")).count();
+    }
+    watches
+}
+
+#[test]
+fn serve_watches_folders_made_late_or_made_again_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for folder in ["templates", "static"] {
+        copy(&project_dir().join(folder), &root.join(folder));
+    }
+    // A link in `static/` to a large tree: the blog never reads through it.
+    let big = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        std::fs::create_dir_all(big.path().join(format!("{i}/inner"))).unwrap();
+    }
+    std::os::unix::fs::symlink(big.path(), root.join("static/big")).unwrap();
+    let mut server = start(root);
+    let origin = server.origin.clone();
+    let printed = lines(&mut server);
+    let watches = inotify_watches(server.child.id());
+    assert!(watches < 20, "{watches} inotify watches");
+
+    // No `posts/` at the start: made later, it is watched.
+    std::fs::create_dir(root.join("posts")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(
+        root.join("posts/2020-10-30.toml"),
+        std::fs::read(project_dir().join("posts/2020-10-30.toml")).unwrap(),
+    )
+    .unwrap();
+    eventually(&format!("{origin}/"), |p| p.contains("Hot Papers 2020-10-30"));
+
+    // Deleted and made again: watched again.
+    std::fs::remove_dir_all(root.join("posts")).unwrap();
+    eventually(&format!("{origin}/"), |p| p.contains("hotpapers-problem"));
+    std::fs::create_dir(root.join("posts")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(
+        root.join("posts/2020-12-07.toml"),
+        std::fs::read(project_dir().join("posts/2020-12-07.toml")).unwrap(),
+    )
+    .unwrap();
+    eventually(&format!("{origin}/"), |p| {
+        p.contains("Hot Papers 2020-12-07") && !p.contains("hotpapers-problem")
+    });
+
+    // A log written beside the site is not what the blog reads: no render.
+    std::thread::sleep(Duration::from_millis(500));
+    let renders = || printed.lock().unwrap().iter().filter(|l| l.starts_with("rendered")).count();
+    let before = renders();
+    for i in 0..10 {
+        std::fs::write(root.join("serve.log"), format!("line {i}\n")).unwrap();
+        std::fs::write(root.join("static/.style.css.swp"), format!("{i}")).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(renders(), before, "{:?}", printed.lock().unwrap());
+}
+
+/// One request written by hand, with the `Host` header given; the status.
+fn status_with_host(origin: &str, path: &str, host: &str) -> u16 {
+    let address = origin.strip_prefix("http://").unwrap();
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {response:?}"))
+}
+
+#[test]
+fn serve_answers_only_to_its_own_names_and_decodes_paths_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for folder in ["posts", "templates", "static"] {
+        copy(&project_dir().join(folder), &root.join(folder));
+    }
+    std::fs::write(root.join("static/my file.css"), "body{}\n").unwrap();
+    std::fs::write(root.join("static/café.txt"), "café\n").unwrap();
+    let server = start(root);
+    let origin = server.origin.clone();
+    let port = origin.rsplit(':').next().unwrap();
+
+    // A page on another site whose name points at 127.0.0.1 (DNS rebinding).
+    for host in ["evil.example", &format!("evil.example:{port}"), "127.0.0.1", "localhost:1"] {
+        assert_eq!(status_with_host(&origin, "/", host), 421, "{host}");
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")] {
+        assert_eq!(status_with_host(&origin, "/", &host), 200, "{host}");
+    }
+
+    assert_eq!(get(&format!("{origin}/my%20file.css")), (200, "body{}\n".to_owned()));
+    assert_eq!(get(&format!("{origin}/caf%C3%A9.txt")), (200, "café\n".to_owned()));
+    let host = format!("127.0.0.1:{port}");
+    for bad in ["/%2e%2e/etc/passwd", "/a/%2E%2E/b", "/a%00b", "/a%5cb", "/%ff"] {
+        assert_eq!(status_with_host(&origin, bad, &host), 400, "{bad}");
+    }
 }

@@ -43,15 +43,16 @@ pub(crate) fn run(root: &Path, port: u16) -> anyhow::Result<()> {
         changed: Condvar::new(),
     });
     render(root, &origin, &state);
-    let _watcher = watch(root, &origin, &state)?;
+    watch(root, &origin, &state)?;
     {
         let server = Arc::new(server);
         let stop = Arc::clone(&server);
         ctrlc::set_handler(move || stop.unblock()).context("cannot handle Ctrl-C")?;
         println!("serving {origin}/ (Ctrl-C stops)");
+        let port = address.port();
         for request in server.incoming_requests() {
             let state = Arc::clone(&state);
-            std::thread::spawn(move || respond(request, &state));
+            std::thread::spawn(move || respond(request, &state, port));
         }
     }
     println!("stopped");
@@ -83,6 +84,7 @@ fn render(root: &Path, origin: &str, state: &State) {
 fn render_site(root: &Path, origin: &str) -> Result<HashMap<String, Vec<u8>>, String> {
     let mut site = hotpapers::Site::load(root).map_err(|e| e.to_string())?;
     site.blog.url = origin.to_owned();
+    hotpapers::refuse_links(root, &site.posts_dir).map_err(|e| format!("{}: {e}", site.posts_dir))?;
     let days = match hotpapers::load_dir_shown(&root.join(&site.posts_dir), &site.posts_dir) {
         Ok(loaded) => loaded.days,
         Err(hotpapers::LoadError::Invalid(diagnostics)) => return Err(diagnostics.to_string()),
@@ -96,48 +98,163 @@ fn render_site(root: &Path, origin: &str) -> Result<HashMap<String, Vec<u8>>, St
         .collect())
 }
 
-/// Watches what the site is made of; each burst of changes renders once.
-fn watch(root: &Path, origin: &str, state: &Arc<State>) -> anyhow::Result<notify::RecommendedWatcher> {
-    let (send, receive) = std::sync::mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| !e.kind.is_access()) {
-            let _ = send.send(());
-        }
-    })
-    .context("cannot watch the site's files")?;
-    let site = hotpapers::Site::load(root).unwrap_or_default();
-    let mut watched = 0;
-    for path in [
-        root.join(&site.posts_dir),
-        root.join(hotpapers::TEMPLATES_DIR),
-        root.join(hotpapers::STATIC_DIR),
-    ] {
-        if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .with_context(|| format!("cannot watch `{}`", path.display()))?;
-            watched += 1;
-        }
-    }
-    // The settings file may not exist yet: watch the folder it would be in.
-    watcher
-        .watch(root, RecursiveMode::NonRecursive)
-        .with_context(|| format!("cannot watch `{}`", root.display()))?;
-    anyhow::ensure!(watched > 0, "nothing to watch in `{}`", root.display());
-    let (root, origin, state): (PathBuf, String, Arc<State>) =
-        (root.to_owned(), origin.to_owned(), Arc::clone(state));
-    std::thread::spawn(move || {
-        while receive.recv().is_ok() {
-            // Editors save in several steps: wait for the burst to end.
-            while receive.recv_timeout(Duration::from_millis(100)).is_ok() {}
-            render(&root, &origin, &state);
-        }
-    });
-    Ok(watcher)
+/// What the blog reads under `root`: the settings file, the day-files' folder,
+/// the templates and the static files. Only changes there render again, so a
+/// log written beside them does not make the preview render in a loop.
+struct Sources {
+    root: PathBuf,
+    settings: PathBuf,
+    /// The day-files', the templates' and the static files' folders.
+    folders: Vec<PathBuf>,
 }
 
-fn respond(request: tiny_http::Request, state: &State) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+impl Sources {
+    fn of(root: &Path) -> Sources {
+        let site = hotpapers::Site::load(root).unwrap_or_default();
+        Sources {
+            root: root.to_owned(),
+            settings: root.join(hotpapers::SITE_FILE),
+            folders: [
+                site.posts_dir.as_str(),
+                hotpapers::TEMPLATES_DIR,
+                hotpapers::STATIC_DIR,
+            ]
+            .iter()
+            .map(|dir| root.join(dir))
+            .collect(),
+        }
+    }
+
+    /// Whether a change at `path` can change the site: the settings, a file in
+    /// one of the folders that the theme does not skip (hidden files, editors'
+    /// backups), or a folder on the way to one of them (made or removed).
+    fn reads(&self, path: &Path) -> bool {
+        if path == self.settings {
+            return true;
+        }
+        self.folders.iter().any(|folder| {
+            if folder.starts_with(path) {
+                return path != self.root;
+            }
+            path.strip_prefix(folder).is_ok_and(|inside| {
+                inside.components().all(|part| {
+                    let name = part.as_os_str().to_string_lossy();
+                    !name.starts_with('.') && !name.ends_with('~')
+                })
+            })
+        })
+    }
+
+    /// Watches the root (for the settings file and folders made there), each
+    /// folder that exists, and, for one that does not, the nearest folder on
+    /// its way that does, so its making is seen. Links are never followed: the
+    /// blog does not read through them. Called again after every change, as a
+    /// folder deleted and made again has lost its watch.
+    fn arm(&self, watcher: &mut notify::RecommendedWatcher, armed: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+        for path in armed.drain(..) {
+            let _ = watcher.unwatch(&path);
+        }
+        let mut watch = |path: &Path, mode| -> anyhow::Result<()> {
+            watcher
+                .watch(path, mode)
+                .with_context(|| format!("cannot watch `{}`", path.display()))?;
+            armed.push(path.to_owned());
+            Ok(())
+        };
+        watch(&self.root, RecursiveMode::NonRecursive)?;
+        for folder in &self.folders {
+            let relative = folder.strip_prefix(&self.root).unwrap_or(folder);
+            let linked = hotpapers::first_link(&self.root, &relative.to_string_lossy())
+                .ok()
+                .flatten();
+            if linked.is_some() {
+                continue;
+            }
+            if folder.is_dir() {
+                watch(folder, RecursiveMode::Recursive)?;
+            } else if let Some(existing) = folder.ancestors().skip(1).find(|a| a.is_dir()) {
+                if existing != self.root && existing.starts_with(&self.root) {
+                    watch(existing, RecursiveMode::NonRecursive)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Watches what the site is made of; each burst of changes renders once.
+fn watch(root: &Path, origin: &str, state: &Arc<State>) -> anyhow::Result<()> {
+    let sources = Sources::of(root);
+    let (send, receive) = std::sync::mpsc::channel();
+    let mut watcher = notify::RecommendedWatcher::new(
+        move |event: notify::Result<notify::Event>| match event {
+            Ok(event) if !event.kind.is_access() => {
+                let _ = send.send(event.paths);
+            }
+            _ => {}
+        },
+        notify::Config::default().with_follow_symlinks(false),
+    )
+    .context("cannot watch the site's files")?;
+    let mut armed = Vec::new();
+    sources.arm(&mut watcher, &mut armed)?;
+    let (origin, state) = (origin.to_owned(), Arc::clone(state));
+    std::thread::spawn(move || {
+        let relevant = |paths: Vec<PathBuf>| paths.iter().any(|p| sources.reads(p));
+        while let Ok(paths) = receive.recv() {
+            if !relevant(paths) {
+                continue;
+            }
+            // Editors save in several steps: wait for the burst to end.
+            while receive.recv_timeout(Duration::from_millis(100)).is_ok() {}
+            if let Err(error) = sources.arm(&mut watcher, &mut armed) {
+                eprintln!("{error:#}");
+            }
+            render(&sources.root, &origin, &state);
+        }
+    });
+    Ok(())
+}
+
+/// The request's path, percent-decoded once (as GitHub Pages serves
+/// `/caf%C3%A9.txt`); `None` for one that is not UTF-8 or that holds a `..`
+/// segment, a NUL or a backslash once decoded.
+fn request_path(url: &str) -> Option<String> {
+    let raw = url.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
+    let bad = path.contains(['\0', '\\']) || path.split('/').any(|segment| segment == "..");
+    (!bad && path.starts_with('/')).then(|| path.into_owned())
+}
+
+/// Whether the request names this server as its host: `127.0.0.1:PORT`,
+/// `localhost:PORT` or `[::1]:PORT`. A page on another site that points its
+/// own name at 127.0.0.1 (DNS rebinding) sends its own name, and is refused
+/// the preview and its problem overlay (unpublished day-file lines).
+fn host_allowed(request: &tiny_http::Request, port: u16) -> bool {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase());
+    host.is_some_and(|host| {
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .any(|name| host == format!("{name}:{port}"))
+    })
+}
+
+fn respond(request: tiny_http::Request, state: &State, port: u16) {
+    if !host_allowed(&request, port) {
+        let response =
+            tiny_http::Response::from_string("this preview answers only to 127.0.0.1, localhost and [::1]\n")
+                .with_status_code(421);
+        let _ = request.respond(response);
+        return;
+    }
+    let Some(path) = request_path(request.url()) else {
+        let _ = request.respond(tiny_http::Response::from_string("bad path\n").with_status_code(400));
+        return;
+    };
     if path == EVENTS {
         events(request.into_writer(), state);
         return;
