@@ -5,6 +5,8 @@
 //! between fields (an id's month against the day, a paper or tweet listed twice)
 //! are here too, as functions of plain values.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::day::html::{self, Context};
 use crate::model::ArxivId;
 use crate::model::Category;
@@ -137,28 +139,29 @@ pub(crate) fn id_not_after_day(id: &ArxivId<'_>, date: time::Date) -> Result<(),
     Ok(())
 }
 
-/// The papers of one day so far, to find one listed twice.
+/// The papers of one day so far, to find one listed twice: by hash, so a day
+/// of 40,000 papers is checked in linear time.
 #[derive(Default)]
-pub(crate) struct PapersOfTheDay(Vec<(String, usize)>);
+pub(crate) struct PapersOfTheDay(HashMap<String, usize>);
 
 impl PapersOfTheDay {
     /// Notes the paper `id` on `line`; an error if the day lists it already.
     pub(crate) fn once(&mut self, id: &ArxivId<'_>, line: usize) -> Result<(), Problem> {
         let key = id.without_version();
-        if let Some((_, first)) = self.0.iter().find(|(seen, _)| seen == key) {
+        if let Some(first) = self.0.get(key) {
             return Err(Problem::new(
                 format!("paper `{key}` is listed twice in this day (first on line {first})"),
                 "each paper once per day",
             ));
         }
-        self.0.push((key.to_owned(), line));
+        self.0.insert(key.to_owned(), line);
         Ok(())
     }
 }
 
 /// The tweets of one paper so far, to find one listed twice.
 #[derive(Default)]
-pub(crate) struct TweetsOfAPaper(Vec<String>);
+pub(crate) struct TweetsOfAPaper(HashSet<String>);
 
 impl TweetsOfAPaper {
     /// Notes the tweet at `url`; a problem (a warning: legacy posts repeat some)
@@ -166,7 +169,7 @@ impl TweetsOfAPaper {
     /// same tweet.
     pub(crate) fn once(&mut self, url: &str) -> Result<(), Problem> {
         let status = url.rsplit('/').next().unwrap_or_default().to_owned();
-        if self.0.contains(&status) {
+        if self.0.contains(status.as_str()) {
             return Err(Problem::new(
                 format!(
                     "tweet `{}` is listed twice under this paper",
@@ -175,7 +178,7 @@ impl TweetsOfAPaper {
                 "each tweet once (legacy posts repeat some; the post shows both)",
             ));
         }
-        self.0.push(status);
+        self.0.insert(status);
         Ok(())
     }
 }

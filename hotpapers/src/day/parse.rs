@@ -741,11 +741,11 @@ impl Walker<'_> {
         let tables = value
             .map(|v| self.tables(v, "bluesky-post", "[[paper.bluesky-post]]"))
             .unwrap_or_default();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         every(tables.into_iter().map(|(table, span)| {
             let post = self.bluesky_post(table, span.clone());
             if let Some(post) = &post {
-                if seen.contains(&post.uri.to_string()) {
+                if !seen.insert(post.uri.to_string()) {
                     self.report(
                         Severity::Warning,
                         span,
@@ -755,7 +755,6 @@ impl Walker<'_> {
                         ),
                     );
                 }
-                seen.push(post.uri.to_string());
             }
             post
         }))
