@@ -566,11 +566,19 @@ fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKe
     )
 }
 
-/// The pages branch holds what a full render makes, file for file, and nothing else.
-fn assert_branch_is_a_full_render(repo: &TempRepo) {
+/// The pages branch holds what a full render makes, file for file, and
+/// nothing else but the files someone else put there (`kept`).
+fn assert_branch_is_a_full_render(repo: &TempRepo, kept: &[&str]) {
     let full = render_for(repo);
     let tree = repo.git(&["ls-tree", "-r", "--name-only", "gh-pages"]);
-    assert_eq!(tree.lines().count(), full.len() + 1, "the site and .nojekyll");
+    assert_eq!(
+        tree.lines().count(),
+        full.len() + 2 + kept.len(),
+        "the site, .nojekyll, the list of what this tool generated, and the kept files"
+    );
+    for path in kept {
+        assert!(tree.lines().any(|l| l == *path), "{path} was not kept");
+    }
     for file in &full {
         let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
         assert!(
@@ -612,7 +620,7 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         ]
     );
     assert!(report.pages.unwrap().commit.is_some());
-    assert_branch_is_a_full_render(&repo);
+    assert_branch_is_a_full_render(&repo, &[]);
     // A change to everything the pages are made from (the settings) renders all.
     repo.write("hotpapers.toml", "[blog]\ntitle = \"Renamed\"\n");
     repo.commit_all("settings");
@@ -639,7 +647,7 @@ fn the_branch_is_listed_once_and_walked_again_when_moved_by_hand() {
     assert_eq!(listing(), format!("{}{}", tree("gh-pages"), ls_tree("gh-pages")));
 
     // Someone commits to the branch by hand: its tree is no longer the listed
-    // one, so the next publish walks it, and the stray file goes.
+    // one, so the next publish walks it; the file is theirs, and stays.
     let index = repo.repo.path().join("pages-index");
     let with_index = |args: &[&str]| -> String {
         let output = std::process::Command::new("git")
@@ -679,11 +687,13 @@ fn the_branch_is_listed_once_and_walked_again_when_moved_by_hand() {
     repo.write("posts/2020-10-30.toml", &edited);
     repo.commit_all("edit");
     let (report, _) = publish_reusing(&repo);
-    assert!(report.pages.unwrap().commit.is_some());
-    assert!(!repo
-        .git(&["ls-tree", "-r", "--name-only", "gh-pages"])
-        .contains("stray.html"));
-    assert_branch_is_a_full_render(&repo);
+    let pages = report.pages.unwrap();
+    assert!(pages.commit.is_some());
+    assert_eq!(
+        (pages.foreign_commits, pages.kept),
+        (1, vec!["stray.html".to_owned()])
+    );
+    assert_branch_is_a_full_render(&repo, &["stray.html"]);
     assert_eq!(listing(), format!("{}{}", tree("gh-pages"), ls_tree("gh-pages")));
     repo.assert_fsck_clean();
 }
@@ -704,7 +714,7 @@ fn list_pages_that_do_not_show_the_edited_day_are_not_rendered_again() {
     assert_eq!(reused("tag/twitter/index.html"), Some(true));
     assert_eq!(reused("page/2/index.html"), Some(false));
     assert_eq!(reused("category/ar-xiv/page/2/index.html"), Some(false));
-    assert_branch_is_a_full_render(&repo);
+    assert_branch_is_a_full_render(&repo, &[]);
 }
 
 /// A fresh clone of a site whose blog is published has the pages branch only as

@@ -9,4 +9,5 @@ mod publish;
 mod push;
 mod rebuild;
 mod run;
+mod security;
 mod util;

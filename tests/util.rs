@@ -20,6 +20,29 @@ pub struct TempRepo {
     pub repo: git2::Repository,
 }
 
+/// Every tree a test's publishes wrote must pass `git fsck --strict`: checked
+/// as the repository goes, so no publish test can forget it.
+impl Drop for TempRepo {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let fsck = Command::new("git")
+            .args(["fsck", "--strict", "--no-dangling", "--no-progress"])
+            .current_dir(&self.work)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(
+            fsck.status.success(),
+            "git fsck --strict in {}:\n{}{}",
+            self.work.display(),
+            String::from_utf8_lossy(&fsck.stdout),
+            String::from_utf8_lossy(&fsck.stderr)
+        );
+    }
+}
+
 impl TempRepo {
     /// A new repository with no commit.
     pub fn new() -> TempRepo {

@@ -185,6 +185,9 @@ fn load(site_dir: &str) -> Result<Loaded, Vec<String>> {
         let path = shown(&e.diagnostic().path);
         vec![e.shown_as(path).to_string()]
     })?;
+    // A linked folder would compile in, and publish, day-files from outside.
+    hotpapers::refuse_links(&root, &site.posts_dir)
+        .map_err(|e| vec![format!("{}: {e}", shown(&site.posts_dir))])?;
     let posts = root.join(&site.posts_dir);
     let shown_posts = shown(&site.posts_dir);
     // With an `OUT_DIR`, what each day-file was found to be is kept there, so an

@@ -190,8 +190,25 @@ fn print_report(report: &Report, warnings: &WarningSummary<'_>, site_dir: Option
     }
 }
 
-/// What happened to the HTML site; nothing when it did not change.
+/// What happened to the HTML site; nothing when it did not change and nobody
+/// else changed its branch.
 fn print_site(report: &Report, site_dir: Option<&SiteDirReport>, cli: &Cli) {
+    if let Some(pages) = report.pages.as_ref().filter(|p| p.foreign_commits > 0) {
+        println!(
+            "site: {} has {} commit(s) since this tool's last that it did not make; \
+             the pages follow the day-files on `main`, so generated files they changed are generated again \
+             (to change a day, fix or revert its day-file on `main` and publish)",
+            pages.branch, pages.foreign_commits
+        );
+    }
+    if let Some(pages) = report.pages.as_ref().filter(|p| !p.kept.is_empty()) {
+        println!(
+            "site: kept {} file(s) on {} that this tool does not generate: {}",
+            pages.kept.len(),
+            pages.branch,
+            pages.kept.join(", ")
+        );
+    }
     if let Some(pages) = report.pages.as_ref().filter(|p| p.changed > 0) {
         match pages.commit {
             Some(commit) => println!(
@@ -368,6 +385,8 @@ fn json(
             "files": p.files,
             "changed": p.changed,
             "commit": p.commit.map(|c| c.to_string()),
+            "foreign_commits": p.foreign_commits,
+            "kept": p.kept,
             "pushed": p.pushed.as_ref().map(|(remote, commit)| serde_json::json!({
                 "remote": remote,
                 "commit": commit.to_string(),

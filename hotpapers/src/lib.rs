@@ -61,7 +61,7 @@ pub use archive::{
 #[cfg(feature = "templates")]
 pub use blog::{
     check_theme, kebab, write_site, BlogError, Rendered, SiteDirError, SiteDirReport, Theme,
-    REQUIRED_TEMPLATES, SITE_MANIFEST,
+    REQUIRED_TEMPLATES,
 };
 #[cfg(feature = "blog")]
 pub use blog::{render_blog, render_blog_reusing};
@@ -89,6 +89,6 @@ pub use site::{
     SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
 };
 pub use text::{
-    day_file_date, day_file_name, format_date, parse_date, quoted, write_atomically, write_new, PageKey,
-    SiteFile,
+    day_file_date, day_file_name, first_link, format_date, parse_date, quoted, refuse_links,
+    write_atomically, write_new, PageKey, SiteFile, SITE_MANIFEST,
 };

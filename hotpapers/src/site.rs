@@ -334,6 +334,7 @@ impl Site {
         self.check_file_name()?;
         self.check_folders()?;
         self.check_front_matter()?;
+        self.check_slug()?;
         self.check_blog()?;
         self.check_collect()
     }
@@ -357,6 +358,21 @@ impl Site {
 
     fn check_collect(&self) -> Result<(), (&'static str, String)> {
         let collect = &self.collect;
+        let weights = &collect.weights;
+        for (name, weight) in [
+            ("twitter", weights.twitter),
+            ("huggingface", weights.huggingface),
+            ("hackernews", weights.hackernews),
+            ("bluesky", weights.bluesky),
+        ] {
+            if weight > crate::model::Weights::MAX {
+                let why = format!(
+                    "`[collect] weights` gives `{name}` {weight}; a weight is at most {}",
+                    crate::model::Weights::MAX
+                );
+                return Err((name, why));
+            }
+        }
         if collect.max_papers == 0 {
             return Err(("max-papers", "`max-papers` must be at least 1".into()));
         }
@@ -413,6 +429,18 @@ impl Site {
         if !url_ok {
             let why = format!(
                 "`url = \"{}\"` must be an http(s) URL such as `https://user.github.io/repo`, without query, fragment or spaces",
+                blog.url
+            );
+            return Err(("url", why));
+        }
+        // Every link starts with the URL's path: an empty, `.` or `..` segment
+        // would make `//host/...`, a link to another site, or climb out of it.
+        let path = blog.url.split_once("://").map_or("", |(_, rest)| rest);
+        let path = path.find('/').map_or("", |slash| &path[slash + 1..]);
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if !path.is_empty() && path.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+            let why = format!(
+                "`url = \"{}\"` has an empty, `.` or `..` segment in its path; links would leave the site",
                 blog.url
             );
             return Err(("url", why));
@@ -484,6 +512,31 @@ impl Site {
             return Err(("output-dir", why));
         }
         Ok(())
+    }
+
+    /// The slug names the folder of a day's page in the site and on the pages
+    /// branch: one or more segments of `[A-Za-z0-9._-]`, none led by a `.` (so
+    /// never `.`, `..` or `.git`), holding `{date}`.
+    fn check_slug(&self) -> Result<(), (&'static str, String)> {
+        let slug = &self.slug;
+        let filled = fill(slug, time::macros::date!(2020 - 01 - 01));
+        let ok = slug.contains("{date}")
+            && filled.split('/').all(|segment| {
+                !segment.is_empty()
+                    && !segment.starts_with('.')
+                    && segment
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            });
+        if ok {
+            return Ok(());
+        }
+        let why = format!(
+            "`slug = \"{}\"` must hold `{{date}}` and be segments of letters, digits, `.`, `_` and `-` \
+             separated by `/`, none empty or starting with `.`, such as `hot-papers-{{date}}`",
+            crate::text::quoted(slug)
+        );
+        Err(("slug", why))
     }
 
     /// Values written between double quotes in the front matter.
@@ -634,6 +687,81 @@ mod tests {
             (2, 14),
             "{error}"
         );
+    }
+
+    #[test]
+    fn rejects_a_slug_that_would_leave_the_site_or_break_its_tree() {
+        for slug in [
+            "../../x/{date}",
+            "posts/../{date}",
+            ".git/{date}",
+            ".{date}",
+            "a//{date}",
+            "/{date}",
+            "{date}/",
+            "a b {date}",
+            "hot-papers",
+        ] {
+            let error = Site::from_toml(SITE_FILE, &format!("slug = '{slug}'\n")).unwrap_err();
+            assert!(error.to_string().contains("`slug = "), "{slug}: {error}");
+            assert_eq!(
+                (error.diagnostic().line, error.diagnostic().column),
+                (1, 8),
+                "{slug}"
+            );
+        }
+        for slug in ["{date}", "hot-papers-{date}", "papers/{date}/hot", "a.b_c-{date}"] {
+            assert!(
+                Site::from_toml(SITE_FILE, &format!("slug = '{slug}'\n")).is_ok(),
+                "{slug}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_a_blog_url_whose_path_would_point_links_elsewhere() {
+        for url in [
+            "https://me.github.io//evil.example",
+            "https://me.github.io/repo//x",
+            "https://me.github.io/./repo",
+            "https://me.github.io/repo/..",
+        ] {
+            let text = format!("[blog]\nurl = '{url}'\n");
+            let error = Site::from_toml(SITE_FILE, &text).unwrap_err();
+            assert!(
+                error.to_string().contains("empty, `.` or `..` segment"),
+                "{url}: {error}"
+            );
+        }
+        for url in [
+            "https://me.github.io",
+            "https://me.github.io/",
+            "https://me.github.io/repo/",
+        ] {
+            let site = Site::from_toml(SITE_FILE, &format!("[blog]\nurl = '{url}'\n")).unwrap();
+            assert!(!site.blog.base_path().contains("//"), "{url}");
+        }
+    }
+
+    #[test]
+    fn bounds_the_weights_so_scores_stay_inside_u64() {
+        let max = crate::model::Weights::MAX;
+        let ok = format!("[collect.weights]\nhackernews = {max}\n");
+        assert_eq!(
+            Site::from_toml(SITE_FILE, &ok)
+                .unwrap()
+                .collect
+                .weights
+                .hackernews,
+            max
+        );
+        let text = format!("[collect.weights]\ntwitter = 1\nhackernews = {}\n", u32::MAX);
+        let error = Site::from_toml(SITE_FILE, &text).unwrap_err();
+        assert!(
+            error.to_string().contains("a weight is at most 1000000"),
+            "{error}"
+        );
+        assert_eq!(error.diagnostic().line, 3, "{error}");
     }
 
     #[test]

@@ -89,6 +89,10 @@ const PIECES: &[&str] = &[
     "é",
     "\u{0}",
     "\u{1b}",
+    "\u{fffe}",
+    "&#1;",
+    "&#x1B;",
+    "&#xFFFF;",
     "&#x6A;",
     "&lt;",
     "<<",
@@ -137,12 +141,40 @@ fn check(fields: &Fields) -> Result<bool, String> {
     let post = hotpapers::render(&day, &hotpapers::Site::default());
     let harms = oracle::harms(&post, 2);
     if harms.is_empty() {
+        feeds_are_xml(day)?;
         Ok(true)
     } else {
         Err(format!(
             "accepted {fields:#?}\nand the page has {harms:#?}\n{post}"
         ))
     }
+}
+
+/// The project's theme, read once.
+fn theme() -> &'static hotpapers::Theme<'static> {
+    static THEME: std::sync::OnceLock<hotpapers::Theme<'static>> = std::sync::OnceLock::new();
+    THEME.get_or_init(|| {
+        hotpapers::Theme::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))).unwrap()
+    })
+}
+
+/// Every XML file of the blog an accepted day makes (the RSS and Atom feeds,
+/// the sitemap) is well-formed to a strict XML parser: one character XML
+/// cannot hold makes a reader drop the whole feed.
+fn feeds_are_xml(day: hotpapers::Day<'static>) -> Result<(), String> {
+    let days = [day];
+    let files =
+        hotpapers::render_blog(&hotpapers::Site::default(), &days, theme()).map_err(|e| e.to_string())?;
+    let mut read = 0;
+    for file in files.iter().filter(|f| f.path.ends_with(".xml")) {
+        let text = std::str::from_utf8(&file.bytes).map_err(|e| format!("{}: {e}", file.path))?;
+        roxmltree::Document::parse(text).map_err(|e| format!("{} is not XML: {e}\n{text}", file.path))?;
+        read += 1;
+    }
+    if read < 3 {
+        return Err(format!("only {read} XML files"));
+    }
+    Ok(())
 }
 
 /// Cases the checker accepted, so the property is known to have been tested on

@@ -56,7 +56,7 @@ pub(crate) fn rss(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
         .pretty_write_to(&mut bytes, b' ', 2)
         .map_err(|e| BlogError::Feed("RSS", e.to_string()))?;
     Ok(SiteFile {
-        path: "rss.xml".into(),
+        path: super::RSS.into(),
         bytes: Cow::Owned(bytes),
     })
 }
@@ -119,7 +119,7 @@ pub(crate) fn atom(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
     )
     .map_err(|e| BlogError::Feed("Atom", e.to_string()))?;
     Ok(SiteFile {
-        path: "atom.xml".into(),
+        path: super::ATOM.into(),
         bytes: Cow::Owned(bytes),
     })
 }

@@ -22,8 +22,9 @@ mod feeds;
 #[cfg(feature = "blog")]
 use std::borrow::Cow;
 
-pub use output::{write_site, SiteDirError, SiteDirReport, SITE_MANIFEST};
+pub use output::{write_site, SiteDirError, SiteDirReport};
 pub use pages::kebab;
+use theme::STATIC_DIR;
 pub use theme::{Theme, REQUIRED_TEMPLATES};
 
 use crate::archive::Days;
@@ -32,6 +33,11 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Day;
 use crate::site::Site;
 pub use crate::text::{PageKey, SiteFile};
+
+/// Where the RSS feed is written.
+const RSS: &str = "rss.xml";
+/// Where the Atom feed is written.
+const ATOM: &str = "atom.xml";
 
 /// Why the blog could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +51,16 @@ pub enum BlogError {
     /// A feed could not be written.
     #[error("cannot write the {0} feed: {1}")]
     Feed(&'static str, String),
+    /// A static file has the path of a generated page, or of a folder pages
+    /// are in (or a page has the path of a folder static files are in): a
+    /// tree cannot hold both, and one would silently replace the other.
+    #[error("`{dir}/{asset}` is where the blog writes `{page}`; rename or move the static file", dir = STATIC_DIR)]
+    AssetCollision {
+        /// The static file, relative to `static/`.
+        asset: String,
+        /// The generated page it collides with.
+        page: String,
+    },
     /// A day could not be decoded from the compiled-in archive.
     #[error(transparent)]
     Archive(#[from] crate::archive::ArchiveError),
@@ -90,6 +106,8 @@ pub fn render_blog_reusing(
     let (mut files, pages) = blog.pages_reusing(reuse)?;
     files.push(feeds::rss(&blog)?);
     files.push(feeds::atom(&blog)?);
+    let generated = files.iter().map(|f| f.path.as_str());
+    check_assets(theme, generated.chain(pages.iter().map(|p| p.path.as_str())))?;
     for (path, bytes) in &theme.assets {
         files.push(SiteFile {
             path: path.to_string(),
@@ -97,8 +115,43 @@ pub fn render_blog_reusing(
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|later, earlier| later.path == earlier.path);
     Ok(Rendered { files, pages })
+}
+
+/// Refuses a static file that would take the place of a generated file (the
+/// route table is every path the blog generates, whatever page types it has),
+/// before anything is written: `static/stats` beside `stats/index.html` would
+/// make a tree with two entries named `stats`, which git refuses.
+fn check_assets<'p>(theme: &Theme<'_>, generated: impl Iterator<Item = &'p str>) -> Result<(), BlogError> {
+    let generated: std::collections::BTreeSet<&str> = generated.collect();
+    let collision = |asset: &str, page: &str| BlogError::AssetCollision {
+        asset: asset.to_owned(),
+        page: page.to_owned(),
+    };
+    for (asset, _) in &theme.assets {
+        let asset = asset.as_ref();
+        if generated.contains(asset) {
+            return Err(collision(asset, asset));
+        }
+        // A page inside a folder of the asset's name.
+        let folder = format!("{asset}/");
+        if let Some(page) = generated
+            .range(folder.as_str()..)
+            .next()
+            .filter(|p| p.starts_with(&folder))
+        {
+            return Err(collision(asset, page));
+        }
+        // A page with the name of a folder the asset is in.
+        let mut at = asset;
+        while let Some((parent, _)) = at.rsplit_once('/') {
+            if generated.contains(parent) {
+                return Err(collision(asset, parent));
+            }
+            at = parent;
+        }
+    }
+    Ok(())
 }
 
 /// Renders every template against a small sample blog, so that a mistake in a
@@ -106,7 +159,8 @@ pub fn render_blog_reusing(
 /// is checked, with its file and line, instead of on the day a page needs it.
 pub fn check_theme(site: &Site, theme: &Theme<'_>) -> Result<(), BlogError> {
     let days = pages::sample_days();
-    pages::Blog::new(site, &Days::of(&days), theme)?
-        .pages_reusing(&|_, _| false)
-        .map(drop)
+    let (files, pages) = pages::Blog::new(site, &Days::of(&days), theme)?.pages_reusing(&|_, _| false)?;
+    // The fixed routes (`stats/`, `tags/`, `404.html`, ...) are the sample's too.
+    let generated = files.iter().map(|f| f.path.as_str()).chain([RSS, ATOM]);
+    check_assets(theme, generated.chain(pages.iter().map(|p| p.path.as_str())))
 }

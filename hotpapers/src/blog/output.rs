@@ -4,11 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::text::{write_atomically, SiteFile};
-
-/// The list of files this tool wrote into a site folder, so a page that is no
-/// longer generated can be removed without touching anything else there.
-pub const SITE_MANIFEST: &str = ".hotpapers-site";
+use crate::text::{first_link, manifest_paths, manifest_text, write_atomically, SiteFile, SITE_MANIFEST};
 
 /// What writing a site folder did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,13 +40,16 @@ pub fn write_site(dir: &Path, files: &[SiteFile]) -> Result<SiteDirReport, SiteD
     }
     let manifest = dir.join(SITE_MANIFEST);
     let before: BTreeSet<String> = match std::fs::read_to_string(&manifest) {
-        Ok(text) => text.lines().map(str::to_owned).collect(),
+        Ok(text) => manifest_paths(&text).map(str::to_owned).collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeSet::new(),
         Err(e) => return Err(error("read", &manifest)(e)),
     };
     let chunks = crate::parallel::map_chunks(files, 64, |chunk| -> Result<(usize, usize), SiteDirError> {
         let (mut written, mut unchanged) = (0, 0);
+        let mut real = RealFolders::default();
         for file in chunk {
+            real.check(dir, &file.path)
+                .map_err(error("write", &dir.join(&file.path)))?;
             let path = dir.join(&file.path);
             let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == file.bytes.len() as u64)
                 && std::fs::read(&path).is_ok_and(|old| old == *file.bytes);
@@ -70,15 +69,11 @@ pub fn write_site(dir: &Path, files: &[SiteFile]) -> Result<SiteDirReport, SiteD
         report.unchanged += unchanged;
     }
     let now: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut real = RealFolders::default();
     for stale in before.iter().filter(|p| !now.contains(p.as_str())) {
-        // Only plain relative paths, as this tool writes them.
-        if stale
-            .split('/')
-            .any(|part| part.is_empty() || part == "." || part == "..")
-        {
-            continue;
-        }
         let path = dir.join(stale);
+        // A list entry under a linked folder would remove a file elsewhere.
+        real.check(dir, stale).map_err(error("remove", &path))?;
         match std::fs::remove_file(&path) {
             Ok(()) => report.removed += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -93,7 +88,38 @@ pub fn write_site(dir: &Path, files: &[SiteFile]) -> Result<SiteDirReport, SiteD
             folder = f.parent();
         }
     }
-    let list: String = now.iter().map(|p| format!("{p}\n")).collect();
+    let list = manifest_text(now.iter().copied());
     write_atomically(&manifest, list.as_bytes()).map_err(error("write", &manifest))?;
     Ok(report)
+}
+
+/// The folders of a site folder found to be real ones (not symbolic links), so
+/// that the folder of a day's page is asked about once, not once a file.
+#[derive(Default)]
+struct RealFolders(std::collections::HashSet<String>);
+
+impl RealFolders {
+    /// Refuses `file` (relative to `dir`, with `/`) when a folder on its way,
+    /// or the file itself, is a symbolic link: a write or a removal there would
+    /// reach outside `dir`.
+    fn check(&mut self, dir: &Path, file: &str) -> std::io::Result<()> {
+        let folder = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+        if !folder.is_empty() && !self.0.contains(folder) {
+            if let Some(link) = first_link(dir, folder)? {
+                return Err(linked(&link));
+            }
+            self.0.insert(folder.to_owned());
+        }
+        match std::fs::symlink_metadata(dir.join(file)) {
+            Ok(meta) if meta.is_symlink() => Err(linked(file)),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn linked(path: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("`{path}` in the site folder is a symbolic link; the site is written only to real files and folders"),
+    )
 }

@@ -493,7 +493,7 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
         date: crate::text::format_date(date),
         published: published.format(&Rfc3339).unwrap_or_default(),
         published_human: human_date(published),
-        score: papers.iter().map(|p| p.score).sum(),
+        score: crate::model::total_score(papers.iter().map(|p| p.score)),
         papers,
     }
 }

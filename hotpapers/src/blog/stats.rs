@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::archive::DayEntry;
+use crate::model::total_score;
 use crate::post::listed;
 use crate::site::Site;
 
@@ -128,7 +129,7 @@ impl Stats {
                 .collect();
             month.days += 1;
             month.papers += papers.len();
-            month.score += papers.iter().map(|(score, _)| score).sum::<u64>();
+            month.score = total_score([month.score, total_score(papers.iter().map(|(score, _)| *score))]);
             let period = if long {
                 format!("{:04}", key.0)
             } else {
@@ -159,7 +160,7 @@ impl Stats {
         Stats {
             days: days.len(),
             papers: months.iter().map(|m| m.papers).sum(),
-            score: months.iter().map(|m| m.score).sum(),
+            score: total_score(months.iter().map(|m| m.score)),
             papers_per_month: bars(|m| m.papers as u64),
             score_per_month: bars(|m| m.score),
             categories: line_chart(&categories, &totals, if long { "year" } else { "month" }),

@@ -31,8 +31,11 @@ pub struct Theme<'a> {
 
 impl Theme<'static> {
     /// Reads `templates/` and `static/` under `root`; a folder that is missing
-    /// is an empty part of the theme.
+    /// is an empty part of the theme, and one that is (or is under) a symbolic
+    /// link is an error: `static -> .git` would publish the repository's config.
     pub fn load(root: &Path) -> std::io::Result<Theme<'static>> {
+        crate::text::refuse_links(root, TEMPLATES_DIR)?;
+        crate::text::refuse_links(root, STATIC_DIR)?;
         let mut theme = Theme::default();
         for (name, bytes) in files(&root.join(TEMPLATES_DIR))? {
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -90,13 +93,12 @@ impl<'a> Theme<'a> {
         // may still ask whether something is there.
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_keep_trailing_newline(true);
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".svg") {
-                minijinja::AutoEscape::Html
-            } else {
-                minijinja::AutoEscape::None
-            }
-        });
+        // Every template escapes what it prints, whatever its file is called: a
+        // partial named `toc.jinja` prints a day-file's title as safely as
+        // `post.html` does. The feeds and the sitemap are XML, where the same
+        // escaping is right. The one value printed as it is was rendered under
+        // the HTML policy and marked safe where it is made (`pages.rs`).
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         for (name, source) in &self.templates {
             env.add_template(name, source)
                 .map_err(|error| self.located(&error))?;

@@ -78,6 +78,7 @@ fn violation(at: Range<usize>, message: impl Into<String>) -> Violation {
 
 /// Checks `text` against the policy of `context`.
 pub(crate) fn check(text: &str, context: Context) -> Result<(), Violation> {
+    xml_chars(text, 0..text.len(), "")?;
     match context {
         Context::Markdown(block) => {
             line_endings(text)?;
@@ -87,6 +88,36 @@ pub(crate) fn check(text: &str, context: Context) -> Result<(), Violation> {
         Context::EmbedText => embed(text, false),
         Context::EmbedHtml => embed(text, true),
     }
+}
+
+/// Refuses a character that XML cannot hold (a control character other than
+/// tab and line endings, U+FFFE, U+FFFF): every field reaches the RSS and Atom
+/// feeds, and one such character makes a strict reader drop the whole feed.
+/// `text` is what a parser decoded from the bytes at `at` of the field
+/// (`reference` says so, for a character written as `&#1;`), or the field
+/// itself.
+fn xml_chars(text: &str, at: Range<usize>, reference: &str) -> Result<(), Violation> {
+    let Some((i, c)) = text.char_indices().find(|&(_, c)| !is_xml_char(c)) else {
+        return Ok(());
+    };
+    let at = if reference.is_empty() {
+        i..i + c.len_utf8()
+    } else {
+        at
+    };
+    Err(violation(
+        at,
+        format!(
+            "{reference}the character U+{:04X}, which XML (the blog's feeds) cannot hold",
+            u32::from(c)
+        ),
+    ))
+}
+
+/// XML 1.0's `Char`: tab, line feed, carriage return, and U+0020 on but for
+/// U+FFFE and U+FFFF (a `char` is never a surrogate).
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
 }
 
 /// Allowed schemes of a Markdown link.
@@ -179,6 +210,17 @@ fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
     };
     let mut parser = Parser::new(&source).into_offset_iter();
     for (event, range) in parser.by_ref() {
+        match &event {
+            // What CommonMark decoded (`&#1;` is U+0001 to it).
+            Event::Text(decoded) | Event::Code(decoded) => {
+                xml_chars(decoded, place(range.clone()), "a character reference to ")?;
+            }
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                xml_chars(dest_url, place(range.clone()), "a character reference to ")?;
+                xml_chars(title, place(range.clone()), "a character reference to ")?;
+            }
+            _ => {}
+        }
         match event {
             Event::Html(_) | Event::InlineHtml(_) => {
                 return Err(violation(place(range), "raw HTML"));
@@ -271,13 +313,28 @@ fn embed(text: &str, links: bool) -> Result<(), Violation> {
     for token in tokens {
         let Ok(token) = token;
         match token {
-            Token::String(_) => {}
+            // What the browser decoded (`&#x1B;` is U+001B to it).
+            Token::String(decoded) => {
+                let at = decoded.span.start..decoded.span.end.min(text.len());
+                xml_chars(
+                    &String::from_utf8_lossy(&decoded.value),
+                    at,
+                    "a character reference to ",
+                )?;
+            }
             Token::Error(error) => {
                 let what = format!("HTML that a browser reads with the parse error `{}`", error.value);
                 return Err(refuse(error.span.start..error.span.end, &what));
             }
             Token::StartTag(tag) if links => {
                 let (at, shown) = written(tag.span);
+                for value in tag.attributes.values() {
+                    xml_chars(
+                        &String::from_utf8_lossy(value),
+                        at.clone(),
+                        "a character reference to ",
+                    )?;
+                }
                 match allowed_start_tag(&text[at.clone()], &tag) {
                     Some(Link::Opens) if open_link.is_some() => {
                         return Err(refuse(at, "a link inside a link"))
@@ -348,6 +405,41 @@ mod tests {
 
     fn tweet(s: &str) -> Result<(), Violation> {
         check(s, Context::EmbedHtml)
+    }
+
+    #[test]
+    fn refuses_characters_and_references_that_xml_cannot_hold() {
+        for (text, at) in [
+            ("a &#1; b", 2..6),
+            ("a &#x1B; b", 2..8),
+            ("&#xFFFE;", 0..8),
+            ("&#65535;", 0..8),
+            ("a \u{FFFE} b", 2..5),
+            ("a \u{FFFF}", 2..5),
+            ("[x](https://e.example/&#x1;)", 0..28),
+        ] {
+            let violation = markdown(text).unwrap_err();
+            assert!(
+                violation
+                    .message
+                    .contains("which XML (the blog's feeds) cannot hold"),
+                "{text:?}: {violation:?}"
+            );
+            assert_eq!(violation.at, at, "{text:?}");
+            // The tokenizer finds most of these a parse error already.
+            assert!(tweet(text).is_err(), "{text:?}");
+        }
+        assert!(check("x &#x1B;", Context::EmbedText).is_err());
+        assert!(tweet("<a href=\"https://e.example/&#x1;\">x</a>").is_err());
+        // Tabs, line breaks and every other character are XML's.
+        for ok in [
+            "a\tb",
+            "a\nb",
+            "&#9; &#10; &#xE000; &#x10FFFF; é 😀",
+            "\u{80}\u{9F}",
+        ] {
+            assert_eq!(markdown(ok), Ok(()), "{ok:?}");
+        }
     }
 
     #[test]

@@ -24,9 +24,9 @@ pub enum PublishError {
     /// one crashed. Said as git says it; the file is never removed by this tool.
     #[error("unable to create `{}`: file exists; another git process seems to be running in this repository; make sure all git processes have ended and try again; if it still fails, a git process may have crashed here earlier: remove the file by hand to continue", .0.display())]
     GitLocked(PathBuf),
-    /// A folder on the way to the posts is a symbolic link: writing there could
-    /// write outside the work tree.
-    #[error("`{0}` is a symbolic link; posts are written only to real folders inside the work tree")]
+    /// A folder on the way to the day-files or the posts is a symbolic link:
+    /// reading or writing there could reach outside the work tree.
+    #[error("`{0}` is a symbolic link; day-files are read and posts written only in real folders inside the work tree")]
     Symlink(String),
     /// The binary was built from other day-files or settings than those on disk.
     #[error("{what} since this binary was built; {fix}")]

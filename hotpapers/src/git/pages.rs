@@ -19,7 +19,7 @@ use super::lock::git_lock;
 use super::pack::{Hashed, HashedBytes};
 use super::push::{PushError, Remote};
 use crate::site::BlogSettings;
-use crate::text::{PageKey, SiteFile};
+use crate::text::{PageKey, SiteFile, SITE_MANIFEST};
 
 /// What publishing the site did, or would do.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,7 +34,20 @@ pub struct PagesReport {
     pub commit: Option<Oid>,
     /// The remote the branch was pushed to, and the commit it holds now.
     pub pushed: Option<(String, Oid)>,
+    /// Commits on the branch since this tool's last one that it did not make
+    /// (a `git revert`, a `CNAME` set through GitHub's settings); counted up to
+    /// [`FOREIGN_COMMITS_COUNTED`].
+    pub foreign_commits: usize,
+    /// Files on the branch that this tool does not generate, kept as they are.
+    pub kept: Vec<String>,
 }
+
+/// How far back the pages branch is searched for this tool's last commit.
+pub const FOREIGN_COMMITS_COUNTED: usize = 100;
+
+/// How the subject of every commit this tool makes on the pages branch starts,
+/// which is how its commits are told from others'.
+pub(crate) const SUBJECT_PREFIX: &str = "Site: ";
 
 /// The site's files as the branch holds them: the site, `.nojekyll`, `CNAME`.
 fn branch_files<'f>(settings: &BlogSettings, site: &'f [SiteFile]) -> BTreeMap<&'f str, Cow<'f, [u8]>> {
@@ -193,12 +206,21 @@ pub(crate) fn commit_site(
         };
         files.insert(&page.path, (*id, None));
     }
-    let ids: Vec<Oid> = files.values().map(|(id, _)| *id).collect();
     let parent = parent(repo, branch)?;
     let (old, listed) = match parent {
         Some(id) => tree_files(repo, &repo.find_commit(id)?.tree()?)?,
         None => (BTreeMap::new(), None),
     };
+    // What this tool generates is listed on the branch; the rest of what is
+    // there was put there by someone else, and stays.
+    let manifest = crate::text::manifest_text(files.keys().copied().chain([SITE_MANIFEST]));
+    let manifest = Hashed::new(ObjectType::Blob, manifest.as_bytes())?;
+    files.insert(SITE_MANIFEST, (manifest.id(), Some(&manifest)));
+    let kept = others(repo, &old, &files)?;
+    for (path, id) in &kept {
+        files.insert(path, (*id, None));
+    }
+    let ids: Vec<Oid> = files.values().map(|(id, _)| *id).collect();
     let changed = files
         .iter()
         .filter(|(path, (id, _))| old.get(**path) != Some(id))
@@ -209,8 +231,13 @@ pub(crate) fn commit_site(
             .count();
     let mut report = PagesReport {
         branch: branch.to_owned(),
-        files: files.len(),
+        files: files.len() - kept.len(),
         changed,
+        foreign_commits: match parent {
+            Some(tip) => foreign_commits(repo, tip)?,
+            None => 0,
+        },
+        kept: kept.iter().map(|(path, _)| (*path).to_owned()).collect(),
         ..PagesReport::default()
     };
     let by_path: HashMap<&str, Oid> = files.iter().map(|(path, (id, _))| (*path, *id)).collect();
@@ -253,7 +280,7 @@ pub(crate) fn commit_site(
     let parent_refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
     let tree = repo.find_tree(tree)?;
     let commit = repo.commit(None, &author, &committer, message, &tree, &parent_refs)?;
-    let log = format!("hotpapers: {}", message.lines().next().unwrap_or_default());
+    let log = super::repo::commit_log(message, parent.is_none());
     // Only if nobody moved the local branch meanwhile. git's lock on the
     // branch (a killed run's, or a live git's) is reported, never removed.
     let moved = match repo.refname_to_id(&refname) {
@@ -269,6 +296,47 @@ pub(crate) fn commit_site(
         save_listing(repo, tree.id(), &by_path)?;
     }
     Ok(report)
+}
+
+/// The files of the branch's `old` tree that this tool does not generate: not
+/// among `files`, and not on the tree's own [`SITE_MANIFEST`]. A tree without
+/// one was written whole by an older version of this tool, which left nothing
+/// of anyone else's there.
+fn others<'o>(
+    repo: &Repository,
+    old: &'o BTreeMap<String, Oid>,
+    files: &BTreeMap<&str, (Oid, Option<&HashedBytes<'_>>)>,
+) -> Result<Vec<(&'o str, Oid)>, PublishError> {
+    let Some(manifest) = old.get(SITE_MANIFEST) else {
+        return Ok(Vec::new());
+    };
+    let blob = repo.find_blob(*manifest)?;
+    let text = String::from_utf8_lossy(blob.content());
+    let generated: std::collections::HashSet<&str> = crate::text::manifest_paths(&text).collect();
+    Ok(old
+        .iter()
+        .filter(|(path, _)| !files.contains_key(path.as_str()) && !generated.contains(path.as_str()))
+        .map(|(path, id)| (path.as_str(), *id))
+        .collect())
+}
+
+/// The commits from `tip` back to this tool's last one (by their subject), on
+/// the first-parent line, up to [`FOREIGN_COMMITS_COUNTED`].
+fn foreign_commits(repo: &Repository, tip: Oid) -> Result<usize, PublishError> {
+    let mut commit = repo.find_commit(tip)?;
+    let mut count = 0;
+    while count < FOREIGN_COMMITS_COUNTED
+        && !commit
+            .summary_bytes()
+            .is_some_and(|s| s.starts_with(SUBJECT_PREFIX.as_bytes()))
+    {
+        count += 1;
+        match commit.parent(0) {
+            Ok(parent) => commit = parent,
+            Err(_) => break,
+        }
+    }
+    Ok(count)
 }
 
 /// The file in the git folder that lists every file of the pages branch's
@@ -423,7 +491,7 @@ pub(crate) fn push_site(
                 &format!("refs/remotes/{remote_name}/{branch}"),
                 local,
                 true,
-                "hotpapers: push",
+                "update by push",
             );
             return Ok(Some(local));
         };
@@ -446,7 +514,7 @@ pub(crate) fn push_site(
             again,
             true,
             local,
-            "hotpapers: re-apply the site on the remote branch",
+            &format!("pull --rebase (finish): {refname} onto {tip}"),
         )?;
         local = again;
     }

@@ -21,8 +21,8 @@ use super::plan::{commit_message, folder_paths, folders, plan, Plan, PlannedFile
 use super::published::LastPublish;
 use super::push::{push, Published, PushError, PushTarget, Pushed};
 use super::repo::{
-    check_real_folders, empty_tree, head_commit, open, remove_file, remove_stale_temp_files, site_prefix,
-    write,
+    check_real_folders, commit_log, empty_tree, head_commit, open, remove_file, remove_stale_temp_files,
+    site_prefix, write,
 };
 use super::written::Written;
 use crate::archive::{Archive, Days};
@@ -185,7 +185,7 @@ fn commit_pages(
         return Ok(None);
     };
     let subject = posts_message.and_then(|m| m.lines().next()).unwrap_or("rebuild");
-    let message = format!("Site: {subject}");
+    let message = format!("{}{subject}", super::pages::SUBJECT_PREFIX);
     let pages = &options.site_pages;
     let loaded;
     let cache = match &options.site_cache {
@@ -293,6 +293,7 @@ fn commit_posts(
         &mut published,
     )?;
     check_real_folders(workdir, &format!("{prefix}{}", site.output_dir))?;
+    check_real_folders(workdir, &format!("{prefix}{}", site.posts_dir))?;
     let mut ours = Written::load(repo)?;
     let tree = Tree {
         workdir,
@@ -567,13 +568,16 @@ fn index_entry(workdir: &Path, path: &str, id: Oid) -> Result<git2::IndexEntry, 
 /// Moves the branch HEAD names (or a detached HEAD) from `old` to `new`, failing
 /// if someone else moved it meanwhile.
 fn advance_head(repo: &Repository, new: Oid, old: Option<Oid>, message: &str) -> Result<(), PublishError> {
-    let subject = message.lines().next().unwrap_or_default();
-    let log = format!("commit: {subject}");
+    let log = commit_log(message, old.is_none());
     let head = repo.find_reference("HEAD")?;
     match (head.symbolic_target()?, old) {
         (Some(branch), Some(old)) => repo.reference_matching(branch, new, true, old, &log).map(drop)?,
         (Some(branch), None) => repo.reference(branch, new, false, &log).map(drop)?,
-        (None, _) => repo.set_head_detached(new)?,
+        // Moved as a ref, with the entry `git commit` writes: libgit2's
+        // `set_head_detached` logs `checkout: moving from X to X`, which
+        // `git checkout -` would then take for where the user came from.
+        (None, Some(old)) => repo.reference_matching("HEAD", new, true, old, &log).map(drop)?,
+        (None, None) => repo.reference("HEAD", new, true, &log).map(drop)?,
     }
     Ok(())
 }

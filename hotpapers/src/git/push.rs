@@ -133,7 +133,7 @@ pub(crate) fn push(
                 &format!("refs/remotes/{}/{branch}", target.remote),
                 local,
                 true,
-                "hotpapers: push",
+                "update by push",
             );
             return Ok(Pushed {
                 remote: target.remote.clone(),
@@ -250,17 +250,16 @@ fn move_local(repo: &Repository, commit: Oid) -> Result<(), PushError> {
     let target = repo.find_commit(commit)?;
     repo.checkout_tree(target.as_object(), Some(CheckoutBuilder::new().safe()))?;
     let head = repo.head()?;
-    if head.is_branch() {
-        let name = head.name()?.to_owned();
-        repo.reference(
-            &name,
-            commit,
-            true,
-            "hotpapers: re-apply publish on the remote branch",
-        )?;
+    // The entry `git pull --rebase` writes; a detached HEAD is moved as a ref
+    // (libgit2's `set_head_detached` would log a `checkout:` that `git
+    // checkout -` then reads as where the user came from).
+    let name = if head.is_branch() {
+        head.name()?.to_owned()
     } else {
-        repo.set_head_detached(commit)?;
-    }
+        "HEAD".to_owned()
+    };
+    let log = format!("pull --rebase (finish): {name} onto {}", target.parent_id(0)?);
+    repo.reference(&name, commit, true, &log)?;
     Ok(())
 }
 

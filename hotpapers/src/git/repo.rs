@@ -129,31 +129,26 @@ pub(crate) fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, PublishErro
     }
 }
 
+/// The reflog entry `git commit` writes for a commit with `message`:
+/// `commit: SUBJECT`, or `commit (initial): SUBJECT` for a branch's first.
+pub(crate) fn commit_log(message: &str, initial: bool) -> String {
+    let subject = message.lines().next().unwrap_or_default();
+    let kind = if initial { "commit (initial)" } else { "commit" };
+    format!("{kind}: {subject}")
+}
+
 /// Refuses a symbolic link at any folder from the work tree down to `dir`: the
 /// folder could be committed as a link to anywhere on the machine.
 pub(crate) fn check_real_folders(workdir: &Path, dir: &str) -> Result<(), PublishError> {
-    let mut path = workdir.to_owned();
-    let mut shown = String::new();
-    for part in Path::new(dir).components() {
-        path.push(part);
-        if !shown.is_empty() {
-            shown.push('/');
-        }
-        shown.push_str(&part.as_os_str().to_string_lossy());
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_symlink() => return Err(PublishError::Symlink(shown)),
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(source) => {
-                return Err(PublishError::Io {
-                    action: "read",
-                    path,
-                    source,
-                })
-            }
-        }
+    match crate::text::first_link(workdir, dir) {
+        Ok(None) => Ok(()),
+        Ok(Some(link)) => Err(PublishError::Symlink(link)),
+        Err(source) => Err(PublishError::Io {
+            action: "read",
+            path: workdir.join(dir),
+            source,
+        }),
     }
-    Ok(())
 }
 
 /// Removes the temporary files and folders that a killed run left in `dir`

@@ -207,6 +207,12 @@ pub struct Weights {
     pub bluesky: u32,
 }
 
+impl Weights {
+    /// The largest weight settings accept: a score stays far inside `u64` with
+    /// every count at its maximum, and the sums of scores saturate beyond it.
+    pub const MAX: u32 = 1_000_000;
+}
+
 impl Default for Weights {
     fn default() -> Self {
         Weights {
@@ -218,14 +224,18 @@ impl Default for Weights {
     }
 }
 
+/// The sum of scores, held at `u64::MAX` rather than wrapping or panicking:
+/// a day, a month or an archive of papers at extreme weights and counts.
+pub(crate) fn total_score(scores: impl IntoIterator<Item = u64>) -> u64 {
+    scores.into_iter().fold(0, u64::saturating_add)
+}
+
 impl Counts {
     /// The score: retweets + favorites, Hugging Face upvotes, Hacker News
     /// points and Bluesky likes + reposts, each times its source's weight, summed.
     /// Comments are shown, not scored: they count arguments as much as interest.
     pub fn score(&self, weights: &Weights) -> u64 {
-        self.weighted(weights)
-            .into_iter()
-            .fold(0, |score, (_, part)| score.saturating_add(part))
+        total_score(self.weighted(weights).into_iter().map(|(_, part)| part))
     }
 
     /// Each source the paper has, by name (`twitter`, `huggingface`,

@@ -122,9 +122,75 @@ fn place(
     written
 }
 
+/// The first symbolic link on the way from `root` down to `root/dir` (`dir`
+/// relative, with `/`), as a path relative to `root`; `None` when every folder
+/// that exists on the way is a real one (a missing one ends the way). Every
+/// folder the tool reads from or writes to is checked with it, so a link at
+/// `static` (to `.git`, say) or at `content` never lets a file from outside the
+/// site be published, nor a page be written outside it.
+pub fn first_link(root: &Path, dir: &str) -> std::io::Result<Option<String>> {
+    let mut path = root.to_owned();
+    let mut shown = String::new();
+    for part in Path::new(dir).components() {
+        if part == std::path::Component::CurDir {
+            continue;
+        }
+        path.push(part);
+        if !shown.is_empty() {
+            shown.push('/');
+        }
+        shown.push_str(&part.as_os_str().to_string_lossy());
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_symlink() => return Ok(Some(shown)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// [`first_link`] as an error: `InvalidInput`, naming the link.
+pub fn refuse_links(root: &Path, dir: &str) -> std::io::Result<()> {
+    match first_link(root, dir)? {
+        None => Ok(()),
+        Some(link) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("`{link}` is a symbolic link; the site reads and writes only real folders inside it"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn finds_a_link_at_any_folder_on_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("real/inner")).unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("linked")).unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("real/inner/up")).unwrap();
+        assert_eq!(first_link(root, "real/inner").unwrap(), None);
+        assert_eq!(first_link(root, "./real/missing/deeper").unwrap(), None);
+        assert_eq!(first_link(root, "linked").unwrap().as_deref(), Some("linked"));
+        assert_eq!(
+            first_link(root, "linked/inner").unwrap().as_deref(),
+            Some("linked")
+        );
+        assert_eq!(
+            first_link(root, "real/inner/up/x").unwrap().as_deref(),
+            Some("real/inner/up")
+        );
+        let error = refuse_links(root, "linked/inner").unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(
+            error.to_string().starts_with("`linked` is a symbolic link"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn writes_whole_files_keeps_permissions_and_never_clobbers_with_write_new() {
@@ -182,6 +248,29 @@ mod tests {
         let beside = fs::read_dir(dir.path().join("content")).unwrap().count();
         assert_eq!(beside, 1, "the temporary folder went with the failure");
     }
+}
+
+/// The list of the files this tool generated in a site, kept beside them (in a
+/// site folder, and on the pages branch): a file that is no longer generated is
+/// removed, and a file that is not on the list (a `CNAME` set through GitHub's
+/// settings, a verification file) is someone else's and is kept.
+pub const SITE_MANIFEST: &str = ".hotpapers-site";
+
+/// The text of a [`SITE_MANIFEST`]: each path on a line, in the order given.
+#[cfg(any(feature = "git", feature = "templates"))]
+pub(crate) fn manifest_text<'p>(paths: impl Iterator<Item = &'p str>) -> String {
+    paths.map(|p| format!("{p}\n")).collect()
+}
+
+/// The paths a [`SITE_MANIFEST`]'s text lists: only plain relative paths, as
+/// this tool writes them (no empty, `.` or `..` part).
+#[cfg(any(feature = "git", feature = "templates"))]
+pub(crate) fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|path| {
+        !path
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+    })
 }
 
 /// One file of the generated site.
