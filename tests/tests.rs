@@ -11,3 +11,4 @@ mod rebuild;
 mod run;
 mod security;
 mod util;
+mod workflows;

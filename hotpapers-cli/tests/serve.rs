@@ -225,7 +225,10 @@ fn lines(server: &mut Server) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
 /// The inotify watches the process holds, from `/proc`.
 fn inotify_watches(pid: u32) -> usize {
     let mut watches = 0;
-    for entry in std::fs::read_dir(format!("/proc/{pid}/fdinfo")).unwrap().flatten() {
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fdinfo"))
+        .unwrap()
+        .flatten()
+    {
         let info = std::fs::read_to_string(entry.path()).unwrap_or_default();
         watches += info.lines().filter(|l| l.starts_with("inotify wd:")).count();
     }
@@ -277,7 +280,14 @@ fn serve_watches_folders_made_late_or_made_again_and_nothing_else() {
 
     // A log written beside the site is not what the blog reads: no render.
     std::thread::sleep(Duration::from_millis(500));
-    let renders = || printed.lock().unwrap().iter().filter(|l| l.starts_with("rendered")).count();
+    let renders = || {
+        printed
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("rendered"))
+            .count()
+    };
     let before = renders();
     for i in 0..10 {
         std::fs::write(root.join("serve.log"), format!("line {i}\n")).unwrap();
@@ -292,7 +302,11 @@ fn serve_watches_folders_made_late_or_made_again_and_nothing_else() {
 fn status_with_host(origin: &str, path: &str, host: &str) -> u16 {
     let address = origin.strip_prefix("http://").unwrap();
     let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     let _ = stream.read_to_string(&mut response);
     response
@@ -316,15 +330,30 @@ fn serve_answers_only_to_its_own_names_and_decodes_paths_once() {
     let port = origin.rsplit(':').next().unwrap();
 
     // A page on another site whose name points at 127.0.0.1 (DNS rebinding).
-    for host in ["evil.example", &format!("evil.example:{port}"), "127.0.0.1", "localhost:1"] {
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "127.0.0.1",
+        "localhost:1",
+    ] {
         assert_eq!(status_with_host(&origin, "/", host), 421, "{host}");
     }
-    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")] {
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
         assert_eq!(status_with_host(&origin, "/", &host), 200, "{host}");
     }
 
-    assert_eq!(get(&format!("{origin}/my%20file.css")), (200, "body{}\n".to_owned()));
-    assert_eq!(get(&format!("{origin}/caf%C3%A9.txt")), (200, "café\n".to_owned()));
+    assert_eq!(
+        get(&format!("{origin}/my%20file.css")),
+        (200, "body{}\n".to_owned())
+    );
+    assert_eq!(
+        get(&format!("{origin}/caf%C3%A9.txt")),
+        (200, "café\n".to_owned())
+    );
     let host = format!("127.0.0.1:{port}");
     for bad in ["/%2e%2e/etc/passwd", "/a/%2E%2E/b", "/a%00b", "/a%5cb", "/%ff"] {
         assert_eq!(status_with_host(&origin, bad, &host), 400, "{bad}");
