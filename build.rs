@@ -13,12 +13,11 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    // Cargo rebuilds on every run while a watched file is missing, so the settings
-    // file is watched only once it exists; the binary itself notices one that was
-    // added since it was built.
-    if Path::new(hotpapers::SITE_FILE).exists() {
-        println!("cargo:rerun-if-changed={}", hotpapers::SITE_FILE);
-    }
+    // The settings file and the theme's folders are always watched, so adding,
+    // editing or removing any of them rebuilds. The repository ships all three:
+    // cargo re-runs this script on every build while a watched path is missing,
+    // so one a site owner deleted costs that, never a stale binary.
+    println!("cargo:rerun-if-changed={}", hotpapers::SITE_FILE);
     println!("cargo:rerun-if-env-changed=HOTPAPERS_MANIFEST_DIR");
     println!("cargo:rerun-if-env-changed=HOTPAPERS_INCLUDE_ARCHIVE");
     // An unreadable hotpapers.toml is reported by the macro, with its location;
@@ -28,9 +27,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", site.posts_dir);
     // The blog's theme, read by `hotpapers_macros::theme!`.
     for dir in [hotpapers::TEMPLATES_DIR, hotpapers::STATIC_DIR] {
-        if Path::new(dir).exists() {
-            println!("cargo:rerun-if-changed={dir}");
-        }
+        println!("cargo:rerun-if-changed={dir}");
     }
     let elf = target_is_elf();
     // Said on every build, empty when nothing is linked: a value inherited from

@@ -165,3 +165,112 @@ fn pages_load_in_headless_chromium_without_errors() {
         }
     }
 }
+
+/// Measures, in the page, every text of every `svg.chart` against its SVG's
+/// box, and writes what it found into the DOM as JSON: how many charts and
+/// texts, and each text outside its chart. With `natural`, each chart is
+/// first drawn at the size its `viewBox` gives it.
+fn measure_script(natural: bool) -> String {
+    format!(
+        r#"<script>
+addEventListener("load", () => {{
+  const charts = [...document.querySelectorAll("svg.chart")];
+  if ({natural}) for (const svg of charts) svg.style.width = svg.viewBox.baseVal.width + "px";
+  const outside = [];
+  let texts = 0;
+  charts.forEach((svg, i) => {{
+    const b = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll("text")) {{
+      texts += 1;
+      const r = t.getBoundingClientRect();
+      if (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5)
+        outside.push(`chart ${{i}}: ${{t.textContent}} spans ${{r.left.toFixed(1)}}..${{r.right.toFixed(1)}} in ${{b.left.toFixed(1)}}..${{b.right.toFixed(1)}}`);
+    }}
+  }});
+  const pre = document.createElement("pre");
+  pre.id = "boxes";
+  pre.textContent = JSON.stringify({{ charts: charts.length, texts, outside }});
+  document.body.append(pre);
+}});
+</script>"#
+    )
+}
+
+#[test]
+fn every_chart_label_is_inside_its_chart_at_every_width() {
+    let Some(browser) = chromium() else { return };
+    // 57 months of days: every eighth month is labelled, the last one too,
+    // `2025-09`, centred on the plot's last slot by the right edge.
+    let mut days = Vec::new();
+    for month in 0..57 {
+        let date = time::Date::from_calendar_date(
+            2021 + month / 12,
+            time::Month::try_from((month % 12 + 1) as u8).unwrap(),
+            15,
+        )
+        .unwrap();
+        let text = format!(
+            "date = {date}\npublished = {date}T12:00:00Z\n\n[[paper]]\narxiv = \"2012.00001\"\ntitle = 'A paper'\n\
+             authors = ['Ada']\ncategories = ['cs.LG']\nretweets = {month}\nfavorites = 40\nabstract = 'x'\n"
+        );
+        let (day, problems) = hotpapers::parse_day(&format!("posts/{date}.toml"), &text);
+        days.push(day.unwrap_or_else(|| panic!("{problems:?}")));
+    }
+    let site = hotpapers::Site::default();
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&site, &days, &theme).unwrap();
+    let stats = files.iter().find(|f| f.path == "stats/index.html").unwrap();
+    let page = String::from_utf8(stats.bytes.to_vec()).unwrap();
+    assert!(page.contains(">2025-09</text>"), "the last month is labelled");
+    let dir = tempfile::tempdir().unwrap();
+    hotpapers::write_site(dir.path(), &files).unwrap();
+    let origin = serve(dir.path());
+    let shots = project_dir().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (name, width, natural) in [
+        ("full", 1280, true),
+        ("1280", 1280, false),
+        ("768", 768, false),
+        ("390", 390, false),
+    ] {
+        let measured = page.replacen("</body>", &format!("{}</body>", measure_script(natural)), 1);
+        std::fs::write(dir.path().join(format!("stats-{name}.html")), measured).unwrap();
+        let url = format!("{origin}/stats-{name}.html");
+        let window = format!("{width},1600");
+        let profile = tempfile::tempdir().unwrap();
+        let output = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--dump-dom",
+            ])
+            .arg(format!("--window-size={window}"))
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(&url)
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&output.stdout);
+        let json = dom
+            .split_once("<pre id=\"boxes\">")
+            .and_then(|(_, rest)| rest.split_once("</pre>"))
+            .map(|(json, _)| {
+                json.replace("&gt;", ">")
+                    .replace("&lt;", "<")
+                    .replace("&amp;", "&")
+            })
+            .unwrap_or_else(|| panic!("{name}: nothing measured:\n{dom}"));
+        let boxes: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(boxes["charts"], 3, "{name}: {boxes}");
+        assert!(boxes["texts"].as_u64().unwrap() > 20, "{name}: {boxes}");
+        assert_eq!(
+            boxes["outside"],
+            serde_json::json!([]),
+            "{name}: labels outside their chart"
+        );
+        let file = shots.join(format!("stats-labels-{name}.png"));
+        let _ = std::fs::remove_file(&file);
+        visit(&browser, &url, &origin, Some((&file, &window)));
+    }
+}

@@ -1,5 +1,6 @@
-//! Cargo rebuilds the site when a day-file is edited, added or removed, and only
-//! then (build.rs). Checked on a copy of the repository with a real `cargo build`.
+//! Cargo rebuilds the site when a day-file, the settings, a template or a static
+//! file is edited, added or removed, and only then (build.rs). Checked on a copy
+//! of the repository with a real `cargo build` and `cargo run`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +22,7 @@ const SITE_FILES: &[&str] = &[
     "posts",
     "templates",
     "static",
+    "hotpapers.toml",
 ];
 
 fn copy(from: &Path, to: &Path) {
@@ -37,6 +39,11 @@ fn copy(from: &Path, to: &Path) {
         std::fs::copy(from, to).unwrap();
     }
 }
+
+/// Held by each test while it builds: they share one target folder, where
+/// the site binary of one copy would otherwise replace another's between its
+/// build and its run.
+static TARGET: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// A copy of the site in a temporary folder (kept while the first is), its
 /// root, and the target folder the tests share, so that only the site and its
@@ -72,6 +79,7 @@ fn build(site: &Path, target: &Path) -> bool {
 
 #[test]
 fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
+    let _target = TARGET.lock().unwrap_or_else(|e| e.into_inner());
     let (_dir, site, target) = site_copy();
     build(&site, &target);
     assert!(!build(&site, &target), "nothing changed: nothing is rebuilt");
@@ -126,6 +134,7 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
 fn an_archive_included_instead_of_linked_gives_the_same_posts_from_the_cache_s_own_files() {
     // Where the archive is not linked (MSVC, or `HOTPAPERS_INCLUDE_ARCHIVE`),
     // rustc includes each month's part from the cache in `OUT_DIR`, not a copy.
+    let _target = TARGET.lock().unwrap_or_else(|e| e.into_inner());
     let (_dir, site, target) = site_copy();
     let (out, stdout, log) =
         run(cargo_build(&site, &target, &["--message-format=json"]).env("HOTPAPERS_INCLUDE_ARCHIVE", "1"));
@@ -188,4 +197,125 @@ fn an_archive_included_instead_of_linked_gives_the_same_posts_from_the_cache_s_o
             "{name}"
         );
     }
+}
+
+#[test]
+fn the_shipped_settings_file_is_the_defaults() {
+    let text = std::fs::read_to_string(project_dir().join(hotpapers::SITE_FILE)).unwrap();
+    assert_eq!(
+        hotpapers::Site::from_toml(hotpapers::SITE_FILE, &text).unwrap(),
+        hotpapers::Site::default()
+    );
+}
+
+/// A plain `cargo run` in `site`: it must publish.
+fn cargo_run(site: &Path, target: &Path) -> String {
+    let (out, stdout, log) = run(Command::new(env!("CARGO"))
+        .args(["run", "--quiet"])
+        .current_dir(site)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("HOTPAPERS_MANIFEST_DIR")
+        .env("GIT_AUTHOR_NAME", "Site Owner")
+        .env("GIT_AUTHOR_EMAIL", "owner@example.com")
+        .env("GIT_COMMITTER_NAME", "Site Owner")
+        .env("GIT_COMMITTER_EMAIL", "owner@example.com"));
+    assert!(out.status.success(), "{stdout}{log}");
+    stdout
+}
+
+/// A file of the site's pages branch, or `None`.
+fn on_pages(site: &Path, path: &str) -> Option<String> {
+    let (out, stdout, _) = run(Command::new("git")
+        .args(["show", &format!("gh-pages:{path}")])
+        .current_dir(site));
+    out.status.success().then_some(stdout)
+}
+
+#[test]
+fn settings_templates_and_static_files_added_edited_or_removed_publish_with_a_plain_cargo_run() {
+    let _target = TARGET.lock().unwrap_or_else(|e| e.into_inner());
+    let (_dir, site, target) = site_copy();
+    let git = |args: &[&str]| {
+        let (out, _, log) = run(Command::new("git").args(args).current_dir(&site));
+        assert!(out.status.success(), "git {args:?}: {log}");
+    };
+    std::fs::write(site.join(".gitignore"), "/target\n").unwrap();
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=O", "-c", "user.email=o@example.com", "add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=O",
+        "-c",
+        "user.email=o@example.com",
+        "commit",
+        "-qm",
+        "site",
+    ]);
+    cargo_run(&site, &target);
+    let index = || on_pages(&site, "index.html").unwrap();
+    assert!(index().contains("Hot arXiv Papers"));
+
+    // The settings: edited, removed, and added again.
+    let settings = site.join(hotpapers::SITE_FILE);
+    let shipped = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        shipped.replace("# title = \"Hot arXiv Papers\"", "title = \"My Papers\""),
+    )
+    .unwrap();
+    cargo_run(&site, &target);
+    assert!(
+        index().contains("My Papers"),
+        "an edited settings file is published"
+    );
+    std::fs::remove_file(&settings).unwrap();
+    cargo_run(&site, &target);
+    assert!(
+        index().contains("Hot arXiv Papers"),
+        "a removed settings file is published"
+    );
+    std::fs::write(&settings, "[blog]\ntitle = \"Papers Again\"\n").unwrap();
+    cargo_run(&site, &target);
+    assert!(
+        index().contains("Papers Again"),
+        "an added settings file is published"
+    );
+
+    // A template the theme includes when it is there: added, edited, removed.
+    let post = site.join("templates/post.html");
+    let source = std::fs::read_to_string(&post).unwrap();
+    let with_note = source.replacen(
+        "{% block content %}",
+        "{% block content %}{% include \"note.html\" ignore missing %}",
+        1,
+    );
+    assert_ne!(with_note, source);
+    std::fs::write(&post, with_note).unwrap();
+    let note = site.join("templates/note.html");
+    let day_page = || on_pages(&site, "posts/hot-papers-2020-12-07/index.html").unwrap();
+    std::fs::write(&note, "<p>NOTE-ONE</p>").unwrap();
+    cargo_run(&site, &target);
+    assert!(day_page().contains("NOTE-ONE"), "an added template is published");
+    std::fs::write(&note, "<p>NOTE-TWO</p>").unwrap();
+    cargo_run(&site, &target);
+    assert!(day_page().contains("NOTE-TWO"), "an edited template is published");
+    std::fs::remove_file(&note).unwrap();
+    cargo_run(&site, &target);
+    assert!(!day_page().contains("NOTE-"), "a removed template is published");
+
+    // A static file: added, edited, removed.
+    let extra = site.join("static/extra.txt");
+    std::fs::write(&extra, "one\n").unwrap();
+    cargo_run(&site, &target);
+    assert_eq!(on_pages(&site, "extra.txt").as_deref(), Some("one\n"));
+    std::fs::write(&extra, "two\n").unwrap();
+    cargo_run(&site, &target);
+    assert_eq!(on_pages(&site, "extra.txt").as_deref(), Some("two\n"));
+    std::fs::remove_file(&extra).unwrap();
+    cargo_run(&site, &target);
+    assert_eq!(
+        on_pages(&site, "extra.txt"),
+        None,
+        "a removed static file is gone"
+    );
 }

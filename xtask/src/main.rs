@@ -39,6 +39,7 @@ const SITE_FILES: &[&str] = &[
     "tests",
     "templates",
     "static",
+    "hotpapers.toml",
 ];
 
 fn main() -> Result<()> {

@@ -18,6 +18,12 @@ const LEFT: f64 = 44.0;
 const BOTTOM: f64 = 22.0;
 /// Room above the plot for the top tick's label.
 const TOP: f64 = 10.0;
+/// Room right of the plot for half of the last label, which is centred on the
+/// last month: `YYYY-MM` at the theme's 11 px is about 45 user units wide in
+/// common fonts, so its half with room to spare (the browser test measures it).
+const RIGHT: f64 = 28.0;
+/// The width of the plot, between the axis labels and the room on the right.
+const PLOT: f64 = WIDTH - LEFT - RIGHT;
 /// Categories drawn in the category chart.
 const TOP_CATEGORIES: usize = 5;
 
@@ -230,7 +236,7 @@ fn y_of(value: f64, top: f64) -> f64 {
 
 fn bar_chart(values: &[(String, u64)]) -> BarChart {
     let (top, ticks) = scale(values.iter().map(|(_, v)| *v).max().unwrap_or(0));
-    let slot = (WIDTH - LEFT) / values.len().max(1) as f64;
+    let slot = PLOT / values.len().max(1) as f64;
     let bars = values
         .iter()
         .enumerate()
@@ -281,7 +287,7 @@ fn line_chart(
         .max()
         .unwrap_or(0);
     let (scale_top, ticks) = scale(max as u64);
-    let slot = (WIDTH - LEFT) / periods.len().max(1) as f64;
+    let slot = PLOT / periods.len().max(1) as f64;
     let series = top
         .iter()
         .map(|(category, papers)| {
@@ -362,13 +368,25 @@ mod tests {
     }
 
     #[test]
+    fn the_last_label_has_room_for_its_half_right_of_the_plot() {
+        let months: Vec<(String, u64)> = (0..61)
+            .map(|i| (format!("{}-{:02}", 2017 + i / 12, i % 12 + 1), 1))
+            .collect();
+        let chart = bar_chart(&months);
+        let last = chart.labels.last().unwrap();
+        assert_eq!(last.text, "2022-01");
+        // Half of `2022-01` at 11 px, with a wide font's 0.7 em a digit.
+        assert!(last.x + 7.0 * 11.0 * 0.7 / 2.0 <= WIDTH, "{last:?}");
+    }
+
+    #[test]
     fn bars_are_proportional_and_inside_the_plot() {
         let chart = bar_chart(&[("a".into(), 10), ("b".into(), 20), ("c".into(), 0)]);
         let heights: Vec<f64> = chart.bars.iter().map(|b| b.height).collect();
         assert_eq!(heights[1], 2.0 * heights[0]);
         assert_eq!(heights[2], 0.0);
         for bar in &chart.bars {
-            assert!(bar.x >= LEFT && bar.x + bar.width <= WIDTH, "{bar:?}");
+            assert!(bar.x >= LEFT && bar.x + bar.width <= WIDTH - RIGHT, "{bar:?}");
             assert!(
                 bar.y >= 0.0 && bar.y + bar.height <= HEIGHT - BOTTOM + 0.1,
                 "{bar:?}"
