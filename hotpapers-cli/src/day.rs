@@ -72,7 +72,10 @@ pub(crate) fn edit_day(
 }
 
 pub(crate) fn client(root: &Path) -> anyhow::Result<fetch::Client> {
-    Ok(fetch::Client::new(fetch::Endpoints::from_env(&Site::load(
-        root,
-    )?))?)
+    let site = Site::load(root)?;
+    let contact = fetch::contact(&site);
+    Ok(fetch::Client::new(
+        fetch::Endpoints::from_env(&site),
+        contact.as_deref(),
+    )?)
 }

@@ -6,9 +6,12 @@
 //! arXiv's terms: many ids in one request, at least three seconds between
 //! requests to one host (across processes: a shell loop of `hotpapers add` does
 //! not burst), a timeout, and a bounded number of retries with backoff on 406,
-//! 429, 503 and timeouts, honouring `Retry-After`. It names itself and what it
-//! accepts, and follows a redirect only on the same host. What comes back is
-//! untrusted: it goes through the checks a curator's typing goes through.
+//! 429, 5xx and timeouts, waiting as long as `Retry-After` or the IETF draft's
+//! `RateLimit` header (Hugging Face's) asks, up to the service's stated window.
+//! It names itself (and a contact address, as arXiv asks) and what it accepts,
+//! follows a redirect only on the same host, and says what the service said
+//! when it refuses. What comes back is untrusted: it goes through the checks a
+//! curator's typing goes through.
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -109,6 +112,21 @@ pub enum FetchError {
     /// `HOTPAPERS_HTTP_TIMEOUT` is not a usable number of seconds.
     #[error("HOTPAPERS_HTTP_TIMEOUT=`{0}` is not a number of seconds from 0.001 to 3600")]
     Timeout(String),
+    /// The service refused the request (a status that retrying does not
+    /// change), with what it said.
+    #[error("{url} refused the request: HTTP {status}{}", said(message))]
+    Refused {
+        /// What was asked for.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The service's own message (a JSON `error` and `message`, an Atom
+        /// error entry's summary), if it gave one.
+        message: Option<String>,
+        /// The answer's body, read up to [`MAX_ERROR_BYTES`]: arXiv's error
+        /// feed says which id it refused.
+        body: String,
+    },
     /// The answer was not what the service documents.
     #[error("unexpected answer from {url}: {reason}")]
     Malformed {
@@ -117,6 +135,22 @@ pub enum FetchError {
         /// What was wrong with it.
         reason: String,
     },
+}
+
+/// `: MESSAGE` for a service's message, nothing without one.
+fn said(message: &Option<String>) -> String {
+    message.as_ref().map_or_else(String::new, |m| format!(": {m}"))
+}
+
+/// How a service is asked: the least time between two requests to it, and the
+/// longest it may ask the tool to wait (`Retry-After`, `RateLimit`) before a
+/// request is given up with a time to try again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pace {
+    /// The least time since the last request to the same host.
+    pub spacing: Duration,
+    /// The longest wait a service's rate limit may ask for.
+    pub max_wait: Duration,
 }
 
 /// A paper as arXiv describes it.
@@ -138,28 +172,55 @@ pub struct ArxivPaper {
 pub struct Client {
     agent: ureq::Agent,
     endpoints: Endpoints,
-    /// Time between two requests to one host.
-    pub spacing: Duration,
+    /// How arXiv and the oEmbed endpoints are asked: three seconds apart, as
+    /// arXiv's terms ask, and a wait of up to two minutes.
+    pub pace: Pace,
     /// Tries per request.
     pub attempts: u32,
-    /// The longest `Retry-After` waited for; a longer one fails the request.
-    pub max_retry_after: Duration,
 }
 
-/// How the tool names itself to the services.
-const USER_AGENT: &str = concat!(
-    "hotpapers/",
-    env!("CARGO_PKG_VERSION"),
-    " (+https://github.com/hotpapers/hotpapers)"
-);
+/// How the tool names itself to the services, with the site owner's contact
+/// address when there is one (`HOTPAPERS_CONTACT`, else the email of
+/// `[commit] author`): arXiv's API terms ask for one.
+pub fn user_agent(contact: Option<&str>) -> String {
+    let tool = concat!(
+        "hotpapers/",
+        env!("CARGO_PKG_VERSION"),
+        " (+https://github.com/hotpapers/hotpapers"
+    );
+    // Only an address's own characters: a header cannot be broken from here.
+    let contact = contact.filter(|c| {
+        c.contains('@')
+            && c.len() <= 254
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"@.-_+".contains(&b))
+    });
+    match contact {
+        Some(contact) => format!("{tool}; mailto:{contact})"),
+        None => format!("{tool})"),
+    }
+}
+
+/// The contact address for [`user_agent`]: `HOTPAPERS_CONTACT`, else the
+/// email of the site's `[commit] author`.
+pub fn contact(site: &Site) -> Option<String> {
+    std::env::var("HOTPAPERS_CONTACT")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .or_else(|| {
+            let author = site.commit.author.as_deref()?;
+            let (_, email) = author.split_once('<')?;
+            Some(email.trim_end().trim_end_matches('>').to_owned())
+        })
+}
 
 /// Redirects followed on the same host, at most.
 const MAX_REDIRECTS: u32 = 3;
 
 impl Client {
     /// A client with a timeout per request (`HOTPAPERS_HTTP_TIMEOUT` seconds,
-    /// default 30).
-    pub fn new(endpoints: Endpoints) -> Result<Client, FetchError> {
+    /// default 30), naming `contact` in its `User-Agent`.
+    pub fn new(endpoints: Endpoints, contact: Option<&str>) -> Result<Client, FetchError> {
         let timeout = match std::env::var("HOTPAPERS_HTTP_TIMEOUT") {
             Ok(text) => timeout_seconds(&text).ok_or(FetchError::Timeout(hotpapers::quoted(&text)))?,
             Err(_) => Duration::from_secs(30),
@@ -169,14 +230,16 @@ impl Client {
             .http_status_as_error(false)
             // Redirects are followed by hand, only on the same host.
             .max_redirects(0)
-            .user_agent(USER_AGENT)
+            .user_agent(user_agent(contact))
             .build();
         Ok(Client {
             agent: config.into(),
             endpoints,
-            spacing: Duration::from_secs(3),
+            pace: Pace {
+                spacing: Duration::from_secs(3),
+                max_wait: Duration::from_secs(120),
+            },
             attempts: 3,
-            max_retry_after: Duration::from_secs(120),
         })
     }
 
@@ -200,12 +263,40 @@ impl Client {
     }
 
     /// Looks papers up, all in one request: for each id, its paper, or why
-    /// arXiv gave none (`None`: it has no such paper).
-    #[allow(clippy::type_complexity)]
-    pub fn arxiv_lookup(
-        &mut self,
-        ids: &[ArxivId<'_>],
-    ) -> Result<Vec<(String, Result<ArxivPaper, Option<String>>)>, FetchError> {
+    /// arXiv gave none (`None`: it has no such paper). arXiv refuses a whole
+    /// request for one id it will not take (HTTP 400 with its error feed): the
+    /// ids are then asked again one by one, three seconds apart, so that one
+    /// bad id never costs the others. A service that is down is an error.
+    pub fn arxiv_lookup(&mut self, ids: &[ArxivId<'_>]) -> Result<Vec<(String, Lookup)>, FetchError> {
+        match self.arxiv_request(ids) {
+            Err(FetchError::Refused {
+                status: 400,
+                message,
+                body,
+                ..
+            }) => match ids {
+                [id] => {
+                    let why = parse_atom(&body)
+                        .ok()
+                        .and_then(|entries| entries.into_iter().find_map(|e| e.err().map(|(_, m)| m)))
+                        .or(message)
+                        .unwrap_or_else(|| "HTTP 400".to_owned());
+                    Ok(vec![(id.without_version().to_owned(), Err(Some(why)))])
+                }
+                _ => {
+                    let mut found = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        found.extend(self.arxiv_lookup(std::slice::from_ref(id))?);
+                    }
+                    Ok(found)
+                }
+            },
+            other => other,
+        }
+    }
+
+    /// One request for `ids`, read as [`Client::arxiv_lookup`] answers.
+    fn arxiv_request(&mut self, ids: &[ArxivId<'_>]) -> Result<Vec<(String, Lookup)>, FetchError> {
         let list: Vec<&str> = ids.iter().map(ArxivId::without_version).collect();
         let url = format!(
             "{}?id_list={}&max_results={}",
@@ -238,19 +329,29 @@ impl Client {
             .collect())
     }
 
-    /// Fetches a Bluesky post's embed from Bluesky's oEmbed endpoint.
+    /// Fetches a Bluesky post's embed from Bluesky's oEmbed endpoint; `url` is
+    /// the post's `https://bsky.app/profile/HANDLE/post/RKEY`.
     pub fn bluesky_post(&mut self, url: &str) -> Result<hotpapers::BlueskyPost<'static>, FetchError> {
         let request = format!("{}?url={}", self.endpoints.bluesky_oembed, encode(url));
-        let json = self.get_json(&request, Duration::from_millis(500), None)?;
-        let malformed = |reason: &str| FetchError::Malformed {
+        let pace = Pace {
+            spacing: Duration::from_millis(500),
+            max_wait: self.pace.max_wait,
+        };
+        let json = self.get_json(&request, pace, None)?;
+        let malformed = |reason: String| FetchError::Malformed {
             url: request.clone(),
-            reason: reason.to_owned(),
+            reason,
         };
         let html = json["html"]
             .as_str()
-            .ok_or_else(|| malformed("no `html` in the oEmbed answer"))?;
-        hotpapers::parse_bluesky_embed(html)
-            .ok_or_else(|| malformed("the embed HTML is not a Bluesky post blockquote"))
+            .ok_or_else(|| malformed("no `html` in the oEmbed answer".to_owned()))?;
+        let post = crate::collect::embed::bluesky_post(html).map_err(&malformed)?;
+        // The embed of another post would put its words under this one's name.
+        let key = |url: &str| hotpapers::bluesky_post_parts(url).map(|(_, rkey)| rkey.to_owned());
+        if key(url).is_none() || key(url) != key(&post.url) {
+            return Err(malformed(format!("the embed is of another post, `{}`", post.url)));
+        }
+        Ok(post)
     }
 
     /// Fetches a tweet's embed; `x.com` URLs are read as twitter.com ones.
@@ -272,29 +373,29 @@ impl Client {
         Ok(tweet)
     }
 
-    /// GET with arXiv's spacing; see [`Client::call`].
+    /// GET at arXiv's pace; see [`Client::call`].
     fn get(&mut self, url: &str, accept: &str) -> Result<String, FetchError> {
-        let spacing = self.spacing;
+        let pace = self.pace;
         self.call(&Call {
             url,
             accept,
-            spacing,
+            pace,
             body: None,
             bearer: None,
         })
     }
 
-    /// A JSON document from `url`, asking no faster than `spacing`.
+    /// A JSON document from `url`, asked at `pace`.
     pub fn get_json(
         &mut self,
         url: &str,
-        spacing: Duration,
+        pace: Pace,
         bearer: Option<&str>,
     ) -> Result<serde_json::Value, FetchError> {
         let body = self.call(&Call {
             url,
             accept: "application/json",
-            spacing,
+            pace,
             body: None,
             bearer,
         })?;
@@ -308,14 +409,14 @@ impl Client {
     pub fn post_json(
         &mut self,
         url: &str,
-        spacing: Duration,
+        pace: Pace,
         body: &serde_json::Value,
     ) -> Result<serde_json::Value, FetchError> {
         let sent = body.to_string();
         let answer = self.call(&Call {
             url,
             accept: "application/json",
-            spacing,
+            pace,
             body: Some(&sent),
             bearer: None,
         })?;
@@ -327,7 +428,9 @@ impl Client {
 
     /// One request with spacing per host, a timeout, a size cap, same-host
     /// redirects (GET only) and bounded retries with backoff on 406, 429, 5xx
-    /// gateway errors and timeouts, honouring `Retry-After`.
+    /// gateway errors and timeouts, waiting as `Retry-After` or `RateLimit`
+    /// asks up to the pace's `max_wait`. Any other status is
+    /// [`FetchError::Refused`] with what the service said.
     fn call(&mut self, call: &Call<'_>) -> Result<String, FetchError> {
         let url = call.url;
         let network = |reason: String| FetchError::Network {
@@ -341,8 +444,9 @@ impl Client {
         let mut retry_after = None;
         while attempt < self.attempts.max(1) {
             // Backoff doubles: the spacing, then twice it, four times...
-            let backoff = call.spacing * 2u32.pow(attempt.saturating_sub(1).min(6));
-            let wait = retry_after.take().unwrap_or(backoff).max(call.spacing);
+            let spacing = call.pace.spacing;
+            let backoff = spacing * 2u32.pow(attempt.saturating_sub(1).min(6));
+            let wait = retry_after.take().unwrap_or(backoff).max(spacing);
             wait_turn(&asked, wait).map_err(|e| network(format!("spacing: {e}")))?;
             attempt += 1;
             let sent = match (call.body, call.bearer) {
@@ -396,19 +500,39 @@ impl Client {
                     attempt -= 1;
                 }
                 406 | 429 | 500 | 502 | 503 | 504 => {
-                    reason = format!("HTTP {status}");
-                    if let Some(after) = header(&response, "retry-after").and_then(|v| parse_retry_after(&v))
-                    {
-                        if after > self.max_retry_after {
+                    let asked_wait = [
+                        header(&response, "retry-after").and_then(|v| parse_retry_after(&v)),
+                        header(&response, "ratelimit").and_then(|v| parse_rate_limit(&v)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .max();
+                    let message = service_message(&error_body(&mut response));
+                    reason = format!("HTTP {status}{}", said(&message));
+                    if let Some(after) = asked_wait {
+                        if after > call.pace.max_wait {
+                            let at = time::OffsetDateTime::now_utc() + after;
                             return Err(network(format!(
-                                "HTTP {status}, retry after {} s; try again later",
-                                after.as_secs()
+                                "{reason}; the service asks to wait {} s, longer than its {} s window; \
+                                 try again after {:02}:{:02} UTC",
+                                after.as_secs(),
+                                call.pace.max_wait.as_secs(),
+                                at.hour(),
+                                at.minute()
                             )));
                         }
                         retry_after = Some(after);
                     }
                 }
-                _ => return Err(network(format!("HTTP {status}"))),
+                _ => {
+                    let body = error_body(&mut response);
+                    return Err(FetchError::Refused {
+                        url: url.to_owned(),
+                        status,
+                        message: service_message(&body),
+                        body,
+                    });
+                }
             }
         }
         Err(network(format!("{reason}, {} times", self.attempts)))
@@ -419,8 +543,8 @@ impl Client {
 struct Call<'a> {
     url: &'a str,
     accept: &'a str,
-    /// The least time since the last request to the same host.
-    spacing: Duration,
+    /// How the service is asked.
+    pace: Pace,
     /// A JSON body: the request is a POST.
     body: Option<&'a str>,
     /// An access token, sent as `Authorization: Bearer`.
@@ -429,6 +553,67 @@ struct Call<'a> {
 
 /// The largest answer read: a day of any source is far smaller.
 const MAX_RESPONSE_BYTES: u64 = 16 << 20;
+
+/// The most of an error answer read: enough for any service's message.
+pub const MAX_ERROR_BYTES: u64 = 64 << 10;
+
+/// What an answer that is not 200 says, read up to [`MAX_ERROR_BYTES`]
+/// (empty when it cannot be read).
+fn error_body(response: &mut ureq::http::Response<ureq::Body>) -> String {
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_ERROR_BYTES)
+        .read_to_string()
+        .unwrap_or_default()
+}
+
+/// A service's own words in an error answer, on one line and quoted as
+/// messages quote values: a JSON `error` and `message` (AT Protocol's
+/// `{"error":"ExpiredToken","message":"..."}`, Hugging Face's `{"error":"..."}`),
+/// or an Atom error entry's summary (arXiv's error feed).
+pub(crate) fn service_message(body: &str) -> Option<String> {
+    let text = if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
+        let part = |key: &str| json[key].as_str().map(str::to_owned);
+        match (part("error"), part("message")) {
+            (Some(error), Some(message)) if error != message => format!("{error}: {message}"),
+            (Some(text), _) | (None, Some(text)) => text,
+            (None, None) => return None,
+        }
+    } else {
+        let (_, message) = parse_atom(body).ok()?.into_iter().find_map(Result::err)?;
+        message
+    };
+    let text = normalise(&text);
+    let text: String = text.chars().take(300).collect();
+    (!text.is_empty()).then(|| format!("`{}`", hotpapers::quoted(&text)))
+}
+
+/// The seconds to the window's reset in the IETF draft's `RateLimit` header,
+/// as Hugging Face sends it (`"api";r=0;t=55`): the longest `t` of an item
+/// whose remaining `r` is 0, or of any item when none says so.
+fn parse_rate_limit(value: &str) -> Option<Duration> {
+    let mut spent = None;
+    let mut any = None;
+    for item in value.split(',') {
+        let mut remaining = None;
+        let mut reset = None;
+        for parameter in item.split(';').skip(1) {
+            match parameter.trim().split_once('=') {
+                Some(("r", n)) => remaining = n.trim().parse::<u64>().ok(),
+                Some(("t", n)) => reset = n.trim().parse::<u64>().ok(),
+                _ => {}
+            }
+        }
+        if let Some(reset) = reset {
+            any = any.max(Some(reset));
+            if remaining == Some(0) {
+                spent = spent.max(Some(reset));
+            }
+        }
+    }
+    spent.or(any).map(Duration::from_secs)
+}
 
 fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
     response.headers().get(name)?.to_str().ok().map(str::to_owned)
@@ -532,6 +717,10 @@ fn normalise(text: &str) -> String {
 }
 
 type Entry = Result<ArxivPaper, (String, String)>;
+
+/// What looking one id up found: its paper, or why arXiv gave none (`None`:
+/// it has no such paper).
+pub type Lookup = Result<ArxivPaper, Option<String>>;
 
 /// One `<entry>` while it is read.
 #[derive(Default)]

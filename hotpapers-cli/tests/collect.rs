@@ -17,6 +17,8 @@ enum Reply {
     Xml(&'static str),
     /// A status with a header, such as `Retry-After`.
     Status(u16, Option<(&'static str, &'static str)>),
+    /// A status with headers and a body, as a service answers an error.
+    Full(u16, Vec<(&'static str, &'static str)>, &'static str),
 }
 
 /// The services, routed by path: each route plays its replies in order and
@@ -79,6 +81,15 @@ impl Services {
                         }
                         response
                     }
+                    Some(Reply::Full(code, headers, body)) => {
+                        let mut response = tiny_http::Response::from_string(body).with_status_code(code);
+                        for (name, value) in headers {
+                            response = response.with_header(
+                                format!("{name}: {value}").parse::<tiny_http::Header>().unwrap(),
+                            );
+                        }
+                        response
+                    }
                     None => tiny_http::Response::from_string("no such route").with_status_code(404),
                 };
                 let _ = request.respond(response);
@@ -122,6 +133,8 @@ const ARXIV: &str = include_str!("recorded/arxiv-collected.xml");
 const BSKY_SESSION: &str = include_str!("recorded/bsky-session.json");
 const BSKY_SEARCH: &str = include_str!("recorded/bsky-search-2026-11-27.json");
 const BSKY_OEMBED: &str = include_str!("recorded/bsky-oembed-ada.json");
+const BSKY_OEMBED_EVE: &str = include_str!("recorded/bsky-oembed-eve.json");
+const ARXIV_ERROR: &str = include_str!("recorded/arxiv-error.xml");
 const HN_EMPTY: &str = r#"{"hits": [], "nbHits": 0, "page": 0, "nbPages": 0, "hitsPerPage": 100}"#;
 
 /// The recorded day: Friday 2026-11-27, collected the next morning.
@@ -170,10 +183,11 @@ fn day_file(site: &tempfile::TempDir) -> Option<String> {
     std::fs::read_to_string(site.path().join(format!("posts/{DAY}.toml"))).ok()
 }
 
-/// Both public sources answering with their recorded day, and arXiv.
+/// Both public sources answering with their recorded day, and arXiv. Hugging
+/// Face's pages end with an empty one.
 fn recorded() -> Vec<(&'static str, Vec<Reply>)> {
     vec![
-        ("/api/daily_papers", vec![Reply::Json(HF)]),
+        ("/api/daily_papers", vec![Reply::Json(HF), Reply::Json("[]")]),
         ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
         ("/api/query", vec![Reply::Xml(ARXIV)]),
     ]
@@ -209,6 +223,7 @@ fn collect_merges_the_sources_scores_filters_and_writes_a_day_that_checks() {
         services.requests(),
         [
             format!("GET /api/daily_papers?date={DAY}&limit=100&p=0"),
+            format!("GET /api/daily_papers?date={DAY}&limit=100&p=1"),
             format!(
                 "GET /api/v1/search_by_date?query=arxiv.org&restrictSearchableAttributes=url&tags=story\
                  &numericFilters=created_at_i%3E%3D{start}%2Ccreated_at_i%3C{end}&hitsPerPage=100&page=0"
@@ -232,7 +247,7 @@ fn collect_merges_the_sources_scores_filters_and_writes_a_day_that_checks() {
     // arXiv keeps its 3 seconds from the last request to its host (counted
     // from when that one was sent, a little before the server saw it).
     let times = services.times();
-    assert!(times[2] - times[1] >= std::time::Duration::from_millis(2900));
+    assert!(times[3] - times[2] >= std::time::Duration::from_millis(2900));
 
     // The post shows a line per source, with the links made from the numbers.
     let loaded = hotpapers::load_dir(site.path().join("posts")).unwrap();
@@ -280,7 +295,7 @@ fn collecting_again_updates_counts_in_place_and_never_brings_back_a_skipped_pape
     let grown = HF.replacen("\"upvotes\": 120", "\"upvotes\": 150", 1);
     let grown: &'static str = Box::leak(grown.into_boxed_str());
     let second = Services::start(vec![
-        ("/api/daily_papers", vec![Reply::Json(grown)]),
+        ("/api/daily_papers", vec![Reply::Json(grown), Reply::Json("[]")]),
         ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
         ("/api/query", vec![Reply::Xml(ARXIV)]),
     ]);
@@ -340,7 +355,7 @@ fn a_dry_run_reports_and_writes_nothing() {
 fn a_failing_source_is_named_and_nothing_is_written_unless_partial_is_allowed() {
     let routes = || {
         vec![
-            ("/api/daily_papers", vec![Reply::Json(HF)]),
+            ("/api/daily_papers", vec![Reply::Json(HF), Reply::Json("[]")]),
             ("/api/v1/search_by_date", vec![Reply::Status(500, None)]),
             ("/api/query", vec![Reply::Xml(ARXIV)]),
         ]
@@ -399,7 +414,7 @@ fn malformed_answers_and_refusals_are_errors_that_name_the_source() {
         (
             "/api/daily_papers",
             Reply::Status(403, None),
-            "huggingface failed: cannot reach",
+            "huggingface failed: http://127.0.0.1",
         ),
     ] {
         let mut routes = recorded();
@@ -436,7 +451,11 @@ fn a_429_is_retried_after_the_pause_it_asks_for() {
     let services = Services::start(vec![
         (
             "/api/daily_papers",
-            vec![Reply::Status(429, Some(("Retry-After", "2"))), Reply::Json(HF)],
+            vec![
+                Reply::Status(429, Some(("Retry-After", "2"))),
+                Reply::Json(HF),
+                Reply::Json("[]"),
+            ],
         ),
         ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
         ("/api/query", vec![Reply::Xml(ARXIV)]),
@@ -484,64 +503,278 @@ fn no_source_to_ask_is_said_as_such_not_as_an_empty_day() {
     assert_eq!(day_file(&site), None);
 }
 
-#[test]
-fn bluesky_logs_in_with_the_app_password_and_adds_its_counts() {
-    let site = site("[collect]\nsources = ['bluesky']\n");
-    let services = Services::start(vec![
+const BSKY_LOGIN: [(&str, &str); 2] = [
+    ("HOTPAPERS_BSKY_IDENTIFIER", "curator.bsky.social"),
+    ("HOTPAPERS_BSKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop"),
+];
+
+/// Bluesky alone, with `oembed` as the answers of its oEmbed endpoint.
+fn bluesky_routes(oembed: Vec<Reply>) -> Vec<(&'static str, Vec<Reply>)> {
+    vec![
         (
             "/xrpc/com.atproto.server.createSession",
             vec![Reply::Json(BSKY_SESSION)],
         ),
         ("/xrpc/app.bsky.feed.searchPosts", vec![Reply::Json(BSKY_SEARCH)]),
         ("/api/query", vec![Reply::Xml(ARXIV)]),
-        (
-            "/oembed",
-            vec![
-                Reply::Json(BSKY_OEMBED),
-                Reply::Json("{\"html\": \"<p>not an embed</p>\"}"),
-            ],
-        ),
-    ]);
-    let login = [
-        ("HOTPAPERS_BSKY_IDENTIFIER", "curator.bsky.social"),
-        ("HOTPAPERS_BSKY_APP_PASSWORD", "abcd-efgh-ijkl-mnop"),
-    ];
-    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &login);
+        ("/oembed", oembed),
+    ]
+}
+
+#[test]
+fn bluesky_logs_in_with_the_app_password_and_adds_its_counts() {
+    let site = site("[collect]\nsources = ['bluesky']\n");
+    let not_found = Reply::Full(404, vec![], "post not found");
+    let services = Services::start(bluesky_routes(vec![
+        Reply::Json(BSKY_OEMBED),
+        Reply::Json(BSKY_OEMBED_EVE),
+        not_found,
+    ]));
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &BSKY_LOGIN);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let requests = services.requests();
     assert_eq!(
         requests[0],
         "POST /xrpc/com.atproto.server.createSession {\"identifier\":\"curator.bsky.social\",\"password\":\"abcd-efgh-ijkl-mnop\"}"
     );
+    // The domain as a filter, so a post that links only by a card is found.
     assert_eq!(
         requests[1],
-        "GET /xrpc/app.bsky.feed.searchPosts?q=arxiv.org&domain=arxiv.org&since=2026-11-27T00%3A00%3A00Z\
+        "GET /xrpc/app.bsky.feed.searchPosts?q=domain%3Aarxiv.org&domain=arxiv.org&since=2026-11-27T00%3A00%3A00Z\
          &until=2026-11-28T00%3A00%3A00Z&sort=top&limit=100 [Bearer eyJhbGciOiJFUzI1NksifQ.test-access.sig]"
     );
     let written = day_file(&site).unwrap();
     assert!(
         written.contains("bluesky = { likes = 75, reposts = 14, posts = 3 }"),
-        "links in facets, embeds and text all count:\n{written}"
+        "links in facets, cards and text all count:\n{written}"
+    );
+    assert!(
+        written.contains("bluesky = { likes = 7, reposts = 3, posts = 1 }"),
+        "the link card of a quote post with media counts:\n{written}"
     );
     assert!(
         stdout.contains("left out 2411.10006: arXiv has no such paper"),
         "{stdout}"
     );
+    // Embedded as Bluesky's oEmbed answers: the URL by handle, the name and
+    // text escaped again, line breaks as `<br>`, no language as `und`.
+    for expected in [
+        "url = \"https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k\"",
+        "author = \"Ada &lt;3 &amp; co\"",
+        "text = \"Our digest paper is out: arxiv.org/abs/2411.1000...<br><br>k&lt;k' curators suffice &amp; more\"",
+        "url = \"https://bsky.app/profile/eve.bsky.social/post/3lbxyz4ijkl2k\"",
+        "author = \"eve.bsky.social\"",
+        "lang = \"und\"",
+    ] {
+        assert!(written.contains(expected), "{expected} in:\n{written}");
+    }
+    assert!(
+        stdout.contains("embed https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k under 2411.10001"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "left out the Bluesky post https://bsky.app/profile/frank.example.com/post/3lbxyz5mnop2k"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bluesky: 1 of 3 post embed(s) could not be read"),
+        "{stdout}"
+    );
+    let loaded = hotpapers::load_dir(site.path().join("posts")).unwrap();
+    let post = hotpapers::render(&loaded.days[0], &hotpapers::Site::load(site.path()).unwrap());
+    assert!(
+        post.contains("<p lang=\"en\">Our digest paper is out: arxiv.org/abs/2411.1000...<br><br>k&lt;k' curators suffice &amp; more</p>&mdash; Ada &lt;3 &amp; co"),
+        "{post}"
+    );
 
-    // Refused: named, nothing written.
-    let refused = tempfile::tempdir().unwrap();
-    std::fs::create_dir(refused.path().join("posts")).unwrap();
-    std::fs::write(
-        refused.path().join("hotpapers.toml"),
-        "[collect]\nsources = ['bluesky']\n",
-    )
-    .unwrap();
+    // Refused: named with what Bluesky said, nothing written.
+    let refused = self::site("[collect]\nsources = ['bluesky']\n");
     let services = Services::start(vec![(
         "/xrpc/com.atproto.server.createSession",
-        vec![Reply::Status(403, None)],
+        vec![Reply::Full(
+            401,
+            vec![("Content-Type", "application/json")],
+            r#"{"error":"AuthenticationRequired","message":"Invalid identifier or password"}"#,
+        )],
     )]);
-    let (out, _, stderr) = hotpapers(refused.path(), &services, &["collect", DAY], &login);
+    let (out, _, stderr) = hotpapers(refused.path(), &services, &["collect", DAY], &BSKY_LOGIN);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("bluesky failed: cannot reach"), "{stderr}");
-    assert!(stderr.contains("HTTP 403"), "{stderr}");
+    assert!(stderr.contains("bluesky failed: "), "{stderr}");
+    assert!(
+        stderr.contains("HTTP 401: `AuthenticationRequired: Invalid identifier or password`"),
+        "{stderr}"
+    );
+    assert_eq!(day_file(&refused), None);
+}
+
+#[test]
+fn bluesky_embeds_that_all_fail_are_an_error_naming_bluesky() {
+    let site = site("[collect]\nsources = ['bluesky']\n");
+    let old_dialog_html =
+        r#"{"html": "<blockquote class=\"bluesky-embed\"><p>not the template</p></blockquote>"}"#;
+    let services = Services::start(bluesky_routes(vec![Reply::Json(old_dialog_html)]));
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &BSKY_LOGIN);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("bluesky: 4 of 4 post embed(s) could not be read"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("error: bluesky failed: none of the 4 post embed(s) could be read"),
+        "{stderr}"
+    );
+    assert_eq!(day_file(&site), None, "nothing written");
+
+    let services = Services::start(bluesky_routes(vec![Reply::Json(old_dialog_html)]));
+    let (out, stdout, stderr) = hotpapers(
+        site.path(),
+        &services,
+        &["collect", DAY, "--allow-partial"],
+        &BSKY_LOGIN,
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(day_file(&site).unwrap().contains("bluesky = { likes = 75"));
+}
+
+#[test]
+fn hugging_face_s_rate_limit_is_waited_out_up_to_its_window() {
+    let site = site(NO_VISION);
+    let limited = |reset: &'static str| {
+        Reply::Full(
+            429,
+            vec![
+                ("RateLimit", reset),
+                ("RateLimit-Policy", "\"fixed window\";\"api\";q=500;w=300"),
+            ],
+            "",
+        )
+    };
+    let services = Services::start(vec![
+        (
+            "/api/daily_papers",
+            vec![limited("\"api\";r=0;t=2"), Reply::Json(HF), Reply::Json("[]")],
+        ),
+        ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
+        ("/api/query", vec![Reply::Xml(ARXIV)]),
+    ]);
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let times = services.times();
+    assert!(
+        times[1] - times[0] >= std::time::Duration::from_millis(1900),
+        "the window's reset is waited for"
+    );
+    assert_eq!(day_file(&site).as_deref(), Some(COLLECTED));
+
+    // A reset beyond Hugging Face's five-minute window: when to try again.
+    let site = self::site(NO_VISION);
+    let services = Services::start(vec![("/api/daily_papers", vec![limited("\"api\";r=0;t=900")])]);
+    let started = Instant::now();
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "not waited for"
+    );
+    assert!(
+        stderr.contains("the service asks to wait 900 s, longer than its 300 s window; try again after"),
+        "{stderr}"
+    );
+    let asked = services
+        .requests()
+        .iter()
+        .filter(|r| r.contains("daily_papers"))
+        .count();
+    assert_eq!(asked, 1);
+}
+
+#[test]
+fn hugging_face_is_read_until_an_empty_page() {
+    // A short first page is not the last: Hugging Face documents no largest `limit`.
+    let first: Vec<serde_json::Value> = serde_json::from_str(HF).unwrap();
+    let page = |items: &[serde_json::Value]| -> &'static str {
+        Box::leak(serde_json::to_string(items).unwrap().into_boxed_str())
+    };
+    let site = site("");
+    let services = Services::start(vec![
+        (
+            "/api/daily_papers",
+            vec![
+                Reply::Json(page(&first[..1])),
+                Reply::Json(page(&first[1..])),
+                Reply::Json("[]"),
+            ],
+        ),
+        ("/api/v1/search_by_date", vec![Reply::Json(HN_EMPTY)]),
+        ("/api/query", vec![Reply::Xml(ARXIV)]),
+    ]);
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("huggingface: 3 mention(s) of 3 paper(s)"),
+        "{stdout}"
+    );
+    let pages = services
+        .requests()
+        .iter()
+        .filter(|r| r.contains("daily_papers"))
+        .count();
+    assert_eq!(pages, 3);
+}
+
+#[test]
+fn an_id_arxiv_refuses_leaves_out_that_paper_and_keeps_the_day() {
+    let site = site(NO_VISION);
+    let refused = || Reply::Full(400, vec![("Content-Type", "application/atom+xml")], ARXIV_ERROR);
+    let services = Services::start(vec![
+        ("/api/daily_papers", vec![Reply::Json(HF), Reply::Json("[]")]),
+        ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
+        (
+            "/api/query",
+            vec![refused(), Reply::Xml(ARXIV), Reply::Xml(ARXIV), refused()],
+        ),
+    ]);
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(day_file(&site).as_deref(), Some(COLLECTED), "{stdout}");
+    assert!(
+        stdout.contains("left out 2411.10005: incorrect id format for 2010.99999"),
+        "arXiv's reason: {stdout}"
+    );
+    // The batch, then each id alone, three seconds apart.
+    let lookups: Vec<(Instant, String)> = services
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r.contains("/api/query"))
+        .cloned()
+        .collect();
+    let lines: Vec<&str> = lookups.iter().map(|(_, r)| r.as_str()).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /api/query?id_list=2411.10001%2C2411.10002%2C2411.10005&max_results=3",
+            "GET /api/query?id_list=2411.10001&max_results=1",
+            "GET /api/query?id_list=2411.10002&max_results=1",
+            "GET /api/query?id_list=2411.10005&max_results=1",
+        ]
+    );
+    for pair in lookups.windows(2) {
+        assert!(pair[1].0 - pair[0].0 >= std::time::Duration::from_millis(2900));
+    }
+
+    // arXiv down is the run's failure, not a paper's.
+    let site = self::site(NO_VISION);
+    let services = Services::start(vec![
+        ("/api/daily_papers", vec![Reply::Json(HF), Reply::Json("[]")]),
+        ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
+        ("/api/query", vec![Reply::Status(503, None)]),
+    ]);
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY], &[]);
+    assert_ne!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("HTTP 503, 3 times"), "{stderr}");
+    assert_eq!(day_file(&site), None);
 }

@@ -16,6 +16,8 @@ enum Reply {
     Status(u16),
     /// A status with extra header lines, each ending in `\r\n`.
     Headers(u16, String),
+    /// A status other than 200 with a body of a content type.
+    Answer(u16, &'static str, &'static str),
     /// Accept and say nothing, past the client's timeout.
     Hang,
 }
@@ -54,6 +56,10 @@ impl Server {
                     Reply::Status(code) => {
                         format!("HTTP/1.1 {code} Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                     }
+                    Reply::Answer(code, content_type, body) => format!(
+                        "HTTP/1.1 {code} Status\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
                     Reply::Headers(code, headers) => {
                         format!("HTTP/1.1 {code} Status\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n")
                     }
@@ -93,6 +99,7 @@ impl Server {
 const TWO_PAPERS: &str = include_str!("recorded/arxiv-two-papers.xml");
 const ERROR_ENTRY: &str = include_str!("recorded/arxiv-error.xml");
 const OEMBED: &str = include_str!("recorded/oembed-abebab.json");
+const OEMBED_X: &str = include_str!("recorded/oembed-abebab-x.json");
 const DAY: &str = "#:schema ../docs/day-file.schema.json\n# The day's picks.\ndate = 2020-10-30\npublished = 2020-10-31T09:40:17Z\n";
 
 fn hotpapers(site: &Path, server: &Server, args: &[&str]) -> (Output, String, String) {
@@ -216,6 +223,20 @@ fn an_error_entry_is_a_clear_error_and_the_day_is_left_alone() {
 }
 
 #[test]
+fn arxiv_s_error_feed_with_http_400_is_read_for_its_reason() {
+    // arXiv answers an id it refuses with HTTP 400 and its error feed.
+    let (stderr, requests) = add_refused(
+        "2010.99999",
+        vec![Reply::Answer(400, "application/atom+xml", ERROR_ENTRY)],
+    );
+    assert!(
+        stderr.contains("arXiv refused `2010.99999`: incorrect id format for 2010.99999"),
+        "{stderr}"
+    );
+    assert_eq!(requests.len(), 1, "a 400 is not tried again");
+}
+
+#[test]
 fn a_429_or_503_is_retried_after_growing_pauses() {
     let site = site();
     let server = Server::start(vec![
@@ -296,6 +317,51 @@ fn requests_say_what_they_accept_and_who_asks() {
     let head = heads[0].1.to_ascii_lowercase();
     assert!(head.contains("\r\naccept: application/atom+xml\r\n"), "{head}");
     assert!(head.contains("\r\nuser-agent: hotpapers/"), "{head}");
+
+    // With a contact address, as arXiv's terms ask: the settings' commit
+    // author's, or HOTPAPERS_CONTACT.
+    let site = site();
+    std::fs::write(
+        site.path().join("hotpapers.toml"),
+        "[commit]\nauthor = 'Papers Bot <bot@papers.example.org>'\n",
+    )
+    .unwrap();
+    let server = Server::start(vec![Reply::Ok("application/atom+xml", TWO_PAPERS)]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
+    );
+    assert!(out.status.success(), "{stderr}");
+    let head = server.heads()[0].1.to_ascii_lowercase();
+    assert!(head.contains("; mailto:bot@papers.example.org)\r\n"), "{head}");
+}
+
+#[test]
+fn tweet_reads_an_oembed_that_answers_with_x_com_links() {
+    let site = site();
+    let server = Server::start(vec![
+        Reply::Ok("application/atom+xml", TWO_PAPERS),
+        Reply::Ok("application/json", OEMBED_X),
+    ]);
+    let (out, _, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["add", "2010.15581", "2010.15775", "--day", "2020-10-30"],
+    );
+    assert!(out.status.success(), "{stderr}");
+    let url = "https://x.com/Abebab/status/1322229024387727360";
+    let (out, stdout, stderr) = hotpapers(
+        site.path(),
+        &server,
+        &["tweet", url, "--paper", "2010.15581", "--day", "2020-10-30"],
+    );
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let loaded = hotpapers::load_dir(site.path().join("posts")).unwrap();
+    let tweet = &loaded.days[0].papers[0].tweets[0];
+    assert_eq!(tweet.url, "https://twitter.com/Abebab/status/1322229024387727360");
+    assert_eq!(tweet.author, "Abeba Birhane");
+    assert_eq!(tweet.date, time::macros::date!(2020 - 10 - 30));
 }
 
 #[test]
@@ -334,7 +400,9 @@ fn a_406_is_retried_after_the_pause_retry_after_asks_for() {
     let too_long = vec![Reply::Headers(429, "Retry-After: 86400\r\n".into())];
     let (stderr, _) = add_refused("2010.15581", too_long);
     assert!(
-        stderr.contains("HTTP 429, retry after 86400 s; try again later"),
+        stderr.contains(
+            "HTTP 429; the service asks to wait 86400 s, longer than its 120 s window; try again after"
+        ),
         "{stderr}"
     );
 }

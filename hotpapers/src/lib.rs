@@ -80,10 +80,7 @@ pub use model::{
     ArxivIdError, BlueskyCounts, BlueskyPost, Category, CategoryInfo, Counts, Day, Dir, HackerNewsCounts,
     HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
 };
-pub use post::{
-    import_post, parse_bluesky_embed, parse_tweet_embed, ranked, render, render_into, render_papers,
-    ImportError,
-};
+pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, render_papers, ImportError};
 pub use site::{
     BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site, SiteError, SourceName,
     SITE_FILE, STATIC_DIR, TEMPLATES_DIR,

@@ -1,7 +1,9 @@
 //! Finding the day's hot papers: what each source said ([`sources`]), merged
-//! by arXiv id ([`ids`]), scored with the one score the posts rank by, and
+//! by arXiv id ([`ids`]), the Bluesky posts embedded as their oEmbed gives
+//! them ([`embed`]), scored with the one score the posts rank by, and
 //! filtered by the site's subject.
 
+pub mod embed;
 pub mod ids;
 pub mod sources;
 

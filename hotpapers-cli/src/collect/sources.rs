@@ -3,7 +3,7 @@
 //!
 //! Every answer is untrusted: a field of the wrong type is an error naming the
 //! source, a link that is not an arXiv link is ignored, counts saturate, and
-//! pages stop after [`MAX_PAGES`].
+//! pages stop at an empty page, or after [`MAX_PAGES`].
 
 use std::time::Duration;
 
@@ -13,19 +13,33 @@ use time::{Date, OffsetDateTime, Time};
 use hotpapers::{ArxivId, BlueskyCounts, HackerNewsCounts, HuggingFaceCounts};
 
 use super::ids::{arxiv_id, arxiv_ids};
-use crate::fetch::{Client, FetchError};
+use crate::fetch::{Client, FetchError, Pace};
 
-/// Pages read from one source for one day, at most.
+/// Pages read from one source for one day, at most: 1,000 items, where Hugging
+/// Face's busiest days list about 50 papers and a day's arXiv links on Hacker
+/// News and Bluesky that score are far fewer. Hugging Face documents no largest
+/// `limit`, so its pages are read until one is empty, not until one is short.
 pub const MAX_PAGES: u32 = 10;
 /// Items asked for per page.
 const PER_PAGE: u32 = 100;
 
-/// Hugging Face allows 500 anonymous calls per 5 minutes: one per 0.6 s.
-const HF_SPACING: Duration = Duration::from_millis(600);
+/// Hugging Face allows 500 anonymous calls per 5-minute window: one per 0.6 s,
+/// and a 429's `RateLimit` reset is waited for up to the window (hub-docs,
+/// `docs/hub/rate-limits.md`).
+const HF_PACE: Pace = Pace {
+    spacing: Duration::from_millis(600),
+    max_wait: Duration::from_secs(300),
+};
 /// Algolia allows 10,000 calls an hour: one per 0.36 s.
-const HN_SPACING: Duration = Duration::from_millis(400);
+const HN_PACE: Pace = Pace {
+    spacing: Duration::from_millis(400),
+    max_wait: Duration::from_secs(120),
+};
 /// Bluesky allows 3,000 calls per 5 minutes; be gentler.
-const BSKY_SPACING: Duration = Duration::from_millis(500);
+const BSKY_PACE: Pace = Pace {
+    spacing: Duration::from_millis(500),
+    max_wait: Duration::from_secs(300),
+};
 
 /// What one source said about one paper.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +116,7 @@ pub fn huggingface(client: &mut Client, date: Date) -> Result<Vec<Mention>, Sour
             "{base}?date={}&limit={PER_PAGE}&p={page}",
             hotpapers::format_date(date)
         );
-        let answer = client.get_json(&url, HF_SPACING, None)?;
+        let answer = client.get_json(&url, HF_PACE, None)?;
         let items = answer
             .as_array()
             .ok_or_else(|| shape(&url, "expected a JSON array of daily papers"))?;
@@ -121,7 +135,7 @@ pub fn huggingface(client: &mut Client, date: Date) -> Result<Vec<Mention>, Sour
                 .ok_or_else(|| shape(&url, format!("item {i}: `numComments` is not a count")))?;
             mentions.push(Mention::HuggingFace(id, HuggingFaceCounts { upvotes, comments }));
         }
-        if items.len() < PER_PAGE as usize {
+        if items.is_empty() {
             break;
         }
     }
@@ -138,7 +152,7 @@ pub fn hackernews(client: &mut Client, date: Date) -> Result<Vec<Mention>, Sourc
             "{base}?query=arxiv.org&restrictSearchableAttributes=url&tags=story\
              &numericFilters=created_at_i%3E%3D{start}%2Ccreated_at_i%3C{end}&hitsPerPage={PER_PAGE}&page={page}"
         );
-        let answer = client.get_json(&url, HN_SPACING, None)?;
+        let answer = client.get_json(&url, HN_PACE, None)?;
         let hits = answer["hits"]
             .as_array()
             .ok_or_else(|| shape(&url, "expected an object with a `hits` array"))?;
@@ -194,7 +208,7 @@ pub fn bluesky(
     let session_url = format!("{base}/com.atproto.server.createSession");
     let session = client.post_json(
         &session_url,
-        BSKY_SPACING,
+        BSKY_PACE,
         &serde_json::json!({"identifier": login.0, "password": login.1}),
     )?;
     let token = session["accessJwt"]
@@ -210,16 +224,21 @@ pub fn bluesky(
     };
     let mut mentions = Vec::new();
     let mut cursor: Option<String> = None;
+    // `domain:arxiv.org` in `q` is what Bluesky's search service (indigo's
+    // `search/parse_query.go`) turns into its domain filter, with a query that
+    // matches every post; `q=arxiv.org` would also require the words in the
+    // text, and miss a post that carries the link only as a card. The
+    // lexicon's `domain` parameter says the same to a server that reads it.
     for _ in 0..MAX_PAGES {
         let mut url = format!(
-            "{base}/app.bsky.feed.searchPosts?q=arxiv.org&domain=arxiv.org&since={}&until={}&sort=top&limit={PER_PAGE}",
+            "{base}/app.bsky.feed.searchPosts?q=domain%3Aarxiv.org&domain=arxiv.org&since={}&until={}&sort=top&limit={PER_PAGE}",
             crate::fetch::encode(&iso(start)),
             crate::fetch::encode(&iso(end))
         );
         if let Some(cursor) = &cursor {
             url.push_str(&format!("&cursor={}", crate::fetch::encode(cursor)));
         }
-        let answer = client.get_json(&url, BSKY_SPACING, Some(&token))?;
+        let answer = client.get_json(&url, BSKY_PACE, Some(&token))?;
         let posts = answer["posts"]
             .as_array()
             .ok_or_else(|| shape(&url, "expected an object with a `posts` array"))?;
@@ -266,26 +285,41 @@ fn post_url(post: &Value) -> Option<String> {
         .then(|| format!("https://bsky.app/profile/{handle}/post/{rkey}"))
 }
 
-/// The arXiv ids a post links: in its link facets, its external embed and its text.
-fn post_ids(post: &Value) -> Vec<ArxivId<'static>> {
-    let record = &post["record"];
-    let mut links: Vec<&str> = Vec::new();
-    for facet in record["facets"].as_array().into_iter().flatten() {
+/// How deep embeds are followed: a quote of a quote with media is four.
+const EMBED_DEPTH: usize = 6;
+
+/// The links and text of a post record (`app.bsky.feed.post`) or an embed, of
+/// every shape the lexicons give them: the record's text and link facets; a
+/// link card (`app.bsky.embed.external`, its `#view`); a quote post
+/// (`app.bsky.embed.record#view`, whose `viewRecord` has its own `value` and
+/// `embeds`); and a quote with media (`app.bsky.embed.recordWithMedia`, the
+/// link card in its `media`).
+fn links<'v>(value: &'v Value, depth: usize, out: &mut Vec<&'v str>) {
+    if depth == 0 || !value.is_object() {
+        return;
+    }
+    out.extend(value["text"].as_str());
+    for facet in value["facets"].as_array().into_iter().flatten() {
         for feature in facet["features"].as_array().into_iter().flatten() {
-            if let Some(uri) = feature["uri"].as_str() {
-                links.push(uri);
-            }
+            out.extend(feature["uri"].as_str());
         }
     }
-    for embed in [
-        &record["embed"]["external"]["uri"],
-        &post["embed"]["external"]["uri"],
-    ] {
-        if let Some(uri) = embed.as_str() {
-            links.push(uri);
-        }
+    out.extend(value["external"]["uri"].as_str());
+    for inner in ["embed", "media", "record", "value"] {
+        links(&value[inner], depth - 1, out);
     }
-    links.extend(record["text"].as_str());
+    for embed in value["embeds"].as_array().into_iter().flatten() {
+        links(embed, depth - 1, out);
+    }
+}
+
+/// The arXiv ids a post links: in its record (text, facets, embeds) and in
+/// the embeds the service resolved for it (`post.embed`).
+fn post_ids(post: &Value) -> Vec<ArxivId<'static>> {
+    let mut links_found: Vec<&str> = Vec::new();
+    links(&post["record"], EMBED_DEPTH, &mut links_found);
+    links(&post["embed"], EMBED_DEPTH, &mut links_found);
+    let links = links_found;
     let mut ids = Vec::new();
     for link in links {
         for id in arxiv_ids(link) {

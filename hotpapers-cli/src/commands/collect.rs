@@ -56,7 +56,8 @@ pub(crate) fn run(
     };
     let site = Site::load(root)?;
     let settings = &site.collect;
-    let mut client = Client::new(fetch::Endpoints::from_env(&site))?;
+    let contact = fetch::contact(&site);
+    let mut client = Client::new(fetch::Endpoints::from_env(&site), contact.as_deref())?;
     let would = if dry_run { "would " } else { "" };
 
     // Every source, each failure named.
@@ -230,6 +231,8 @@ pub(crate) fn run(
     }
 
     // The best Bluesky posts of each paper in the day, embedded under it.
+    let mut embeds_failed: Vec<String> = Vec::new();
+    let mut embeds_tried = 0;
     let in_day = edit::paper_ids(&doc);
     for (id, candidate) in candidates.iter().filter(|(id, _)| in_day.contains(id)) {
         let mut listed = edit::bluesky_post_urls(&doc, id);
@@ -240,10 +243,12 @@ pub(crate) fn run(
             if listed.contains(&post.url) {
                 continue;
             }
+            embeds_tried += 1;
             let embed = match client.bluesky_post(&post.url) {
                 Ok(embed) => embed,
                 Err(error) => {
                     println!("left out the Bluesky post {}: {error}", post.url);
+                    embeds_failed.push(error.to_string());
                     continue;
                 }
             };
@@ -263,6 +268,23 @@ pub(crate) fn run(
             listed.push(post.url.clone());
             embedded += 1;
             println!("{would}embed {} under {id}", post.url);
+        }
+    }
+
+    if !embeds_failed.is_empty() {
+        println!(
+            "bluesky: {} of {embeds_tried} post embed(s) could not be read",
+            embeds_failed.len()
+        );
+        // Not one embed read: Bluesky's oEmbed answers are not what this tool
+        // reads, and a day without its posts should not pass as a good one.
+        if embeds_failed.len() == embeds_tried && !allow_partial {
+            eprintln!(
+                "error: bluesky failed: none of the {embeds_tried} post embed(s) could be read (the first: {}); \
+                 nothing written (run again later, or pass --allow-partial to write the day without them)",
+                embeds_failed[0]
+            );
+            return Ok(false);
         }
     }
 

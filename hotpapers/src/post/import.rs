@@ -11,7 +11,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::model::ArxivId;
 use crate::model::Category;
-use crate::model::{BlueskyPost, Counts, Day, Dir, Paper, Tweet, TwitterCounts};
+use crate::model::{Counts, Day, Dir, Paper, Tweet, TwitterCounts};
 use crate::post::render::WIDGETS;
 
 const TWEET_START: &str = "<blockquote class=\"twitter-tweet\"><p lang=\"";
@@ -261,51 +261,6 @@ pub fn parse_tweet_embed(html: &str) -> Option<Tweet<'static>> {
     parse_tweet(html.strip_suffix(WIDGETS).unwrap_or(html).trim_end())
 }
 
-/// A Bluesky post from its embed HTML, as Bluesky's oEmbed endpoint returns
-/// it: `<blockquote class="bluesky-embed" data-bluesky-uri=… data-bluesky-cid=…>`
-/// with the post's `<p lang>`, the author, `@handle` and the date, with or
-/// without the script after it. Line breaks in the text become `<br>`; the URL
-/// kept is the one by handle. `None` if it is not that shape.
-pub fn parse_bluesky_embed(html: &str) -> Option<BlueskyPost<'static>> {
-    let html = html.trim();
-    let html = html
-        .strip_suffix(crate::post::render::BLUESKY_SCRIPT)
-        .unwrap_or(html)
-        .trim_end();
-    let rest = html.strip_prefix("<blockquote class=\"bluesky-embed\" data-bluesky-uri=\"")?;
-    let (uri, rest) = rest.split_once("\" data-bluesky-cid=\"")?;
-    let (cid, rest) = rest.split_once('"')?;
-    // Optional attributes such as `data-bluesky-embed-color-mode="system"`.
-    let (_, rest) = rest.split_once("><p lang=\"")?;
-    let (lang, rest) = rest.split_once("\">")?;
-    let rest = rest.strip_suffix("</a></blockquote>")?;
-    let (rest, when) = rest.rsplit_once("?ref_src=embed\">")?;
-    let (rest, _post_link) = rest.rsplit_once(") <a href=\"")?;
-    let (rest, handle) = rest.rsplit_once("?ref_src=embed\">@")?;
-    let handle = handle.strip_suffix("</a>")?;
-    let (rest, _profile) = rest.rsplit_once(" (<a href=\"")?;
-    let (text, author) = rest.rsplit_once("</p>&mdash; ")?;
-    let rkey = uri.rsplit('/').next()?;
-    let url = format!("https://bsky.app/profile/{handle}/post/{rkey}");
-    crate::model::bluesky_post_parts(&url)?;
-    // `November 27, 2026 at 10:00 AM`
-    let date = written_date(when.split(" at ").next()?)?;
-    let text = text.trim().replace("\r\n", "\n").replace('\n', "<br>");
-    Some(BlueskyPost {
-        url: Cow::Owned(url),
-        uri: Cow::Owned(uri.to_owned()),
-        cid: Cow::Owned(cid.to_owned()),
-        author: Cow::Owned(author.to_owned()),
-        date,
-        lang: Cow::Owned(if lang.is_empty() {
-            "und".to_owned()
-        } else {
-            lang.to_owned()
-        }),
-        text: Cow::Owned(text),
-    })
-}
-
 /// `October 30, 2020`, as embeds write dates.
 fn written_date(text: &str) -> Option<Date> {
     let (month_day, year) = text.split_once(", ")?;
@@ -348,35 +303,6 @@ mod tests {
 
     use super::*;
     use crate::site::Site;
-
-    #[test]
-    fn reads_blueskys_oembed_html_and_renders_it_back() {
-        let html = "<blockquote class=\"bluesky-embed\" data-bluesky-uri=\"at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbxyz2abcd2k\" \
-                    data-bluesky-cid=\"bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6wz4a\" data-bluesky-embed-color-mode=\"system\">\
-                    <p lang=\"en\">Our paper: $k&lt;k&#x27;$\nsee <a href=\"https://arxiv.org/abs/2411.10001\">arxiv.org/abs/2411.10001</a></p>&mdash; Ada &amp; co \
-                    (<a href=\"https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx?ref_src=embed\">@ada.bsky.social</a>) \
-                    <a href=\"https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3lbxyz2abcd2k?ref_src=embed\">November 27, 2026 at 10:00 AM</a></blockquote>\
-                    <script async src=\"https://embed.bsky.app/static/embed.js\" charset=\"utf-8\"></script>";
-        let post = parse_bluesky_embed(html).unwrap();
-        assert_eq!(
-            post.url,
-            "https://bsky.app/profile/ada.bsky.social/post/3lbxyz2abcd2k"
-        );
-        assert_eq!(post.author, "Ada &amp; co");
-        assert_eq!(post.date, date!(2026 - 11 - 27));
-        assert_eq!(
-            post.text,
-            "Our paper: $k&lt;k&#x27;$<br>see <a href=\"https://arxiv.org/abs/2411.10001\">arxiv.org/abs/2411.10001</a>"
-        );
-        assert_eq!(post.handle(), "ada.bsky.social");
-        for bad in [
-            "<blockquote class=\"twitter-tweet\"><p lang=\"en\">x</p></blockquote>",
-            &html.replace("@ada.bsky.social", "@Ada Lovelace"),
-            &html.replace("November 27", "Brumaire 27"),
-        ] {
-            assert_eq!(parse_bluesky_embed(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn imports_the_legacy_posts_byte_for_byte() {

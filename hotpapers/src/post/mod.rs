@@ -4,7 +4,7 @@
 mod import;
 mod render;
 
-pub use import::{import_post, parse_bluesky_embed, parse_tweet_embed, ImportError};
+pub use import::{import_post, parse_tweet_embed, ImportError};
 #[cfg(feature = "templates")]
 pub(crate) use render::listed;
 pub use render::{ranked, render, render_into, render_papers};
