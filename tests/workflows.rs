@@ -163,10 +163,14 @@ impl Workspace {
         let bin = dir.path().join("stand-ins");
         std::fs::create_dir_all(&bin).unwrap();
         std::fs::create_dir_all(dir.path().join("target/release")).unwrap();
+        // `collect DAY --refresh` writes the day and changes the one before,
+        // as the tool does.
         let hotpapers = if fail {
             "#!/bin/sh\necho \"error: the stand-in fails\" >&2\nexit 1\n".to_owned()
         } else {
-            "#!/bin/sh\ncase \"$1\" in\n  collect) echo \"collected 12 papers into posts/$2.toml\" ;;\n  *) ;;\nesac\nexit 0\n"
+            "#!/bin/sh\ncase \"$1\" in\n  collect)\n    echo \"date = $2\" > \"posts/$2.toml\"\n\
+             [ \"$3\" = --refresh ] && echo \"# refreshed\" >> posts/2026-12-05.toml\n\
+             echo \"collected 12 papers into posts/$2.toml\" ;;\n  *) ;;\nesac\nexit 0\n"
                 .to_owned()
         };
         let site = if fail {
@@ -184,6 +188,26 @@ impl Workspace {
         );
         write_executable(&dir.path().join("target/release/hotpapers"), &hotpapers);
         write_executable(&bin.join("cargo"), &cargo);
+        // A checkout: the repository with the day before already in it.
+        std::fs::create_dir_all(dir.path().join("posts")).unwrap();
+        std::fs::write(dir.path().join("posts/2026-12-05.toml"), "date = 2026-12-05\n").unwrap();
+        std::fs::write(
+            dir.path().join(".gitignore"),
+            "/target/\n/stand-ins/\n/github-*\n/step*\n*.log\n*.json\n",
+        )
+        .unwrap();
+        let git = |args: &[&str]| crate::util::git_in(dir.path(), args);
+        git(&["init", "-q"]);
+        git(&["add", "-A"]);
+        git(&[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "start",
+        ]);
         Workspace { dir, bin }
     }
 
@@ -256,8 +280,12 @@ fn context(event: &str) -> Context {
 /// Every step, in order, with stand-ins that succeed: each passes, and the
 /// outputs the later steps read are there.
 fn run_green(workflow: &Workflow, event: &str) -> Context {
-    let workspace = Workspace::new(false);
+    run_green_in(&Workspace::new(false), workflow, event)
+}
+
+fn run_green_in(workspace: &Workspace, workflow: &Workflow, event: &str) -> Context {
     let mut context = context(event);
+    context.values.insert("inputs.date".into(), "2026-12-06".into());
     for step in &workflow.steps {
         if step["if"].as_str().is_some_and(|c| !context.condition(c)) {
             continue;
@@ -310,8 +338,20 @@ fn with_tools_that_succeed_every_step_passes_and_leaves_its_outputs() {
     for workflow in workflows() {
         let context = run_green(&workflow, "schedule");
         if workflow.name.starts_with("collect.yml") {
+            let workspace = Workspace::new(false);
+            let context = run_green_in(&workspace, &workflow, "schedule");
             let day = context.eval("steps.collect.outputs.day");
-            assert!(hotpapers::parse_date(&day).is_some(), "the day: {day:?}");
+            assert_eq!(day, "2026-12-06");
+            // The new day and the refreshed one, a commit each, nothing left over.
+            let log = crate::util::git_in(workspace.dir.path(), &["log", "--format=%s"]);
+            assert_eq!(
+                log,
+                "Collect 2026-12-06\nRefresh 2026-12-05: counts of a day later\nstart\n"
+            );
+            assert_eq!(
+                crate::util::git_in(workspace.dir.path(), &["status", "--porcelain"]),
+                ""
+            );
             let pull = workflow.steps.iter().find(|s| {
                 s["uses"]
                     .as_str()

@@ -84,6 +84,10 @@ enum Command {
         /// writing nothing and exiting 1.
         #[arg(long)]
         allow_partial: bool,
+        /// Also collect again the `[collect] refresh-days` days before DATE
+        /// that have a day-file, so their counts settle.
+        #[arg(long)]
+        refresh: bool,
     },
     /// Remove a paper from a day and record it in the day's `skip` list, so
     /// that `collect` never adds it back.
@@ -157,7 +161,8 @@ fn main() -> ExitCode {
             date,
             dry_run,
             allow_partial,
-        } => commands::collect::run(&cli.root, date.as_deref(), *dry_run, *allow_partial),
+            refresh,
+        } => commands::collect::run(&cli.root, date.as_deref(), *dry_run, *allow_partial, *refresh),
         Command::Skip { id, day } => commands::skip::run(&cli.root, id, day.as_deref()).map(|()| true),
         Command::Schema => commands::schema::run().map(|()| true),
         Command::Serve { port } => commands::serve::run(&cli.root, *port).map(|()| true),

@@ -778,3 +778,62 @@ fn an_id_arxiv_refuses_leaves_out_that_paper_and_keeps_the_day() {
     assert!(stderr.contains("HTTP 503, 3 times"), "{stderr}");
     assert_eq!(day_file(&site), None);
 }
+
+#[test]
+fn refresh_collects_the_days_before_again_and_never_an_older_one() {
+    let site = site("[collect]\nrefresh-days = 1\n");
+    for day in ["2026-11-25", "2026-11-26"] {
+        let first = Services::start(recorded());
+        let (out, stdout, stderr) = hotpapers(site.path(), &first, &["collect", day], &[]);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+    }
+    let path = |day: &str| site.path().join(format!("posts/{day}.toml"));
+    let read = |day: &str| std::fs::read_to_string(path(day)).unwrap();
+    let (older, before) = (read("2026-11-25"), read("2026-11-26"));
+    assert!(before.contains("upvotes = 120"), "{before}");
+    // The curator's comment on the day before stays through the refresh.
+    std::fs::write(path("2026-11-26"), format!("# reviewed\n{before}")).unwrap();
+
+    // A day later the counts have grown.
+    let grown: &'static str = Box::leak(
+        HF.replacen("\"upvotes\": 120", "\"upvotes\": 150", 1)
+            .into_boxed_str(),
+    );
+    let services = Services::start(vec![
+        (
+            "/api/daily_papers",
+            vec![
+                Reply::Json(grown),
+                Reply::Json("[]"),
+                Reply::Json(grown),
+                Reply::Json("[]"),
+            ],
+        ),
+        ("/api/v1/search_by_date", vec![Reply::Json(HN)]),
+        ("/api/query", vec![Reply::Xml(ARXIV)]),
+    ]);
+    let env = [("HOTPAPERS_NOW", "2026-11-28T06:30:00Z")];
+    let (out, stdout, stderr) = hotpapers(site.path(), &services, &["collect", DAY, "--refresh"], &env);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(read(DAY).contains("upvotes = 150"));
+    let refreshed = read("2026-11-26");
+    assert!(stdout.contains("refresh 2026-11-26:"), "{stdout}");
+    assert!(refreshed.starts_with("# reviewed\n"), "{refreshed}");
+    assert!(refreshed.contains("upvotes = 150"), "{refreshed}");
+    assert!(
+        refreshed.contains("collected = 2026-11-28T06:30:00Z"),
+        "{refreshed}"
+    );
+    assert_eq!(
+        read("2026-11-25"),
+        older,
+        "older than refresh-days: never touched"
+    );
+    let days: Vec<String> = services
+        .requests()
+        .iter()
+        .filter(|r| r.contains("daily_papers") && r.contains("p=0"))
+        .cloned()
+        .collect();
+    assert_eq!(days.len(), 2, "{days:?}");
+}

@@ -107,6 +107,9 @@ pub struct CollectSettings {
     /// without regard to case in the title and the abstract: a paper must
     /// mention one of `include` (empty: any) and none of `exclude`.
     pub keywords: Filter,
+    /// The days before the collected one that `collect --refresh` collects
+    /// again, so their counts settle; an older day is never touched again.
+    pub refresh_days: usize,
 }
 
 /// Include and exclude lists of a `[collect]` filter.
@@ -129,6 +132,7 @@ impl Default for CollectSettings {
             bluesky_embeds: 2,
             categories: Filter::default(),
             keywords: Filter::default(),
+            refresh_days: 2,
         }
     }
 }
@@ -275,6 +279,9 @@ impl SiteError {
     }
 }
 
+/// The most days `collect --refresh` goes back.
+const MAX_REFRESH_DAYS: usize = 14;
+
 /// Where each setting is documented, for messages.
 const SETTINGS: &str = "a setting described in the README's \"Site settings\"";
 
@@ -372,6 +379,13 @@ impl Site {
                 );
                 return Err((name, why));
             }
+        }
+        if collect.refresh_days > MAX_REFRESH_DAYS {
+            let why = format!(
+                "`refresh-days = {}` is more than {MAX_REFRESH_DAYS}: counts settle within a day or two",
+                collect.refresh_days
+            );
+            return Err(("refresh-days", why));
         }
         if collect.max_papers == 0 {
             return Err(("max-papers", "`max-papers` must be at least 1".into()));

@@ -41,19 +41,51 @@ fn now() -> anyhow::Result<OffsetDateTime> {
     Ok(now.to_offset(time::UtcOffset::UTC).replace_nanosecond(0)?)
 }
 
-/// `hotpapers collect`; `Ok(false)` when a source failed (without
-/// `--allow-partial`) or every source was empty on a weekday.
+/// `hotpapers collect`, then with `refresh` the `[collect] refresh-days` days
+/// before it that have a day-file, each as `collect` alone would; `Ok(false)`
+/// when any of them failed.
 pub(crate) fn run(
     root: &Path,
     date: Option<&str>,
     dry_run: bool,
     allow_partial: bool,
+    refresh: bool,
 ) -> anyhow::Result<bool> {
     let now = now()?;
     let date = match date {
         Some(_) => day_of(date)?,
         None => now.date().previous_day().context("no day before today")?,
     };
+    let mut ok = collect_day(root, date, now, dry_run, allow_partial)?;
+    if !refresh {
+        return Ok(ok);
+    }
+    let site = Site::load(root)?;
+    let dir = under(root, &site.posts_dir);
+    let mut earlier = date;
+    for _ in 0..site.collect.refresh_days {
+        let Some(day) = earlier.previous_day() else { break };
+        earlier = day;
+        let shown = hotpapers::format_date(day);
+        if !dir.join(hotpapers::day_file_name(day)).exists() {
+            println!("refresh {shown}: no day-file; left as it is");
+            continue;
+        }
+        println!("refresh {shown}:");
+        ok &= collect_day(root, day, now, dry_run, allow_partial)?;
+    }
+    Ok(ok)
+}
+
+/// One day collected; `Ok(false)` when a source failed (without
+/// `--allow-partial`) or every source was empty on a weekday.
+fn collect_day(
+    root: &Path,
+    date: time::Date,
+    now: OffsetDateTime,
+    dry_run: bool,
+    allow_partial: bool,
+) -> anyhow::Result<bool> {
     let site = Site::load(root)?;
     let settings = &site.collect;
     let contact = fetch::contact(&site);
