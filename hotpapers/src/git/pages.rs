@@ -36,14 +36,14 @@ pub struct PagesReport {
     pub pushed: Option<(String, Oid)>,
     /// Commits on the branch since this tool's last one that it did not make
     /// (a `git revert`, a `CNAME` set through GitHub's settings); counted up to
-    /// [`FOREIGN_COMMITS_COUNTED`].
+    /// a hundred.
     pub foreign_commits: usize,
     /// Files on the branch that this tool does not generate, kept as they are.
     pub kept: Vec<String>,
 }
 
 /// How far back the pages branch is searched for this tool's last commit.
-pub const FOREIGN_COMMITS_COUNTED: usize = 100;
+const FOREIGN_COMMITS_COUNTED: usize = 100;
 
 /// How the subject of every commit this tool makes on the pages branch starts,
 /// which is how its commits are told from others'.
