@@ -1,5 +1,5 @@
 //! `cargo xtask bench [DAYS...]`: hotpapers at archive scale; `cargo xtask
-//! bench-build`: the first build of a fresh clone.
+//! bench-build`: the first `cargo run` of a fresh clone, and where its time goes.
 //!
 //! For each archive size (300 and 3,650 days by default) it synthesises day-files
 //! from the real fixture, builds a copy of the site in `target/bench/`, and prints:
@@ -58,7 +58,7 @@ fn main() -> Result<()> {
         }
         Some("bench-build") => fresh_build(),
         _ => bail!(
-            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first build of a fresh clone)"
+            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first `cargo run` of a fresh clone)"
         ),
     }
 }
@@ -94,10 +94,13 @@ struct Figures {
 /// Zola's published figure: 1,349 pages in 1.17 s.
 const ZOLA_MS_PER_PAGE: f64 = 1170.0 / 1349.0;
 
-/// The first `cargo run` of a newcomer, whole process: this repository's
-/// committed state cloned into `target/bench/fresh`, then what `cargo run`
-/// builds (the site binary and its dependencies) into an empty target folder.
-/// It does not run the binary, which would publish into the clone.
+/// The first `cargo run` of a newcomer, whole process, three times: this
+/// repository's committed state cloned into `target/bench/fresh-N`, its crates
+/// fetched (not timed: the README's budget is for crates already downloaded),
+/// then `cargo run` into an empty target folder, timed from its start to its
+/// exit, which is after the first publish's two commits. Each round prints
+/// its time; then the median, and where the first round's time went
+/// (`cargo run --timings`, the slowest units).
 fn fresh_build() -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -106,28 +109,89 @@ fn fresh_build() -> Result<()> {
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
     disk::wait_for_last_clean_up(&bench_dir)?;
-    let dir = bench_dir.join("fresh");
-    if dir.exists() {
+    let mut times = Vec::new();
+    let mut slowest = String::new();
+    for round in 1..=3 {
+        let dir = bench_dir.join(format!("fresh-{round}"));
+        if dir.exists() {
+            discard(&dir, &bench_dir)?;
+        }
+        let mut clone = Command::new("git");
+        clone.arg("clone").arg("--quiet").arg(&root).arg(&dir);
+        run(clone)?;
+        run(cargo(
+            &dir,
+            &dir.join("target"),
+            &["fetch", "--locked", "--quiet"],
+        ))?;
+        settle()?;
+        let mut first_run = cargo(&dir, &dir.join("target"), &["run", "--quiet", "--timings"]);
+        first_run
+            .env_remove("RUSTC_WRAPPER")
+            .env("GIT_AUTHOR_NAME", "Newcomer")
+            .env("GIT_AUTHOR_EMAIL", "newcomer@example.com")
+            .env("GIT_COMMITTER_NAME", "Newcomer")
+            .env("GIT_COMMITTER_EMAIL", "newcomer@example.com");
+        let (ran, took) = timed(|| run(first_run));
+        ran.context("the first `cargo run` of the fresh clone")?;
+        let commits = git(&dir, &["rev-list", "--count", "--all"])?;
+        println!(
+            "round {round}: the first `cargo run` of a fresh clone, to its commits: {} ({} commits in the clone)",
+            secs(took),
+            commits.trim()
+        );
+        if round == 1 {
+            slowest = slowest_units(&dir.join("target/cargo-timings"))?;
+        }
+        times.push(took);
         discard(&dir, &bench_dir)?;
     }
-    let mut clone = Command::new("git");
-    clone.arg("clone").arg("--quiet").arg(&root).arg(&dir);
-    run(clone)?;
-    settle()?;
-    let mut build = cargo(
-        &dir,
-        &dir.join("target"),
-        &["build", "--quiet", "--bin", "hotpapers-site"],
-    );
-    build.env_remove("RUSTC_WRAPPER");
-    let (built, took) = timed(|| run(build));
-    built.context("building the fresh clone")?;
     println!(
-        "the first `cargo build` of a fresh clone (what `cargo run` builds): {}",
-        secs(took)
+        "the first `cargo run` of a fresh clone: median {} (rounds {})",
+        secs(median(times.clone())),
+        spread(&times)
     );
-    discard(&dir, &bench_dir)?;
+    println!("where the first round's time went (`cargo run --timings`), the slowest units:\n{slowest}");
     disk::empty_trash(&bench_dir)
+}
+
+/// The slowest units of the `cargo --timings` report in `dir`, a line each:
+/// the report's `UNIT_DATA`, by duration.
+fn slowest_units(dir: &Path) -> Result<String> {
+    let report = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "html"))
+        .context("no `--timings` report")?;
+    let html = std::fs::read_to_string(&report)?;
+    let data = html
+        .split_once("const UNIT_DATA = ")
+        .and_then(|(_, rest)| rest.split_once(";\n"))
+        .map(|(json, _)| json)
+        .context("no UNIT_DATA in the `--timings` report")?;
+    let units: Vec<serde_json::Value> = serde_json::from_str(data)?;
+    let mut units: Vec<(f64, String)> = units
+        .iter()
+        .map(|u| {
+            let name = format!(
+                "{} {}{}",
+                u["name"].as_str().unwrap_or("?"),
+                u["target"].as_str().unwrap_or_default().trim(),
+                if u["mode"].as_str() == Some("run-custom-build") {
+                    " (build script run)"
+                } else {
+                    ""
+                }
+            );
+            (u["duration"].as_f64().unwrap_or(0.0), name)
+        })
+        .collect();
+    units.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Ok(units
+        .iter()
+        .take(12)
+        .map(|(duration, name)| format!("  {duration:6.1} s  {name}\n"))
+        .collect())
 }
 
 fn bench(sizes: &[usize]) -> Result<()> {
