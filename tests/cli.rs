@@ -5,11 +5,15 @@ use std::process::{Command, Output};
 use crate::run::run;
 use crate::util::{TempRepo, DEC_07, OCT_30};
 
-/// A repository holding the day-files this binary was compiled from.
+/// A repository holding the day-files and settings this binary was compiled from.
 fn site() -> TempRepo {
     let repo = TempRepo::new();
     repo.write("posts/2020-10-30.toml", OCT_30);
     repo.write("posts/2020-12-07.toml", DEC_07);
+    // The settings as compiled in, out of git's view: these tests look at
+    // the commits and status a publish leaves on an unborn branch.
+    repo.write("hotpapers.toml", include_str!("../hotpapers.toml"));
+    repo.write(".git/info/exclude", "/hotpapers.toml\n");
     repo
 }
 
@@ -281,5 +285,5 @@ fn the_quick_no_op_still_sees_deleted_and_edited_posts_and_new_settings() {
     repo.write("hotpapers.toml", "min-score = 1\n");
     let (out, _, stderr) = output(bin(&repo, &[]));
     assert!(!out.status.success());
-    assert!(stderr.contains("hotpapers.toml` was added"), "{stderr}");
+    assert!(stderr.contains("hotpapers.toml` changed"), "{stderr}");
 }

@@ -628,7 +628,7 @@ fn refuses_settings_added_or_changed_after_the_build() {
     let error = publish(repo.path(), &archive, &options()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "`hotpapers.toml` was added since this binary was built; run `touch build.rs` and then `cargo run` to rebuild and publish"
+        "`hotpapers.toml` was added since this binary was built; run `cargo run` to rebuild and publish"
     );
     let archive = archive_of(repo.path());
     repo.write("hotpapers.toml", "min-score = 20\n");

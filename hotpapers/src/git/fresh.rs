@@ -33,14 +33,13 @@ pub(crate) fn check_settings_fresh(
     let settings = read_if_exists(&workdir.join(prefix).join(crate::site::SITE_FILE))?;
     if settings.as_deref().map(source_hash) != site_hash {
         let file = format!("`{prefix}{}`", crate::site::SITE_FILE);
-        return Err(match site_hash {
-            // Cargo cannot watch a file that did not exist at the last build.
-            None => PublishError::Stale {
-                what: format!("{file} was added"),
-                fix: "run `touch build.rs` and then `cargo run` to rebuild and publish",
-            },
-            Some(_) => stale(format!("{file} changed")),
-        });
+        // The build script watches the file, there or not, so `cargo run`
+        // rebuilds; a binary run by itself says so.
+        return Err(stale(match (site_hash, &settings) {
+            (None, _) => format!("{file} was added"),
+            (Some(_), None) => format!("{file} was removed"),
+            (Some(_), Some(_)) => format!("{file} changed"),
+        }));
     }
     Ok(())
 }
