@@ -746,3 +746,40 @@ fn a_clone_with_the_pages_branch_only_on_the_remote_publishes_nothing_new() {
     );
     assert!(hotpapers::pages_up_to_date(repo.path(), &settings, 1));
 }
+
+#[test]
+fn a_theme_of_one_template_gets_the_built_in_ones_for_the_rest() {
+    let archive = archive_of(&project_dir());
+    let full = by_path(&project_site(&archive.site))
+        .into_iter()
+        .map(|(p, b)| (p.to_owned(), b.to_vec()))
+        .collect::<BTreeMap<_, _>>();
+    // Only `404.html` of its own.
+    let theme = Theme {
+        templates: vec![(
+            "404.html".into(),
+            "{% extends \"base.html\" %}{% block content %}<p>Lost in the papers</p>{% endblock %}".into(),
+        )],
+        assets: Theme::load(&project_dir()).unwrap().assets,
+    };
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    let files = by_path(&files);
+    assert!(text(&files, "404.html").contains("<p>Lost in the papers</p>"));
+    for (path, bytes) in &full {
+        if path != "404.html" {
+            assert_eq!(
+                files.get(path.as_str()).copied(),
+                Some(bytes.as_slice()),
+                "{path}"
+            );
+        }
+    }
+    // No template at all: the built-in theme, which is the project's.
+    let bare = Theme {
+        templates: Vec::new(),
+        assets: Theme::load(&project_dir()).unwrap().assets,
+    };
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &bare).unwrap();
+    assert_eq!(files.len(), full.len());
+    hotpapers::check_theme(&archive.site, &bare).unwrap();
+}

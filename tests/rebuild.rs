@@ -101,9 +101,12 @@ fn the_site_is_rebuilt_when_a_day_file_is_edited_added_or_removed() {
     assert!(build(&site, &target), "a removed day-file is rebuilt");
     assert!(!build(&site, &target));
 
+    // The theme's own 404 page, replacing the built-in one, then edited.
     let template = site.join("templates/404.html");
-    let page = std::fs::read_to_string(&template).unwrap();
+    let page = std::fs::read_to_string(site.join("hotpapers/src/blog/builtins/404.html")).unwrap();
     std::fs::write(&template, page.replace("Not found", "Nothing here")).unwrap();
+    assert!(build(&site, &target), "an added template is rebuilt");
+    std::fs::write(&template, page.replace("Not found", "Nothing at all")).unwrap();
     assert!(build(&site, &target), "an edited template is rebuilt");
     std::fs::write(site.join("static/extra.txt"), "x").unwrap();
     assert!(build(&site, &target), "an added static file is rebuilt");
@@ -281,9 +284,10 @@ fn settings_templates_and_static_files_added_edited_or_removed_publish_with_a_pl
         "an added settings file is published"
     );
 
-    // A template the theme includes when it is there: added, edited, removed.
+    // A template the theme includes when it is there: added, edited, removed
+    // (in the theme's own `post.html`, copied from the built-in one).
     let post = site.join("templates/post.html");
-    let source = std::fs::read_to_string(&post).unwrap();
+    let source = std::fs::read_to_string(site.join("hotpapers/src/blog/builtins/post.html")).unwrap();
     let with_note = source.replacen(
         "{% block content %}",
         "{% block content %}{% include \"note.html\" ignore missing %}",

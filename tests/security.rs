@@ -150,18 +150,17 @@ fn every_template_escapes_whatever_its_file_is_called() {
     let attack = "Attack\" autofocus onfocus=\"alert(1)";
     archive.days[0].papers[0].title = attack.into();
     for partial in ["toc.jinja", "toc.j2", "toc.htm", "toc"] {
+        // The built-in `post.html`, made to include the partial.
         let mut theme = Theme::load(&project_dir()).unwrap();
-        for (name, source) in &mut theme.templates {
-            if name == "post.html" {
-                *source = source
-                    .replacen(
-                        "{% block content %}",
-                        &format!("{{% block content %}}{{% include \"{partial}\" %}}"),
-                        1,
-                    )
-                    .into();
-            }
-        }
+        let (_, post) = hotpapers::BUILTIN_TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == "post.html")
+            .unwrap();
+        let include = format!("{{% block content %}}{{% include \"{partial}\" %}}");
+        theme.templates.push((
+            "post.html".into(),
+            post.replacen("{% block content %}", &include, 1).into(),
+        ));
         theme.templates.push((
             partial.into(),
             "{% for paper in post.papers %}<a title=\"{{ paper.title }}\">{{ paper.rank }}</a>{% endfor %}"

@@ -61,7 +61,7 @@ pub use archive::{
 #[cfg(feature = "templates")]
 pub use blog::{
     check_theme, kebab, write_site, BlogError, Rendered, SiteDirError, SiteDirReport, Theme,
-    REQUIRED_TEMPLATES,
+    BUILTIN_TEMPLATES, REQUIRED_TEMPLATES,
 };
 #[cfg(feature = "blog")]
 pub use blog::{render_blog, render_blog_reusing};

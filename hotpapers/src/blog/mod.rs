@@ -1,7 +1,8 @@
 //! The HTML blog: every page readers see, rendered from the days and a theme.
 //!
 //! A theme is the site's `templates/` (minijinja, Jinja2 syntax) and `static/`
-//! folders. Templates escape every value they print unless it is marked safe, and
+//! folders; a template the theme does not have is built in (`builtins/`), so a
+//! theme overrides only what it wants to. Templates escape every value they print unless it is marked safe, and
 //! only one value is: a post's body, which is the post's own Markdown rendered by
 //! pulldown-cmark as the legacy blog's Markdown renderer showed it. Its markup is
 //! what the HTML policy allows (every day-file is checked against it), so the
@@ -25,7 +26,7 @@ use std::borrow::Cow;
 pub use output::{write_site, SiteDirError, SiteDirReport};
 pub use pages::kebab;
 use theme::STATIC_DIR;
-pub use theme::{Theme, REQUIRED_TEMPLATES};
+pub use theme::{Theme, BUILTIN_TEMPLATES, REQUIRED_TEMPLATES};
 
 use crate::archive::Days;
 use crate::diagnostic::Diagnostic;
@@ -45,8 +46,8 @@ pub enum BlogError {
     /// A template does not parse or fails to render, located in its file.
     #[error("{0}")]
     Template(Box<Diagnostic>),
-    /// A template the blog needs is not in the theme.
-    #[error("the theme has no `{0}`; every theme needs {list}", list = REQUIRED_TEMPLATES.join(", "))]
+    /// A template the blog needs is neither the theme's nor built in.
+    #[error("no template `{0}`: neither the theme nor the built-in templates have it")]
     MissingTemplate(&'static str),
     /// A feed could not be written.
     #[error("cannot write the {0} feed: {1}")]

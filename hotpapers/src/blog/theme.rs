@@ -8,7 +8,8 @@ use minijinja::{Environment, UndefinedBehavior};
 use super::BlogError;
 use crate::diagnostic::{Severity, Source};
 
-/// The templates every theme has: one per kind of page.
+/// The templates the blog renders a page with: one per kind of page. Each is
+/// built in; a theme overrides only those it wants to.
 pub const REQUIRED_TEMPLATES: [&str; 6] = [
     "list.html",
     "post.html",
@@ -18,12 +19,27 @@ pub const REQUIRED_TEMPLATES: [&str; 6] = [
     "sitemap.xml",
 ];
 
+/// The built-in templates, by name: those a page is rendered with and the
+/// `base.html` they extend. A theme's template of the same name replaces one,
+/// so a page type that a new version adds never breaks a theme that lacks it.
+pub const BUILTIN_TEMPLATES: [(&str, &str); 7] = [
+    ("base.html", include_str!("builtins/base.html")),
+    ("list.html", include_str!("builtins/list.html")),
+    ("post.html", include_str!("builtins/post.html")),
+    ("terms.html", include_str!("builtins/terms.html")),
+    ("stats.html", include_str!("builtins/stats.html")),
+    ("404.html", include_str!("builtins/404.html")),
+    ("sitemap.xml", include_str!("builtins/sitemap.xml")),
+];
+
 pub use crate::site::{STATIC_DIR, TEMPLATES_DIR};
 
 /// The blog's templates and static files, compiled in or read from a folder.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Theme<'a> {
-    /// Templates by name, relative to `templates/` (`post.html`), with their source.
+    /// The theme's own templates by name, relative to `templates/`
+    /// (`post.html`), with their source; the [`BUILTIN_TEMPLATES`] it does not
+    /// override are added when it renders.
     pub templates: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Static files by path relative to `static/`, with their bytes.
     pub assets: Vec<(Cow<'a, str>, Cow<'a, [u8]>)>,
@@ -37,7 +53,11 @@ impl Theme<'static> {
         crate::text::refuse_links(root, TEMPLATES_DIR)?;
         crate::text::refuse_links(root, STATIC_DIR)?;
         let mut theme = Theme::default();
-        for (name, bytes) in files(&root.join(TEMPLATES_DIR))? {
+        // Markdown files among the templates are notes (the folder's README).
+        let templates = files(&root.join(TEMPLATES_DIR))?
+            .into_iter()
+            .filter(|(name, _)| !name.ends_with(".md"));
+        for (name, bytes) in templates {
             let text = String::from_utf8(bytes).map_err(|_| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -86,7 +106,8 @@ fn files(dir: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
 }
 
 impl<'a> Theme<'a> {
-    /// The templates, parsed; every required one present.
+    /// The templates, parsed: the theme's own, and the built-in ones it does
+    /// not override.
     pub(crate) fn environment(&'a self) -> Result<Environment<'a>, BlogError> {
         let mut env = Environment::new();
         // A misspelt variable is an error, not an empty string on a page; `if`
@@ -99,14 +120,15 @@ impl<'a> Theme<'a> {
         // escaping is right. The one value printed as it is was rendered under
         // the HTML policy and marked safe where it is made (`pages.rs`).
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        for (name, source) in BUILTIN_TEMPLATES {
+            if !self.templates.iter().any(|(own, _)| own == name) {
+                env.add_template(name, source)
+                    .map_err(|error| self.located(&error))?;
+            }
+        }
         for (name, source) in &self.templates {
             env.add_template(name, source)
                 .map_err(|error| self.located(&error))?;
-        }
-        for name in REQUIRED_TEMPLATES {
-            if env.get_template(name).is_err() {
-                return Err(BlogError::MissingTemplate(name));
-            }
         }
         Ok(env)
     }
@@ -125,11 +147,17 @@ impl<'a> Theme<'a> {
             at = source;
         }
         let name = located.name().unwrap_or("?");
+        let builtin = BUILTIN_TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, source)| *source);
         let text = self
             .templates
             .iter()
             .find(|(n, _)| n == name)
-            .map_or("", |(_, source)| source.as_ref());
+            .map(|(_, source)| source.as_ref())
+            .or(builtin)
+            .unwrap_or("");
         let span = located.range().unwrap_or_else(|| {
             let line = located.line().unwrap_or(1).max(1);
             let start = text
