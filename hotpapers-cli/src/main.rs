@@ -53,7 +53,7 @@ enum Command {
         /// The arXiv day, YYYY-MM-DD.
         date: Option<String>,
     },
-    /// Print the JSON Schema of day-files, for editors (see the README).
+    /// Print the JSON Schema of day-files, for editors (see docs/curator-tools.md).
     Schema,
     /// Look papers up on arXiv and append a `[[paper]]` for each to the day.
     Add {

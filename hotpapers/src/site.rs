@@ -283,7 +283,7 @@ impl SiteError {
 const MAX_REFRESH_DAYS: usize = 14;
 
 /// Where each setting is documented, for messages.
-const SETTINGS: &str = "a setting described in the README's \"Site settings\"";
+const SETTINGS: &str = "a setting described in docs/settings.md";
 
 impl Site {
     /// Reads settings from the text of `hotpapers.toml`; `path` names it in errors.

@@ -96,7 +96,7 @@ const ZOLA_MS_PER_PAGE: f64 = 1170.0 / 1349.0;
 
 /// The first `cargo run` of a newcomer, whole process, three times: this
 /// repository's committed state cloned into `target/bench/fresh-N`, its crates
-/// fetched (not timed: the README's budget is for crates already downloaded),
+/// fetched (not timed: the budget is for crates already downloaded),
 /// then `cargo run` into an empty target folder, timed from its start to its
 /// exit, which is after the first publish's two commits. Each round prints
 /// its time; then the median, and where the first round's time went
