@@ -580,9 +580,14 @@ fn assert_branch_is_a_full_render(repo: &TempRepo, kept: &[&str]) {
         assert!(tree.lines().any(|l| l == *path), "{path} was not kept");
     }
     for file in &full {
-        let shown = repo.git(&["show", &format!("gh-pages:{}", file.path)]);
+        // Read as bytes: the site has images too.
+        let object = repo
+            .repo
+            .revparse_single(&format!("gh-pages:{}", file.path))
+            .unwrap();
+        let blob = object.peel_to_blob().unwrap();
         assert!(
-            shown.as_bytes() == &*file.bytes,
+            blob.content() == &*file.bytes,
             "{} differs from a full render",
             file.path
         );
@@ -782,4 +787,98 @@ fn a_theme_of_one_template_gets_the_built_in_ones_for_the_rest() {
     let files = hotpapers::render_blog(&archive.site, &archive.days, &bare).unwrap();
     assert_eq!(files.len(), full.len());
     hotpapers::check_theme(&archive.site, &bare).unwrap();
+}
+
+/// The `content` of every `<meta property|name=NAME>` of a page, as a
+/// browser's tokenizer reads the page.
+fn meta_tags(html: &str) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for token in html5gum::Tokenizer::new(html) {
+        let Ok(html5gum::Token::StartTag(tag)) = token else {
+            continue;
+        };
+        if &*tag.name != b"meta" {
+            continue;
+        }
+        let attribute = |name: &[u8]| {
+            tag.attributes
+                .get(name)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        if let (Some(name), Some(content)) = (
+            attribute(b"property").or_else(|| attribute(b"name")),
+            attribute(b"content"),
+        ) {
+            found.insert(name, content);
+        }
+    }
+    found
+}
+
+#[test]
+fn every_page_unfolds_into_a_card_where_it_is_shared() {
+    let mut archive = archive_of(&project_dir());
+    // A title with markup characters and TeX, as previews must show it.
+    let day = archive
+        .days
+        .iter()
+        .position(|d| d.date.to_string() == "2020-10-30")
+        .unwrap();
+    let top = hotpapers::ranked(&archive.days[day], &archive.site)[0]
+        .arxiv
+        .as_str()
+        .to_owned();
+    let paper = archive.days[day]
+        .papers
+        .iter_mut()
+        .find(|p| p.arxiv.as_str() == top)
+        .unwrap();
+    paper.title = "On $k<k'$ & \"quoted\" [links](https://example.org)".into();
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    let url = archive.site.blog.url.trim_end_matches('/').to_owned();
+    let image = format!("{url}{}", archive.site.social_image);
+    let assets = by_path(&files);
+    assert!(
+        assets.contains_key(archive.site.social_image.trim_start_matches('/')),
+        "the site image is shipped"
+    );
+    let mut pages = 0;
+    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = std::str::from_utf8(&file.bytes).unwrap();
+        let meta = meta_tags(html);
+        for key in [
+            "og:title",
+            "og:description",
+            "og:url",
+            "og:type",
+            "og:site_name",
+            "og:image",
+            "twitter:card",
+        ] {
+            assert!(
+                meta.get(key).is_some_and(|v| !v.is_empty()),
+                "{}: no {key} in {meta:?}",
+                file.path
+            );
+        }
+        assert!(meta["og:url"].starts_with(&url), "{}: {meta:?}", file.path);
+        assert_eq!(meta["og:image"], image, "{}", file.path);
+        assert_eq!(meta["twitter:card"], "summary_large_image");
+        pages += 1;
+    }
+    assert!(pages > 10);
+    let post = text(&assets, "posts/hot-papers-2020-10-30/index.html");
+    let meta = meta_tags(post);
+    assert_eq!(meta["og:type"], "article");
+    assert_eq!(meta["og:title"], "Hot Papers 2020-10-30");
+    assert_eq!(meta["og:url"], format!("{url}/posts/hot-papers-2020-10-30/"));
+    assert!(
+        meta["og:description"].starts_with("On k<k' & \"quoted\" links · "),
+        "plain text, the TeX read: {meta:?}"
+    );
+    assert!(
+        post.contains("content=\"On k&lt;k&#x27; &amp; &quot;quoted&quot; links · "),
+        "escaped in the attribute"
+    );
 }

@@ -37,6 +37,9 @@ pub(crate) struct SiteContext<'s> {
     pub(crate) base: &'s str,
     /// The scheme and host of `url`: an absolute link is `origin` + a page's path.
     pub(crate) origin: &'s str,
+    /// The site's image for link previews (`og:image`), absolute: the
+    /// `social-image` setting, under the blog's URL when it is a path.
+    pub(crate) image: String,
     pub(crate) category: Term,
     pub(crate) tags: Vec<Term>,
 }
@@ -67,6 +70,9 @@ pub(crate) struct PostContext {
     /// The papers on the page, highest score first.
     pub(crate) papers: Vec<PaperContext>,
     pub(crate) score: u64,
+    /// The top titles as plain text (Markdown read, TeX's `$` dropped), for
+    /// link previews.
+    pub(crate) summary: String,
 }
 
 /// A paper in a post's table of contents and in lists.
@@ -142,6 +148,14 @@ impl<'b, 'a> Blog<'b, 'a> {
             url: blog.origin_and_base(),
             base,
             origin: blog.origin_and_base().strip_suffix(base).unwrap_or_default(),
+            image: match site.social_image.split_once("://") {
+                Some(_) => site.social_image.clone(),
+                None => format!(
+                    "{}/{}",
+                    blog.origin_and_base(),
+                    site.social_image.trim_start_matches('/')
+                ),
+            },
             category: term("category", &site.category),
             tags,
         };
@@ -468,6 +482,24 @@ fn missing(name: &str) -> BlogError {
     BlogError::MissingTemplate(name)
 }
 
+/// Inline Markdown as the text a reader sees: links' and emphasis' words,
+/// code as written, TeX without its `$`, on one line.
+pub(crate) fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.replace('$', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn page(path: String, bytes: Vec<u8>) -> SiteFile {
     SiteFile {
         path,
@@ -485,9 +517,21 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
         .enumerate()
         .map(|(i, paper)| paper_context(i + 1, paper, &site.collect.weights))
         .collect();
+    let description = fill(&site.description, date);
+    let summary = papers
+        .iter()
+        .take(3)
+        .map(|p| plain_text(&p.title))
+        .collect::<Vec<_>>()
+        .join(" · ");
     PostContext {
+        summary: if summary.is_empty() {
+            description.clone()
+        } else {
+            summary
+        },
         title: fill(&site.title, date),
-        description: fill(&site.description, date),
+        description,
         url: format!("{}/posts/{slug}/", site.blog.base_path()),
         slug,
         date: crate::text::format_date(date),
