@@ -6,7 +6,7 @@ use std::path::Path;
 
 use hotpapers::{Site, SiteFile, Theme};
 
-use crate::util::{archive_of, compiled_of, lazily, parts_of, project_dir, TempRepo, DEC_07, OCT_30};
+use crate::util::{archive_of, compiled_of, lazily, parts_of, project_dir, TempRepo, OCT_30};
 
 /// The project's theme and days, rendered the run-time way.
 fn project_site(site: &Site) -> Vec<SiteFile> {
@@ -296,11 +296,7 @@ fn day_file_text_is_escaped_and_math_passes_untouched() {
 }
 
 fn site_repo() -> TempRepo {
-    let repo = TempRepo::new();
-    repo.write("posts/2020-10-30.toml", OCT_30);
-    repo.write("posts/2020-12-07.toml", DEC_07);
-    repo.commit_all("day-files");
-    repo
+    crate::util::with_days_committed()
 }
 
 fn publish(repo: &TempRepo, site: Vec<SiteFile>) -> hotpapers::Report {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use hotpapers::{BlogError, PublishError, PublishOptions, Site, SiteFile, Theme};
 
-use crate::util::{archive_of, project_dir, TempRepo, DEC_07, OCT_30};
+use crate::util::{archive_of, project_dir, TempRepo, OCT_30};
 
 fn options() -> PublishOptions {
     PublishOptions {
@@ -19,11 +19,7 @@ fn options() -> PublishOptions {
 }
 
 fn with_days() -> TempRepo {
-    let repo = TempRepo::new();
-    repo.write("posts/2020-10-30.toml", OCT_30);
-    repo.write("posts/2020-12-07.toml", DEC_07);
-    repo.commit_all("day-files");
-    repo
+    crate::util::with_days_committed()
 }
 
 fn rendered(root: &Path) -> Vec<SiteFile> {

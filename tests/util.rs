@@ -43,6 +43,15 @@ impl Drop for TempRepo {
     }
 }
 
+/// A repository with the two real day-files committed.
+pub fn with_days_committed() -> TempRepo {
+    let repo = TempRepo::new();
+    repo.write("posts/2020-10-30.toml", OCT_30);
+    repo.write("posts/2020-12-07.toml", DEC_07);
+    repo.commit_all("day-files");
+    repo
+}
+
 impl TempRepo {
     /// A new repository with no commit.
     pub fn new() -> TempRepo {
