@@ -33,6 +33,49 @@ pub(crate) fn day_of(date: Option<&str>) -> anyhow::Result<time::Date> {
     }
 }
 
+/// The text of a new day-file for `date` in `dir`: published `now`, or when
+/// the day starts for a day still to come.
+pub(crate) fn new_day(
+    root: &Path,
+    dir: &Path,
+    date: time::Date,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<String> {
+    let published = now.max(date.midnight().assume_utc());
+    // The `#:schema` line gives completion and checks while typing in editors
+    // whose TOML language server reads it (Taplo, Even Better TOML).
+    let schema = pathdiff(dir, root);
+    Ok(format!(
+        "#:schema {schema}\ndate = {}\npublished = {}\n",
+        hotpapers::format_date(date),
+        published
+            .replace_nanosecond(0)?
+            .format(&time::format_description::well_known::Rfc3339)?
+    ))
+}
+
+/// Creates the day-file of `date`, never over one that exists and never
+/// half-written; its path.
+pub(crate) fn create_day(
+    root: &Path,
+    date: time::Date,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<PathBuf> {
+    let site = Site::load(root)?;
+    let dir = under(root, &site.posts_dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let path = dir.join(hotpapers::day_file_name(date));
+    let text = new_day(root, &dir, date, now)?;
+    hotpapers::write_new(&path, text.as_bytes()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("`{}` exists already; edit it instead", path.display())
+        } else {
+            anyhow::anyhow!("cannot create `{}`: {e}", path.display())
+        }
+    })?;
+    Ok(path)
+}
+
 /// Reads a day-file, applies `edit`, checks the result as the build would and
 /// replaces the file atomically; on any failure the file is left as it was.
 pub(crate) fn edit_day(
@@ -44,7 +87,8 @@ pub(crate) fn edit_day(
     let dir = under(root, &site.posts_dir);
     let path = dir.join(hotpapers::day_file_name(date));
     if !path.exists() {
-        crate::commands::new::run(root, Some(&hotpapers::format_date(date)))?;
+        create_day(root, date, time::OffsetDateTime::now_utc())?;
+        println!("created {}", path.display());
     }
     let before =
         std::fs::read_to_string(&path).with_context(|| format!("cannot read `{}`", path.display()))?;

@@ -166,7 +166,7 @@ fn collect_day(
     };
     let start = match &before {
         Some(text) => text.clone(),
-        None => crate::commands::new::new_day(root, &dir, date, now)?,
+        None => crate::day::new_day(root, &dir, date, now)?,
     };
     let mut doc = edit::parse(&start).with_context(|| format!("`{shown}`"))?;
     let present = edit::paper_ids(&doc);

@@ -83,3 +83,14 @@ pub enum PublishError {
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
+
+impl PublishError {
+    /// The files on disk are not those this binary was built from: `what`
+    /// differs, and `cargo run` rebuilds and publishes.
+    pub(crate) fn stale(what: String) -> PublishError {
+        PublishError::Stale {
+            what,
+            fix: "run `cargo run` to rebuild and publish",
+        }
+    }
+}

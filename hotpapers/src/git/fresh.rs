@@ -35,7 +35,7 @@ pub(crate) fn check_settings_fresh(
         let file = format!("`{prefix}{}`", crate::site::SITE_FILE);
         // The build script watches the file, there or not, so `cargo run`
         // rebuilds; a binary run by itself says so.
-        return Err(stale(match (site_hash, &settings) {
+        return Err(PublishError::stale(match (site_hash, &settings) {
             (None, _) => format!("{file} was added"),
             (Some(_), None) => format!("{file} was removed"),
             (Some(_), Some(_)) => format!("{file} changed"),
@@ -83,7 +83,7 @@ fn check_days_fresh(
             .to_string_lossy()
             .into_owned();
         let Some(day) = compiled.remove(&name) else {
-            return Err(stale(format!("{} was added", shown(&name))));
+            return Err(PublishError::stale(format!("{} was added", shown(&name))));
         };
         let path = format!("{}/{name}", folders.posts);
         let clean = folders
@@ -96,7 +96,7 @@ fn check_days_fresh(
         }
     }
     if let Some(missing) = compiled.keys().min() {
-        return Err(stale(format!("{} was deleted", shown(missing))));
+        return Err(PublishError::stale(format!("{} was deleted", shown(missing))));
     }
     // Read and fingerprinted on every core: a first publish reads them all.
     let sources = crate::parallel::try_map(&unread, 64, |(file, _, _, _)| {
@@ -104,19 +104,13 @@ fn check_days_fresh(
     })?;
     for ((_, name, day, clean), source) in unread.iter().zip(sources) {
         if source != day.source_hash {
-            return Err(stale(format!("{} changed", shown(name))));
+            return Err(PublishError::stale(format!("{} changed", shown(name))));
         }
         if let Some(blob) = clean {
             published.found(*blob, day.source_hash);
         }
     }
     Ok(())
-}
-pub(crate) fn stale(what: String) -> PublishError {
-    PublishError::Stale {
-        what,
-        fix: "run `cargo run` to rebuild and publish",
-    }
 }
 
 /// The file in the git folder that says which build last found the posts

@@ -9,7 +9,6 @@ use git2::{Oid, Repository};
 use time::Date;
 
 use super::error::PublishError;
-use super::fresh::stale;
 use super::published::LastPublish;
 use super::repo::{blob_id, dir_entries, dirty_paths, read, read_if_exists};
 use super::written::Written;
@@ -199,7 +198,7 @@ fn plan_day_file(
     // Saved again since the freshness check: what would be committed is not
     // what the posts were rendered from.
     if source_hash(&source) != day.source_hash {
-        return Err(stale(format!("`{path}` changed")));
+        return Err(PublishError::stale(format!("`{path}` changed")));
     }
     let id = blob_id(&source)?;
     published.found(id, day.source_hash);
