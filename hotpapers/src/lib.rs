@@ -60,7 +60,7 @@ pub use archive::{
 };
 #[cfg(feature = "templates")]
 pub use blog::{
-    check_theme, kebab, write_site, BlogError, Rendered, SiteDirError, SiteDirReport, Theme,
+    check_theme, kebab, plain_text, write_site, BlogError, Rendered, SiteDirError, SiteDirReport, Theme,
     BUILTIN_TEMPLATES, REQUIRED_TEMPLATES,
 };
 #[cfg(feature = "blog")]
@@ -72,18 +72,21 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    pages_up_to_date, posts_up_to_date_at, publish, publish_days, Change, FileChange, PagesCache,
-    PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
+    page_on_pages_branch, pages_up_to_date, posts_up_to_date_at, publish, publish_days, Announcements,
+    Change, FileChange, PagesCache, PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed,
+    Report,
 };
 pub use model::{
     bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, source_hash, taxonomy, tweet_handle, ArxivId,
     ArxivIdError, BlueskyCounts, BlueskyPost, Category, CategoryInfo, Counts, Day, Dir, HackerNewsCounts,
     HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
 };
-pub use post::{import_post, parse_tweet_embed, ranked, render, render_into, render_papers, ImportError};
+pub use post::{
+    import_post, parse_tweet_embed, plural, ranked, render, render_into, render_papers, ImportError,
+};
 pub use site::{
-    BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site, SiteError, SourceName,
-    SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
+    AnnounceSettings, BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site,
+    SiteError, SourceName, SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
 };
 pub use text::{
     day_file_date, day_file_name, first_link, format_date, parse_date, quoted, refuse_links,

@@ -54,6 +54,8 @@ pub struct Site {
     /// How papers are found and scored: `hotpapers collect`, and the score
     /// every post ranks by.
     pub collect: CollectSettings,
+    /// How `hotpapers announce` and `hotpapers digest` tell readers of a new day.
+    pub announce: AnnounceSettings,
 }
 
 /// The sources `hotpapers collect` can ask.
@@ -110,6 +112,28 @@ pub struct CollectSettings {
     /// The days before the collected one that `collect --refresh` collects
     /// again, so their counts settle; an older day is never touched again.
     pub refresh_days: usize,
+}
+
+/// The `[announce]` table of `hotpapers.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AnnounceSettings {
+    /// Without a date, `announce` and `digest` look at the days from this
+    /// many days before today (UTC) to today: a failed announcement is tried
+    /// again by the next run, and a first run never announces the archive.
+    pub days: usize,
+    /// The branch that records what was announced (never the pages branch:
+    /// announcing makes no commit there).
+    pub branch: String,
+}
+
+impl Default for AnnounceSettings {
+    fn default() -> Self {
+        AnnounceSettings {
+            days: 2,
+            branch: "hotpapers-announced".into(),
+        }
+    }
 }
 
 /// Include and exclude lists of a `[collect]` filter.
@@ -191,6 +215,13 @@ impl BlogSettings {
     pub fn origin_and_base(&self) -> &str {
         self.url.trim_end_matches('/')
     }
+
+    /// The scheme and host of [`BlogSettings::url`]: an absolute link is
+    /// this and a page's path.
+    pub fn origin(&self) -> &str {
+        let all = self.origin_and_base();
+        all.strip_suffix(self.base_path()).unwrap_or(all)
+    }
 }
 
 /// The `[endpoints]` table of `hotpapers.toml`; the environment variables
@@ -246,6 +277,7 @@ impl Default for Site {
             endpoints: EndpointSettings::default(),
             blog: BlogSettings::default(),
             collect: CollectSettings::default(),
+            announce: AnnounceSettings::default(),
         }
     }
 }
@@ -281,6 +313,9 @@ impl SiteError {
 
 /// The most days `collect --refresh` goes back.
 const MAX_REFRESH_DAYS: usize = 14;
+
+/// The most days `announce` and `digest` look back.
+const MAX_ANNOUNCE_DAYS: usize = 14;
 
 /// Where each setting is documented, for messages.
 const SETTINGS: &str = "a setting described in docs/settings.md";
@@ -343,7 +378,34 @@ impl Site {
         self.check_front_matter()?;
         self.check_slug()?;
         self.check_blog()?;
-        self.check_collect()
+        self.check_collect()?;
+        self.check_announce()
+    }
+
+    fn check_announce(&self) -> Result<(), (&'static str, String)> {
+        let announce = &self.announce;
+        if announce.days > MAX_ANNOUNCE_DAYS {
+            let why = format!(
+                "`[announce] days = {}` is more than {MAX_ANNOUNCE_DAYS}: a new day is announced the day it is published",
+                announce.days
+            );
+            return Err(("days", why));
+        }
+        if !git_branch_name_ok(&announce.branch) {
+            let why = format!(
+                "`[announce] branch = \"{}\"` is not a branch name git accepts",
+                crate::text::quoted(&announce.branch)
+            );
+            return Err(("branch", why));
+        }
+        if announce.branch == self.blog.pages_branch {
+            let why = format!(
+                "`[announce] branch` is the pages branch `{}`; announcing must not commit to the published site",
+                announce.branch
+            );
+            return Err(("branch", why));
+        }
+        Ok(())
     }
 
     /// Moves the top-level `min-score` (where it used to be) into `[collect]`:
@@ -577,6 +639,22 @@ impl Site {
         fill(&self.file_name, date)
     }
 
+    /// A day's title, such as `Hot Papers 2020-10-30`.
+    pub fn post_title(&self, date: Date) -> String {
+        fill(&self.title, date)
+    }
+
+    /// The link to a day's page on the blog, from the site's root:
+    /// `/repo/posts/hot-papers-2020-10-30/` under `https://user.github.io/repo`.
+    pub fn post_path(&self, date: Date) -> String {
+        format!("{}/posts/{}/", self.blog.base_path(), fill(&self.slug, date))
+    }
+
+    /// The day's page, absolute: what a reader follows from elsewhere.
+    pub fn post_url(&self, date: Date) -> String {
+        format!("{}{}", self.blog.origin(), self.post_path(date))
+    }
+
     /// The day a post file name stands for, if it follows [`Site::file_name`].
     pub fn post_date(&self, file_name: &str) -> Option<Date> {
         let (before, after) = self.file_name.split_once("{date}")?;
@@ -786,5 +864,26 @@ mod tests {
         assert!(Site::from_toml(SITE_FILE, "output-dir = 'posts/'").is_err());
         assert!(Site::from_toml(SITE_FILE, "output-dir = './posts'").is_err());
         assert!(Site::from_toml(SITE_FILE, "file-name = '{date}.toml'").is_err());
+    }
+
+    #[test]
+    fn announce_settings_keep_to_a_window_and_off_the_pages_branch() {
+        let site = Site::from_toml(SITE_FILE, "[announce]\ndays = 3\nbranch = 'told'\n").unwrap();
+        assert_eq!((site.announce.days, site.announce.branch.as_str()), (3, "told"));
+        let error = Site::from_toml(SITE_FILE, "[announce]\ndays = 3650\n").unwrap_err();
+        assert!(error.to_string().contains("is more than 14"), "{error}");
+        let error = Site::from_toml(SITE_FILE, "[announce]\nbranch = 'gh-pages'\n").unwrap_err();
+        assert!(error.to_string().contains("is the pages branch"), "{error}");
+        let error = Site::from_toml(SITE_FILE, "[announce]\nbranch = '../x'\n").unwrap_err();
+        assert!(error.to_string().contains("not a branch name"), "{error}");
+    }
+
+    #[test]
+    fn a_day_s_page_is_under_the_blog_s_path() {
+        let site = Site::from_toml(SITE_FILE, "[blog]\nurl = 'https://user.github.io/repo/'\n").unwrap();
+        let day = time::macros::date!(2026 - 11 - 27);
+        assert_eq!(site.post_path(day), "/repo/posts/hot-papers-2026-11-27/");
+        assert_eq!(site.post_url(day), "https://user.github.io/repo/posts/hot-papers-2026-11-27/");
+        assert_eq!(site.post_title(day), "Hot Papers 2026-11-27");
     }
 }

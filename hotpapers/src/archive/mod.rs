@@ -34,7 +34,7 @@ pub use cache::{encode_dir_cached, write_included, CachedPart, CachedParts};
 pub use days::{DayEntry, Days, PaperEntry};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -456,6 +456,7 @@ impl Writer {
             serde_json::to_string(&s.endpoints),
             serde_json::to_string(&s.blog),
             serde_json::to_string(&s.collect),
+            serde_json::to_string(&s.announce),
         ] {
             self.str(&table.unwrap_or_default());
         }
@@ -619,6 +620,7 @@ impl<'a> Reader<'a> {
             endpoints: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad endpoints"))?,
             blog: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad blog settings"))?,
             collect: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad collect settings"))?,
+            announce: serde_json::from_str(self.str()?).map_err(|_| ArchiveError("bad announce settings"))?,
         })
     }
     /// What [`Writer::head`] wrote, if it begins with `magic`.

@@ -24,7 +24,7 @@ mod feeds;
 use std::borrow::Cow;
 
 pub use output::{write_site, SiteDirError, SiteDirReport};
-pub use pages::kebab;
+pub use pages::{kebab, plain_text};
 use theme::STATIC_DIR;
 pub use theme::{Theme, BUILTIN_TEMPLATES, REQUIRED_TEMPLATES};
 

@@ -147,7 +147,7 @@ impl<'b, 'a> Blog<'b, 'a> {
             author: &blog.author,
             url: blog.origin_and_base(),
             base,
-            origin: blog.origin_and_base().strip_suffix(base).unwrap_or_default(),
+            origin: blog.origin(),
             image: match site.social_image.split_once("://") {
                 Some(_) => site.social_image.clone(),
                 None => format!(
@@ -484,7 +484,7 @@ fn missing(name: &str) -> BlogError {
 
 /// Inline Markdown as the text a reader sees: links' and emphasis' words,
 /// code as written, TeX without its `$`, on one line.
-pub(crate) fn plain_text(markdown: &str) -> String {
+pub fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser};
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
@@ -530,9 +530,9 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
         } else {
             summary
         },
-        title: fill(&site.title, date),
+        title: site.post_title(date),
         description,
-        url: format!("{}/posts/{slug}/", site.blog.base_path()),
+        url: site.post_path(date),
         slug,
         date: crate::text::format_date(date),
         published: published.format(&Rfc3339).unwrap_or_default(),

@@ -67,6 +67,14 @@ pub enum PublishError {
     /// tree behind.
     #[error("the pages branch `{0}` is checked out; switch to the posts branch (or set `[blog] pages-branch`) and run again")]
     PagesCheckedOut(String),
+    /// The branch that records announcements is the one checked out.
+    #[error("the announcements' branch `{0}` is checked out; switch to the posts branch (or set `[announce] branch`) and run again")]
+    RecordCheckedOut(String),
+    /// A file of the announcements' record is not what this tool writes.
+    #[error(
+        "`{0}` on the announcements' branch is not a record this tool wrote; fix or remove it on that branch"
+    )]
+    BadRecord(String),
     /// A page was left unrendered, but the pages cache given has no blob for it.
     #[error("the pages cache has no blob for `{0}`, which was left unrendered; run again")]
     PagesCacheChanged(String),

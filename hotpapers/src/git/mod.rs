@@ -14,6 +14,7 @@
 //! - `pack`: a large publish's blobs written as one pack;
 //! - `pages`: the HTML site committed to the pages branch from objects, and pushed;
 //! - `push`: the push, re-applying the commit when the remote moved;
+//! - `record`: what was announced where, on a branch of its own;
 //! - `error`: [`PublishError`], which the lower errors ([`PushError`],
 //!   `PackError`) come into.
 
@@ -27,6 +28,7 @@ mod plan;
 mod publish;
 mod published;
 mod push;
+mod record;
 mod repo;
 mod written;
 
@@ -37,3 +39,4 @@ pub use publish::{
     posts_up_to_date_at, publish, publish_days, Change, FileChange, Options as PublishOptions, Report,
 };
 pub use push::{PushError, PushTarget, Pushed};
+pub use record::{page_on_pages_branch, Announcements};

@@ -193,8 +193,8 @@ fn counts(paper: &Paper<'_>, out: &mut String) {
     }
 }
 
-/// `1 upvote`, `2 upvotes`.
-fn plural(count: u32, one: &str) -> String {
+/// `1 upvote`, `2 upvotes`: how posts and announcements say a count.
+pub fn plural(count: u32, one: &str) -> String {
     if count == 1 {
         format!("1 {one}")
     } else {
