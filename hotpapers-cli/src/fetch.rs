@@ -382,6 +382,7 @@ impl Client {
             pace,
             body: None,
             bearer: None,
+            idempotency_key: None,
         })
     }
 
@@ -398,6 +399,7 @@ impl Client {
             pace,
             body: None,
             bearer,
+            idempotency_key: None,
         })?;
         serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
             url: url.to_owned(),
@@ -412,17 +414,63 @@ impl Client {
         pace: Pace,
         body: &serde_json::Value,
     ) -> Result<serde_json::Value, FetchError> {
+        self.post_json_as(url, pace, body, Post::default())
+    }
+
+    /// POSTs a JSON document with an access token and other headers, and
+    /// reads the JSON answer. A POST is retried as a GET is (5xx, 429): only
+    /// for a request the service can tell apart from its first try (an
+    /// `Idempotency-Key`, a record key it refuses twice).
+    pub fn post_json_as(
+        &mut self,
+        url: &str,
+        pace: Pace,
+        body: &serde_json::Value,
+        post: Post<'_>,
+    ) -> Result<serde_json::Value, FetchError> {
         let sent = body.to_string();
         let answer = self.call(&Call {
             url,
             accept: "application/json",
             pace,
             body: Some(&sent),
-            bearer: None,
+            bearer: post.bearer,
+            idempotency_key: post.idempotency_key,
         })?;
         serde_json::from_str(&answer).map_err(|e| FetchError::Malformed {
             url: url.to_owned(),
             reason: format!("not JSON: {e}"),
+        })
+    }
+
+    /// A session on a Bluesky server (`com.atproto.server.createSession`)
+    /// from an app password: the access token and the account's DID.
+    pub fn bluesky_session(
+        &mut self,
+        login: &(String, String),
+        pace: Pace,
+    ) -> Result<BlueskySession, FetchError> {
+        let url = format!(
+            "{}/com.atproto.server.createSession",
+            self.endpoints.bluesky.trim_end_matches('/')
+        );
+        let session = self.post_json(
+            &url,
+            pace,
+            &serde_json::json!({"identifier": login.0, "password": login.1}),
+        )?;
+        let field = |name: &str| {
+            session[name]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| FetchError::Malformed {
+                    url: url.clone(),
+                    reason: format!("no `{name}` in the session"),
+                })
+        };
+        Ok(BlueskySession {
+            access_jwt: field("accessJwt")?,
+            did: field("did")?,
         })
     }
 
@@ -449,20 +497,28 @@ impl Client {
             let wait = retry_after.take().unwrap_or(backoff).max(spacing);
             wait_turn(&asked, wait).map_err(|e| network(format!("spacing: {e}")))?;
             attempt += 1;
-            let sent = match (call.body, call.bearer) {
-                (Some(body), _) => self
-                    .agent
-                    .post(&asked)
-                    .header("Accept", call.accept)
-                    .header("Content-Type", "application/json")
-                    .send(body),
-                (None, Some(token)) => self
-                    .agent
-                    .get(&asked)
-                    .header("Accept", call.accept)
-                    .header("Authorization", &format!("Bearer {token}"))
-                    .call(),
-                (None, None) => self.agent.get(&asked).header("Accept", call.accept).call(),
+            let sent = match call.body {
+                Some(body) => {
+                    let mut request = self
+                        .agent
+                        .post(&asked)
+                        .header("Accept", call.accept)
+                        .header("Content-Type", "application/json");
+                    if let Some(token) = call.bearer {
+                        request = request.header("Authorization", &format!("Bearer {token}"));
+                    }
+                    if let Some(key) = call.idempotency_key {
+                        request = request.header("Idempotency-Key", key);
+                    }
+                    request.send(body)
+                }
+                None => {
+                    let mut request = self.agent.get(&asked).header("Accept", call.accept);
+                    if let Some(token) = call.bearer {
+                        request = request.header("Authorization", &format!("Bearer {token}"));
+                    }
+                    request.call()
+                }
             };
             let mut response = match sent {
                 Ok(response) => response,
@@ -549,6 +605,27 @@ struct Call<'a> {
     body: Option<&'a str>,
     /// An access token, sent as `Authorization: Bearer`.
     bearer: Option<&'a str>,
+    /// Sent as `Idempotency-Key` with a POST.
+    idempotency_key: Option<&'a str>,
+}
+
+/// What a POST sends besides its body.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Post<'a> {
+    /// An access token, sent as `Authorization: Bearer`.
+    pub bearer: Option<&'a str>,
+    /// Sent as `Idempotency-Key`: Mastodon answers a repeated request with
+    /// the status the first one made.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// A Bluesky login.
+#[derive(Clone, Debug)]
+pub struct BlueskySession {
+    /// The access token.
+    pub access_jwt: String,
+    /// The account, whose repository records are written to.
+    pub did: String,
 }
 
 /// The largest answer read: a day of any source is far smaller.

@@ -205,16 +205,7 @@ pub fn bluesky(
     login: &(String, String),
 ) -> Result<Vec<Mention>, SourceError> {
     let base = client.endpoints().bluesky.trim_end_matches('/').to_owned();
-    let session_url = format!("{base}/com.atproto.server.createSession");
-    let session = client.post_json(
-        &session_url,
-        BSKY_PACE,
-        &serde_json::json!({"identifier": login.0, "password": login.1}),
-    )?;
-    let token = session["accessJwt"]
-        .as_str()
-        .ok_or_else(|| shape(&session_url, "no `accessJwt` in the session"))?
-        .to_owned();
+    let token = client.bluesky_session(login, BSKY_PACE)?.access_jwt;
     let (start, end) = day_bounds(date);
     let iso = |t: i64| {
         OffsetDateTime::from_unix_timestamp(t)
