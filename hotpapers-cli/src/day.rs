@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use hotpapers::Site;
+use time::OffsetDateTime;
 
 use crate::fetch;
 
@@ -22,6 +23,25 @@ pub(crate) fn under(root: &Path, path: &str) -> PathBuf {
     } else {
         root.join(path)
     }
+}
+
+/// Now, to the second; `HOTPAPERS_NOW` (RFC 3339) replays a run at a given
+/// time, for tests and for re-running a missed day exactly.
+pub(crate) fn now() -> anyhow::Result<OffsetDateTime> {
+    let now = match std::env::var("HOTPAPERS_NOW") {
+        Ok(text) if !text.is_empty() => {
+            OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339).with_context(
+                || {
+                    format!(
+                        "HOTPAPERS_NOW=`{}` is not an RFC 3339 time such as 2026-11-28T06:00:00Z",
+                        hotpapers::quoted(&text)
+                    )
+                },
+            )?
+        }
+        _ => OffsetDateTime::now_utc(),
+    };
+    Ok(now.to_offset(time::UtcOffset::UTC).replace_nanosecond(0)?)
 }
 
 /// The day asked for, or today in UTC.

@@ -11,7 +11,10 @@
 //!   keeps a paper out.
 //! - `hotpapers schema`: the JSON Schema of day-files.
 //! - `hotpapers serve`: the blog, previewed live from the day-files.
+//! - `hotpapers announce [DATE]` and `hotpapers digest [DATE]`: a new day told
+//!   once on Bluesky and Mastodon, and by e-mail.
 
+mod announce;
 mod collect;
 mod commands;
 mod day;
@@ -116,6 +119,32 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Post each new day once to Bluesky and Mastodon (those configured): the
+    /// published days of the last `[announce] days` not yet announced, or DATE.
+    /// Recorded on `[announce] branch`; exits 1 when a service failed.
+    Announce {
+        /// The day, YYYY-MM-DD (default: the days not yet announced).
+        date: Option<String>,
+        /// Print the posts; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Who the record's commits are by, `Name <email>`.
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Write a day as an e-mail (HTML and plain text) to standard output, or
+    /// send it once over SMTP with `--send` (`HOTPAPERS_SMTP_URL`,
+    /// `HOTPAPERS_DIGEST_FROM`, `HOTPAPERS_DIGEST_TO`).
+    Digest {
+        /// The day, YYYY-MM-DD (default: the days not yet sent).
+        date: Option<String>,
+        /// Send it, and record it on `[announce] branch`.
+        #[arg(long)]
+        send: bool,
+        /// Who the record's commits are by, `Name <email>`.
+        #[arg(long)]
+        author: Option<String>,
+    },
     /// Turn legacy posts (`YYYY-MM-DD---Hot-Papers.md`) into day-files.
     Import {
         /// Posts, or folders of posts.
@@ -166,6 +195,14 @@ fn main() -> ExitCode {
         Command::Skip { id, day } => commands::skip::run(&cli.root, id, day.as_deref()).map(|()| true),
         Command::Schema => commands::schema::run().map(|()| true),
         Command::Serve { port } => commands::serve::run(&cli.root, *port).map(|()| true),
+        Command::Announce {
+            date,
+            dry_run,
+            author,
+        } => commands::announce::run(&cli.root, date.as_deref(), *dry_run, author.clone()),
+        Command::Digest { date, send, author } => {
+            commands::digest::run(&cli.root, date.as_deref(), *send, author.clone())
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

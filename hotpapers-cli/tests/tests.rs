@@ -1,12 +1,14 @@
 //! Integration tests of the `hotpapers` curator binary: one binary, a module per
 //! area.
 
+mod announce;
 mod check;
 mod collect;
 mod fetch;
 #[path = "../../tests/run.rs"]
 mod run;
 mod serve;
+mod services;
 
 use std::path::PathBuf;
 

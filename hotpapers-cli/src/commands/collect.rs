@@ -22,25 +22,6 @@ use crate::fetch::{self, Client};
 /// Papers looked up on arXiv in one request.
 const LOOKUP_BATCH: usize = 50;
 
-/// Now, to the second; `HOTPAPERS_NOW` (RFC 3339) replays a run at a given
-/// time, for tests and for re-running a missed day exactly.
-fn now() -> anyhow::Result<OffsetDateTime> {
-    let now = match std::env::var("HOTPAPERS_NOW") {
-        Ok(text) if !text.is_empty() => {
-            OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339).with_context(
-                || {
-                    format!(
-                        "HOTPAPERS_NOW=`{}` is not an RFC 3339 time such as 2026-11-28T06:00:00Z",
-                        hotpapers::quoted(&text)
-                    )
-                },
-            )?
-        }
-        _ => OffsetDateTime::now_utc(),
-    };
-    Ok(now.to_offset(time::UtcOffset::UTC).replace_nanosecond(0)?)
-}
-
 /// `hotpapers collect`, then with `refresh` the `[collect] refresh-days` days
 /// before it that have a day-file, each as `collect` alone would; `Ok(false)`
 /// when any of them failed.
@@ -51,7 +32,7 @@ pub(crate) fn run(
     allow_partial: bool,
     refresh: bool,
 ) -> anyhow::Result<bool> {
-    let now = now()?;
+    let now = crate::day::now()?;
     let date = match date {
         Some(_) => day_of(date)?,
         None => now.date().previous_day().context("no day before today")?,

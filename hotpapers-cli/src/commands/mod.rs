@@ -1,8 +1,10 @@
 //! One module per subcommand, each with a `run`, as cargo lays out its commands.
 
 pub(crate) mod add;
+pub(crate) mod announce;
 pub(crate) mod check;
 pub(crate) mod collect;
+pub(crate) mod digest;
 pub(crate) mod import;
 pub(crate) mod new;
 pub(crate) mod schema;
