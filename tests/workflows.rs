@@ -170,7 +170,11 @@ impl Workspace {
         } else {
             "#!/bin/sh\ncase \"$1\" in\n  collect)\n    echo \"date = $2\" > \"posts/$2.toml\"\n\
              [ \"$3\" = --refresh ] && echo \"# refreshed\" >> posts/2026-12-05.toml\n\
-             echo \"collected 12 papers into posts/$2.toml\" ;;\n  *) ;;\nesac\nexit 0\n"
+             echo \"collected 12 papers into posts/$2.toml\" ;;\n\
+             announce)\n    tree=$(git mktree < /dev/null)\n\
+             commit=$(git -c user.name=T -c user.email=t@example.com commit-tree -m 'Announced 2026-12-06 on bluesky' $tree)\n\
+             git update-ref refs/heads/hotpapers-announced $commit\n\
+             echo \"2026-12-06 bluesky: announced, at://did:plc:x/app.bsky.feed.post/3l\" ;;\n  *) ;;\nesac\nexit 0\n"
                 .to_owned()
         };
         let site = if fail {
@@ -198,6 +202,10 @@ impl Workspace {
         .unwrap();
         let git = |args: &[&str]| crate::util::git_in(dir.path(), args);
         git(&["init", "-q"]);
+        // The remote `actions/checkout` leaves configured.
+        let origin = dir.path().join("target/origin.git");
+        crate::util::git_in(dir.path(), &["init", "-q", "--bare", origin.to_str().unwrap()]);
+        git(&["remote", "add", "origin", origin.to_str().unwrap()]);
         git(&["add", "-A"]);
         git(&[
             "-c",
@@ -366,6 +374,12 @@ fn with_tools_that_succeed_every_step_passes_and_leaves_its_outputs() {
                 context.eval("steps.publish.outputs.commit"),
                 "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
             );
+            // What was announced reached the remote.
+            let workspace = Workspace::new(false);
+            run_green_in(&workspace, &workflow, "schedule");
+            let origin = workspace.dir.path().join("target/origin.git");
+            let pushed = crate::util::git_in(&origin, &["log", "--format=%s", "hotpapers-announced"]);
+            assert_eq!(pushed, "Announced 2026-12-06 on bluesky\n");
         }
     }
 }
