@@ -158,13 +158,14 @@ pub struct Pace {
 pub struct ArxivPaper {
     /// The id, without its version.
     pub id: ArxivId<'static>,
-    /// The title, whitespace normalised.
+    /// The title, whitespace normalised, as Markdown that renders as arXiv's
+    /// text ([`hotpapers::markdown_text`]).
     pub title: String,
-    /// The authors, in order.
+    /// The authors, in order, likewise.
     pub authors: Vec<String>,
     /// The categories of the taxonomy, primary first.
     pub categories: Vec<Category>,
-    /// The abstract, whitespace normalised.
+    /// The abstract, whitespace normalised, likewise.
     pub abstract_: String,
 }
 
@@ -937,12 +938,14 @@ fn entry(raw: Raw) -> Entry {
     if categories.is_empty() {
         return Err((id, "no category of the arXiv taxonomy".to_owned()));
     }
-    let authors = authors.iter().map(|a| normalise(a)).collect();
+    // arXiv's plain text into Markdown fields: escaped where CommonMark would
+    // read markup (`<think>` is a tag to it), so it renders as arXiv wrote it.
+    let text = |t: &str| hotpapers::markdown_text(&normalise(t));
     Ok(ArxivPaper {
         id: parsed,
-        title: normalise(&title),
-        authors,
+        title: text(&title),
+        authors: authors.iter().map(|a| text(a)).collect(),
         categories,
-        abstract_: normalise(&summary),
+        abstract_: text(&summary),
     })
 }

@@ -68,7 +68,7 @@ pub use blog::{render_blog, render_blog_reusing};
 pub use day::write::day_file;
 pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};
 #[cfg(feature = "check")]
-pub use day::{json_schema, load_dir, load_dir_shown, load_file, parse_day};
+pub use day::{json_schema, load_dir, load_dir_shown, load_file, markdown_text, parse_day};
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{

@@ -141,10 +141,17 @@ fn line_endings(text: &str) -> Result<(), Violation> {
 
 /// Refuses every `<` that CommonMark could read as the start of raw HTML or an
 /// autolink. The rule is wider than any one parser's (it does not wait for the
-/// closing `>`), so no Markdown renderer finds markup in what it accepts.
+/// closing `>`), so no Markdown renderer finds markup in what it accepts. A
+/// `<` after an odd number of backslashes is CommonMark's escape, the text
+/// `<`, in every inline context but a code span (where it is shown as it is,
+/// backslash and all): `\<think>` is how a field shows the token `<think>`.
 fn no_raw_html(text: &str) -> Result<(), Violation> {
     let bytes = text.as_bytes();
     for (at, _) in text.match_indices('<') {
+        let backslashes = bytes[..at].iter().rev().take_while(|b| **b == b'\\').count();
+        if backslashes % 2 == 1 {
+            continue;
+        }
         let rest = &bytes[at + 1..];
         if let Some(what) = raw_html_start(rest) {
             let end = text[at..]
@@ -154,7 +161,10 @@ fn no_raw_html(text: &str) -> Result<(), Violation> {
                 });
             return Err(violation(
                 at..end.max(at + 1),
-                format!("{what}, which Markdown passes to the page as raw HTML"),
+                format!(
+                    "{what}, which Markdown passes to the page as raw HTML; to show it as text, write `\\{}`",
+                    &text[at..end.max(at + 1)]
+                ),
             ));
         }
     }
@@ -162,7 +172,7 @@ fn no_raw_html(text: &str) -> Result<(), Violation> {
 }
 
 /// What the bytes after a `<` start, if CommonMark could read them as markup.
-fn raw_html_start(rest: &[u8]) -> Option<&'static str> {
+pub(crate) fn raw_html_start(rest: &[u8]) -> Option<&'static str> {
     let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
     match rest {
         [b'!', b'-', b'-', ..] => Some("an HTML comment"),
@@ -459,6 +469,10 @@ mod tests {
             "mail [us](mailto:a@example.com)",
             "line one\nline two\r\nline three",
             "&lt;script&gt; is text, and so is &amp; and &#106;",
+            // CommonMark's escape: the text `<think>`, in a field and a code span.
+            r"models that emit \<think> and \<EOS> tokens",
+            r"\\\<b> shows a backslash and a tag as text",
+            r"`\<mask>` in code",
         ] {
             assert_eq!(markdown(ok), Ok(()), "{ok}");
             assert_eq!(title(&ok.replace(['\r', '\n'], " ")), Ok(()), "{ok}");
@@ -489,10 +503,22 @@ mod tests {
             ("<br/>", 0),
             ("<b\tstyle=x>", 0),
             ("x<y and y>z", 1),
+            // Two backslashes are one, shown: the tag is a tag.
+            (r"\\<b>", 2),
+            (r"a \\\\<b>", 6),
         ] {
             let error = markdown(bad).expect_err(bad);
             assert_eq!(error.at.start, at, "{bad}: {error:?}");
         }
+    }
+
+    #[test]
+    fn the_error_for_a_tag_says_how_to_write_it_as_text() {
+        let error = markdown("We train the <think> token").unwrap_err();
+        assert_eq!(
+            error.message,
+            "an HTML tag, which Markdown passes to the page as raw HTML; to show it as text, write `\\<think>`"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - `checks`: the rules a value must follow beyond its type, and the rules
 //!   between fields (an id's month, ids twice in a day, tweets twice);
 //! - `html`: the HTML policy, what a text field may put into a reader's page;
+//! - `plain`: arXiv's plain text as Markdown that renders as the same text;
 //! - `schema`: the one table of keys, which the parser walks and the JSON Schema
 //!   is generated from;
 //! - `load`: a folder of day-files, the same code at compile time and run time;
@@ -21,6 +22,8 @@ mod load;
 #[cfg(feature = "check")]
 mod parse;
 #[cfg(feature = "check")]
+mod plain;
+#[cfg(feature = "check")]
 mod schema;
 pub(crate) mod write;
 
@@ -31,6 +34,8 @@ pub use load::{load_dir, load_dir_shown, load_file};
 pub(crate) use load::{read_text, shown_file};
 #[cfg(feature = "check")]
 pub use parse::parse_day;
+#[cfg(feature = "check")]
+pub use plain::markdown_text;
 #[cfg(feature = "check")]
 pub use schema::json_schema;
 
