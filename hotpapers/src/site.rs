@@ -883,7 +883,10 @@ mod tests {
         let site = Site::from_toml(SITE_FILE, "[blog]\nurl = 'https://user.github.io/repo/'\n").unwrap();
         let day = time::macros::date!(2026 - 11 - 27);
         assert_eq!(site.post_path(day), "/repo/posts/hot-papers-2026-11-27/");
-        assert_eq!(site.post_url(day), "https://user.github.io/repo/posts/hot-papers-2026-11-27/");
+        assert_eq!(
+            site.post_url(day),
+            "https://user.github.io/repo/posts/hot-papers-2026-11-27/"
+        );
         assert_eq!(site.post_title(day), "Hot Papers 2026-11-27");
     }
 }
