@@ -162,7 +162,7 @@ fn no_raw_html(text: &str) -> Result<(), Violation> {
             return Err(violation(
                 at..end.max(at + 1),
                 format!(
-                    "{what}, which Markdown passes to the page as raw HTML; to show it as text, write `\\{}`",
+                    "{what}, which Markdown passes to the page as raw HTML; to show it as text, put a backslash before its `<`: `\\{}`",
                     &text[at..end.max(at + 1)]
                 ),
             ));
@@ -517,7 +517,7 @@ mod tests {
         let error = markdown("We train the <think> token").unwrap_err();
         assert_eq!(
             error.message,
-            "an HTML tag, which Markdown passes to the page as raw HTML; to show it as text, write `\\<think>`"
+            "an HTML tag, which Markdown passes to the page as raw HTML; to show it as text, put a backslash before its `<`: `\\<think>`"
         );
     }
 
