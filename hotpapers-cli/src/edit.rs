@@ -4,7 +4,7 @@
 use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
 
 use crate::fetch::ArxivPaper;
-use hotpapers::{ArxivId, Counts, Dir, Tweet};
+use hotpapers::{ArxivId, Code, Counts, Dir, Tweet};
 
 /// Why a day-file was not edited.
 #[derive(Debug, thiserror::Error)]
@@ -113,13 +113,23 @@ fn source_tables(counts: &Counts) -> Vec<(&'static str, InlineTable)> {
     tables
 }
 
-/// Sets the collected sources' counts and `collected` of the paper `id`, in
-/// place: the other keys, their order and the curator's comments stay.
-/// `false` when the paper is not in the day.
+/// `code = { url = "...", stars = N }`.
+fn code_table(code: &Code<'_>) -> InlineTable {
+    let mut table = InlineTable::new();
+    table.insert("url", code.url.as_ref().into());
+    table.insert("stars", i64::from(code.stars).into());
+    table
+}
+
+/// Sets the collected sources' counts, the code's stars and `collected` of
+/// the paper `id`, in place: the other keys, their order and the curator's
+/// comments stay; a code link the curator set to another repository is
+/// theirs. `false` when the paper is not in the day.
 pub fn update_counts(
     doc: &mut DocumentMut,
     id: &str,
     counts: &Counts,
+    code: Option<&Code<'_>>,
     collected: toml_edit::Datetime,
 ) -> Result<bool, EditError> {
     let Some(paper) = papers(doc)?.iter_mut().find(|t| same_paper(t, id)) else {
@@ -143,6 +153,18 @@ pub fn update_counts(
             }
         }
     }
+    if let Some(code) = code {
+        match paper.get_mut("code").and_then(Item::as_inline_table_mut) {
+            Some(table) => {
+                if table.get("url").and_then(|u| u.as_str()) == Some(code.url.as_ref()) {
+                    table.insert("stars", i64::from(code.stars).into());
+                }
+            }
+            None => {
+                paper.insert("code", value(code_table(code)));
+            }
+        }
+    }
     paper.insert("collected", value(collected));
     Ok(true)
 }
@@ -153,6 +175,7 @@ pub fn append_collected(
     doc: &mut DocumentMut,
     paper: &ArxivPaper,
     counts: &Counts,
+    code: Option<&Code<'_>>,
     collected: toml_edit::Datetime,
 ) -> Result<(), EditError> {
     let list = papers(doc)?;
@@ -160,6 +183,9 @@ pub fn append_collected(
         .into_iter()
         .map(|(key, table)| (key, value(table)))
         .collect();
+    if let Some(code) = code {
+        counted.push(("code", value(code_table(code))));
+    }
     counted.push(("collected", value(collected)));
     let table = paper_table(list, paper, counted)?;
     list.push(table);
@@ -281,20 +307,24 @@ fn paper_table(
     Ok(table)
 }
 
-/// Appends a `[[paper]]` for each paper, with the given counts.
+/// Appends a `[[paper]]` for each paper, with the given counts and code.
 pub fn add_papers(
     text: &str,
     new: &[ArxivPaper],
     retweets: u32,
     favorites: u32,
+    code: Option<&Code<'_>>,
 ) -> Result<String, EditError> {
     let mut doc = parse(text)?;
     let list = papers(&mut doc)?;
     for paper in new {
-        let counts = vec![
+        let mut counts = vec![
             ("retweets", value(i64::from(retweets))),
             ("favorites", value(i64::from(favorites))),
         ];
+        if let Some(code) = code {
+            counts.push(("code", value(code_table(code))));
+        }
         let table = paper_table(list, paper, counts)?;
         list.push(table);
     }
@@ -355,7 +385,7 @@ mod tests {
 
     #[test]
     fn appends_papers_and_tweets_keeping_comments() {
-        let with_paper = add_papers(DAY, &[paper()], 4696, 218).unwrap();
+        let with_paper = add_papers(DAY, &[paper()], 4696, 218, None).unwrap();
         assert!(with_paper.starts_with(DAY), "{with_paper}");
         let tweet = Tweet {
             url: Cow::Borrowed("https://twitter.com/Abebab/status/1322229024387727360"),
@@ -385,9 +415,9 @@ mod tests {
 
     #[test]
     fn refuses_duplicates_and_unknown_papers() {
-        let with_paper = add_papers(DAY, &[paper()], 0, 0).unwrap();
+        let with_paper = add_papers(DAY, &[paper()], 0, 0, None).unwrap();
         assert!(matches!(
-            add_papers(&with_paper, &[paper()], 0, 0),
+            add_papers(&with_paper, &[paper()], 0, 0, None),
             Err(EditError::Duplicate(_))
         ));
         let tweet = Tweet {
@@ -412,14 +442,14 @@ mod tests {
             Err(EditError::DuplicateTweet(_))
         ));
         assert!(matches!(
-            add_papers("date = [", &[paper()], 0, 0),
+            add_papers("date = [", &[paper()], 0, 0, None),
             Err(EditError::NotToml(_))
         ));
     }
 
     #[test]
     fn skip_removes_the_paper_and_lists_it_once() {
-        let with_paper = add_papers(DAY, &[paper()], 10, 1).unwrap();
+        let with_paper = add_papers(DAY, &[paper()], 10, 1, None).unwrap();
         let (skipped_once, removed) = skip(&with_paper, "2010.15581v2").unwrap();
         assert!(removed);
         assert!(!skipped_once.contains("[[paper]]"), "{skipped_once}");

@@ -72,6 +72,10 @@ enum Command {
         /// Total favorites.
         #[arg(long, default_value_t = 0)]
         favorites: u32,
+        /// The papers' code: `https://github.com/OWNER/REPO` (`collect`
+        /// records Hugging Face's, with its stars).
+        #[arg(long, value_name = "URL")]
+        code: Option<String>,
     },
     /// Collect the papers discussed on DATE from Hugging Face Daily Papers,
     /// Hacker News and Bluesky, score them, look them up on arXiv and write
@@ -182,7 +186,16 @@ fn main() -> ExitCode {
             day,
             retweets,
             favorites,
-        } => commands::add::run(&cli.root, ids, day.as_deref(), *retweets, *favorites).map(|()| true),
+            code,
+        } => commands::add::run(
+            &cli.root,
+            ids,
+            day.as_deref(),
+            *retweets,
+            *favorites,
+            code.as_deref(),
+        )
+        .map(|()| true),
         Command::Tweet { url, paper, day } => {
             commands::tweet::run(&cli.root, url, paper, day.as_deref()).map(|()| true)
         }

@@ -87,6 +87,7 @@ authors = ["Ada Lovelace", "Alan Turing"]
 categories = ["cs.LG", "stat.ML"]
 huggingface = { upvotes = 120, comments = 14 }
 hackernews = { points = 92, comments = 34, story = 42200001 }
+code = { url = "https://github.com/ada/curated-digests", stars = 321 }
 collected = 2026-11-28T06:00:00Z
 abstract = "We study how curated digests scale with the number of curators, and find that $k<k'$ curators suffice when $m<n^{1.19}$."
 
@@ -142,14 +143,16 @@ fn collect_merges_the_sources_scores_filters_and_writes_a_day_that_checks() {
     let times = services.times();
     assert!(times[3] - times[2] >= std::time::Duration::from_millis(2900));
 
-    // The post shows a line per source, with the links made from the numbers.
+    // The post shows a line per source, with the links made from the
+    // numbers, then the code.
     let loaded = hotpapers::load_dir(site.path().join("posts")).unwrap();
     assert!(loaded.warnings.0.is_empty(), "{:?}", loaded.warnings);
     let post = hotpapers::render(&loaded.days[0], &hotpapers::Site::load(site.path()).unwrap());
     assert!(
         post.contains(
             "\n- Hugging Face: 120 upvotes, 14 comments (11/28/2026 06:00:00) | [discussion](https://huggingface.co/papers/2411.10001)\n\
-             - Hacker News: 92 points, 34 comments | [discussion](https://news.ycombinator.com/item?id=42200001)\n\n\
+             - Hacker News: 92 points, 34 comments | [discussion](https://news.ycombinator.com/item?id=42200001)\n\
+             - code: [ada/curated-digests](https://github.com/ada/curated-digests), 321 stars\n\n\
              - links: [abs](https://arxiv.org/abs/2411.10001)"
         ),
         "{post}"
@@ -168,6 +171,9 @@ fn collecting_again_updates_counts_in_place_and_never_brings_back_a_skipped_pape
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let written = day_file(&site).unwrap();
     assert!(written.contains("arxiv = \"2411.10002\""), "{written}");
+    // A repository link of any other shape is not taken.
+    assert_eq!(written.matches("code = ").count(), 1, "{written}");
+    assert!(!written.contains("grace/seg"), "{written}");
 
     // The curator comments, reorders nothing, and skips the vision paper.
     let path = site.path().join(format!("posts/{DAY}.toml"));
@@ -184,8 +190,12 @@ fn collecting_again_updates_counts_in_place_and_never_brings_back_a_skipped_pape
     assert!(!skipped.contains("2411.10002\"\n"), "{skipped}");
     assert!(skipped.contains("skip = [\"2411.10002\"]\n"), "{skipped}");
 
-    // A day later the counts have grown.
-    let grown = HF.replacen("\"upvotes\": 120", "\"upvotes\": 150", 1);
+    // A day later the counts have grown, and the stars.
+    let grown = HF.replacen("\"upvotes\": 120", "\"upvotes\": 150", 1).replacen(
+        "\"githubStars\": 321",
+        "\"githubStars\": 400",
+        1,
+    );
     let grown: &'static str = Box::leak(grown.into_boxed_str());
     let second = Services::start(vec![
         ("/api/daily_papers", vec![Reply::Json(grown), Reply::Json("[]")]),
@@ -197,10 +207,13 @@ fn collecting_again_updates_counts_in_place_and_never_brings_back_a_skipped_pape
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let again = day_file(&site).unwrap();
     // Both papers' counts were taken again.
-    let expected = skipped.replacen("upvotes = 120", "upvotes = 150", 1).replace(
-        "collected = 2026-11-28T06:00:00Z",
-        "collected = 2026-11-29T06:00:00Z",
-    );
+    let expected = skipped
+        .replacen("upvotes = 120", "upvotes = 150", 1)
+        .replacen("stars = 321", "stars = 400", 1)
+        .replace(
+            "collected = 2026-11-28T06:00:00Z",
+            "collected = 2026-11-29T06:00:00Z",
+        );
     assert_eq!(
         again, expected,
         "only the numbers and the time changed:\n{stdout}"

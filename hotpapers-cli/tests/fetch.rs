@@ -213,6 +213,47 @@ fn add_looks_papers_up_in_one_request_and_keeps_the_curators_file() {
 }
 
 #[test]
+fn add_records_the_code_a_curator_names_and_refuses_any_other_link() {
+    let site = site();
+    let server = Server::start(vec![Reply::Ok("application/atom+xml", TWO_PAPERS)]);
+    let args = [
+        "add",
+        "2010.15581",
+        "--day",
+        "2020-10-30",
+        "--code",
+        "https://github.com/nurahmed/compute-divide.git",
+    ];
+    let (out, _, stderr) = hotpapers(site.path(), &server, &args);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        day_file(&site)
+            .contains("code = { url = \"https://github.com/nurahmed/compute-divide\", stars = 0 }\n"),
+        "{}",
+        day_file(&site)
+    );
+    let loaded = hotpapers::load_dir(site.path().join("posts")).unwrap();
+    let code = loaded.days[0].papers[0].code.as_ref().unwrap();
+    assert_eq!(code.repo(), "nurahmed/compute-divide");
+
+    for bad in [
+        "https://gitlab.com/a/b",
+        "https://github.com/a",
+        "https://github.com/a/b/issues",
+        "javascript:alert(1)//https://github.com/a/b",
+        "https://github.com/a/..",
+    ] {
+        let site = self::site();
+        let args = ["add", "2010.15581", "--day", "2020-10-30", "--code", bad];
+        let (out, _, stderr) = hotpapers(site.path(), &server, &args);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr.contains("is not a GitHub repository URL"), "{stderr}");
+        assert_eq!(day_file(&site), DAY, "the day is left alone");
+    }
+    assert_eq!(server.requests().len(), 1, "a refused link asks arXiv nothing");
+}
+
+#[test]
 fn an_error_entry_is_a_clear_error_and_the_day_is_left_alone() {
     let (stderr, requests) = add_refused("2010.99999", vec![Reply::Ok("application/atom+xml", ERROR_ENTRY)]);
     assert!(

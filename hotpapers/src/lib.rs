@@ -77,9 +77,9 @@ pub use git::{
     Report,
 };
 pub use model::{
-    bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, source_hash, taxonomy, tweet_handle, ArxivId,
-    ArxivIdError, BlueskyCounts, BlueskyPost, Category, CategoryInfo, Counts, Day, Dir, HackerNewsCounts,
-    HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
+    bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, github_repo, source_hash, taxonomy, tweet_handle,
+    ArxivId, ArxivIdError, BlueskyCounts, BlueskyPost, Category, CategoryInfo, Code, Counts, Day, Dir,
+    HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
 };
 pub use post::{
     import_post, parse_tweet_embed, plural, ranked, render, render_into, render_papers, ImportError,

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use hotpapers::{
-    parse_day, render, Archive, ArxivId, BlueskyPost, Category, Counts, Day, Dir, HackerNewsCounts,
+    parse_day, render, Archive, ArxivId, BlueskyPost, Category, Code, Counts, Day, Dir, HackerNewsCounts,
     HuggingFaceCounts, Paper, Site, Tweet, TwitterCounts,
 };
 use proptest::prelude::*;
@@ -43,6 +43,11 @@ fn paper(index: usize, counts: Counts, title: String, tweets: usize) -> Paper<'s
                 text: Cow::Owned(title.clone()),
             })
             .collect(),
+        // Some papers with code, so the writer, parser and archive carry it.
+        code: (tweets != 1).then(|| Code {
+            url: Cow::Owned(format!("https://github.com/o{index}/r_{index}.x")),
+            stars: index as u32 * 7,
+        }),
     }
 }
 

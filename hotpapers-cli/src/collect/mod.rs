@@ -9,7 +9,7 @@ pub mod sources;
 
 use std::collections::BTreeMap;
 
-use hotpapers::{BlueskyCounts, CollectSettings, Counts, HackerNewsCounts};
+use hotpapers::{BlueskyCounts, Code, CollectSettings, Counts, HackerNewsCounts};
 
 use crate::fetch::ArxivPaper;
 use sources::{BlueskyPost, Mention};
@@ -21,6 +21,8 @@ pub struct Candidate {
     pub counts: Counts,
     /// The Bluesky posts that linked it, best first.
     pub posts: Vec<BlueskyPost>,
+    /// Its code, as Hugging Face links it.
+    pub code: Option<Code<'static>>,
 }
 
 /// Mentions merged by arXiv id (without version), in id order: Hacker News
@@ -33,7 +35,10 @@ pub fn merge(mentions: Vec<Mention>) -> BTreeMap<String, Candidate> {
         let id = mention.id().without_version().to_owned();
         let candidate = papers.entry(id.clone()).or_default();
         match mention {
-            Mention::HuggingFace(_, counts) => {
+            Mention::HuggingFace(_, counts, code) => {
+                if code.is_some() {
+                    candidate.code = code;
+                }
                 // Listed twice (a page boundary moved): the larger counts.
                 let old = candidate.counts.huggingface.unwrap_or_default();
                 candidate.counts.huggingface = Some(hotpapers::HuggingFaceCounts {
@@ -168,6 +173,7 @@ mod tests {
                     upvotes: 40,
                     comments: 2,
                 },
+                None,
             ),
             Mention::HackerNews(id("2411.01234v2"), story(10, 7)),
             Mention::HackerNews(id("2411.01234"), story(90, 8)),

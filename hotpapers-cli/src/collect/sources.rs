@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 use time::{Date, OffsetDateTime, Time};
 
-use hotpapers::{ArxivId, BlueskyCounts, HackerNewsCounts, HuggingFaceCounts};
+use hotpapers::{ArxivId, BlueskyCounts, Code, HackerNewsCounts, HuggingFaceCounts};
 
 use super::ids::{arxiv_id, arxiv_ids};
 use crate::fetch::{Client, FetchError, Pace};
@@ -45,7 +45,8 @@ const BSKY_PACE: Pace = Pace {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mention {
     /// A paper of the day's Hugging Face list.
-    HuggingFace(ArxivId<'static>, HuggingFaceCounts),
+    /// Hugging Face's listing, with the paper's code when it links one.
+    HuggingFace(ArxivId<'static>, HuggingFaceCounts, Option<Code<'static>>),
     /// A Hacker News story linking the paper.
     HackerNews(ArxivId<'static>, HackerNewsCounts),
     /// A Bluesky post linking the paper.
@@ -56,7 +57,7 @@ impl Mention {
     /// The paper mentioned.
     pub fn id(&self) -> &ArxivId<'static> {
         match self {
-            Mention::HuggingFace(id, _) | Mention::HackerNews(id, _) | Mention::Bluesky(id, _, _) => id,
+            Mention::HuggingFace(id, _, _) | Mention::HackerNews(id, _) | Mention::Bluesky(id, _, _) => id,
         }
     }
 }
@@ -107,7 +108,8 @@ fn shape(url: &str, reason: impl Into<String>) -> SourceError {
     }
 }
 
-/// Hugging Face Daily Papers of `date`: `paper.id`, `paper.upvotes`, `numComments`.
+/// Hugging Face Daily Papers of `date`: `paper.id`, `paper.upvotes`,
+/// `numComments`, and `paper.githubRepo` with `paper.githubStars`.
 pub fn huggingface(client: &mut Client, date: Date) -> Result<Vec<Mention>, SourceError> {
     let base = client.endpoints().huggingface.clone();
     let mut mentions = Vec::new();
@@ -133,7 +135,20 @@ pub fn huggingface(client: &mut Client, date: Date) -> Result<Vec<Mention>, Sour
                 .ok_or_else(|| shape(&url, format!("item {i}: `paper.upvotes` is not a count")))?;
             let comments = count(&item["numComments"])
                 .ok_or_else(|| shape(&url, format!("item {i}: `numComments` is not a count")))?;
-            mentions.push(Mention::HuggingFace(id, HuggingFaceCounts { upvotes, comments }));
+            // `paper.githubRepo` and `paper.githubStars`, for papers with
+            // code; a URL of any other shape is not taken.
+            let code = paper["githubRepo"]
+                .as_str()
+                .filter(|url| hotpapers::github_repo(url).is_some())
+                .map(|url| Code {
+                    url: url.to_owned().into(),
+                    stars: count(&paper["githubStars"]).unwrap_or(0),
+                });
+            mentions.push(Mention::HuggingFace(
+                id,
+                HuggingFaceCounts { upvotes, comments },
+                code,
+            ));
         }
         if items.is_empty() {
             break;

@@ -12,8 +12,26 @@ pub(crate) fn run(
     day: Option<&str>,
     retweets: u32,
     favorites: u32,
+    code: Option<&str>,
 ) -> anyhow::Result<()> {
     let date = day_of(day)?;
+    let code = code
+        .map(|url| {
+            let url = url.trim_end_matches('/');
+            let url = url.strip_suffix(".git").unwrap_or(url);
+            hotpapers::github_repo(url)
+                .map(|_| hotpapers::Code {
+                    url: url.to_owned().into(),
+                    stars: 0,
+                })
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "`--code {}` is not a GitHub repository URL; expected `https://github.com/OWNER/REPO`",
+                        hotpapers::quoted(url)
+                    )
+                })
+        })
+        .transpose()?;
     let ids: Vec<hotpapers::ArxivId<'static>> = ids
         .iter()
         .map(|id| {
@@ -23,7 +41,13 @@ pub(crate) fn run(
         .collect::<anyhow::Result<_>>()?;
     let papers = client(root)?.arxiv_papers(&ids)?;
     let path = edit_day(root, date, |text| {
-        Ok(edit::add_papers(text, &papers, retweets, favorites)?)
+        Ok(edit::add_papers(
+            text,
+            &papers,
+            retweets,
+            favorites,
+            code.as_ref(),
+        )?)
     })?;
     for paper in &papers {
         println!("added {} to {}: {}", paper.id, path.display(), paper.title);

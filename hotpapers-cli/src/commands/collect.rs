@@ -165,7 +165,13 @@ fn collect_day(
     for (id, candidate) in &candidates {
         let score = candidate.counts.score(&settings.weights);
         if present.contains(id) {
-            edit::update_counts(&mut doc, id, &candidate.counts, collected)?;
+            edit::update_counts(
+                &mut doc,
+                id,
+                &candidate.counts,
+                candidate.code.as_ref(),
+                collected,
+            )?;
             println!(
                 "{would}update {id} ({})",
                 explain_score(&candidate.counts, settings)
@@ -214,11 +220,12 @@ fn collect_day(
                 println!("left out {id}: {why}");
                 continue;
             }
-            let counts = &candidates[&id].counts;
+            let candidate = &candidates[&id];
+            let counts = &candidate.counts;
             // Each paper is checked as the build would before it stays: one
             // that would not pass is reported and left out, never written.
             let mut trial = doc.clone();
-            edit::append_collected(&mut trial, &paper, counts, collected)?;
+            edit::append_collected(&mut trial, &paper, counts, candidate.code.as_ref(), collected)?;
             let (_, diagnostics) = hotpapers::parse_day(shown, &trial.to_string());
             if let Some(problem) = diagnostics.iter().find(|d| d.is_error()) {
                 println!(

@@ -24,7 +24,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use crate::model::ArxivId;
 use crate::model::Category;
 use crate::model::{
-    BlueskyCounts, BlueskyPost, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet,
+    BlueskyCounts, BlueskyPost, Code, Counts, Day, Dir, HackerNewsCounts, HuggingFaceCounts, Paper, Tweet,
     TwitterCounts,
 };
 use crate::site::{CommitSettings, Site};
@@ -34,7 +34,7 @@ pub use cache::{encode_dir_cached, write_included, CachedPart, CachedParts};
 pub use days::{DayEntry, Days, PaperEntry};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -531,6 +531,14 @@ impl Writer {
                 self.str(&b.lang);
                 self.str(&b.text);
             }
+            match &p.code {
+                Some(code) => {
+                    self.u8(1);
+                    self.str(&code.url);
+                    self.u32(code.stars);
+                }
+                None => self.u8(0),
+            }
         }
     }
 }
@@ -712,6 +720,14 @@ impl<'a> Reader<'a> {
                 })
             })
             .collect::<Result<_, ArchiveError>>()?;
+        let code = match self.u8()? {
+            0 => None,
+            1 => Some(Code {
+                url: Cow::Borrowed(self.str()?),
+                stars: self.u32()?,
+            }),
+            _ => return Err(ArchiveError("bad code link")),
+        };
         Ok(Paper {
             arxiv,
             title,
@@ -722,6 +738,7 @@ impl<'a> Reader<'a> {
             abstract_,
             tweets,
             bluesky_posts,
+            code,
         })
     }
     fn counts(&mut self) -> Result<Counts, ArchiveError> {

@@ -608,6 +608,10 @@ pub(crate) fn sample_days() -> Vec<Day<'static>> {
             lang: "en".into(),
             text: "A post.".into(),
         }],
+        code: Some(crate::model::Code {
+            url: "https://github.com/hotpapers/hotpapers".into(),
+            stars: 42,
+        }),
     };
     vec![
         day(first, vec![paper]),

@@ -233,6 +233,16 @@ pub(crate) fn tweet_url(value: &str) -> Result<(), Problem> {
     })
 }
 
+/// A paper's code: a GitHub repository's URL.
+pub(crate) fn github_url(value: &str) -> Result<(), Problem> {
+    crate::model::github_repo(value).map(drop).ok_or_else(|| {
+        Problem::new(
+            format!("`{}` is not a GitHub repository URL", crate::text::quoted(value)),
+            "`https://github.com/OWNER/REPO`",
+        )
+    })
+}
+
 /// A Bluesky post's URL, and its record key.
 pub(crate) fn bluesky_url(value: &str) -> Result<&str, Problem> {
     crate::model::bluesky_post_parts(value)

@@ -17,7 +17,7 @@ use crate::day::html::{Block, Context};
 use crate::day::schema::{self, Key};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Source};
 use crate::model::{
-    source_hash, ArxivId, BlueskyCounts, BlueskyPost, Category, Counts, Day, Dir, HackerNewsCounts,
+    source_hash, ArxivId, BlueskyCounts, BlueskyPost, Category, Code, Counts, Day, Dir, HackerNewsCounts,
     HuggingFaceCounts, Paper, Tweet, TwitterCounts,
 };
 
@@ -548,6 +548,17 @@ impl Walker<'_> {
         };
         let tweets = self.tweets(fields.get("tweet"));
         let bluesky_posts = self.bluesky_posts(fields.get("bluesky-post"));
+        let code = self.source(&fields, "code", schema::CODE, |w, f| {
+            let url = w.required(f, "url", "the repository's URL").and_then(|v| {
+                let url = w.string(v, "url", "a string: `https://github.com/OWNER/REPO`")?;
+                w.check(v.span(), checks::github_url(&url)).map(|()| url)
+            });
+            let stars = w.optional_count(f, "stars");
+            Some(Code {
+                url: Cow::Owned(url?),
+                stars: stars?,
+            })
+        });
         if let (Some(tweets), Some(counts)) = (&tweets, &counts) {
             // The legacy counts are the tweets' totals: they come with tweets.
             if tweets.is_empty() && counts.twitter.is_some() {
@@ -564,6 +575,7 @@ impl Walker<'_> {
             abstract_: Cow::Owned(abstract_?),
             tweets: tweets?,
             bluesky_posts: bluesky_posts?,
+            code: code?,
         })
     }
 
@@ -651,6 +663,7 @@ impl Walker<'_> {
         let name = match key {
             "huggingface" => "`huggingface`",
             "hackernews" => "`hackernews`",
+            "code" => "`code`",
             _ => "`bluesky`",
         };
         let inner = self.fields(table, value.span(), name, known);
@@ -981,6 +994,40 @@ mod tests {
             missing(&format!("{day}{paper}[[paper.tweet]]\n")),
             required(schema::TWEET)
         );
+    }
+
+    #[test]
+    fn a_code_link_is_a_github_repository_or_a_located_error() {
+        let day = "date = 2020-10-30\npublished = 2020-10-31T00:00:00Z\n[[paper]]\narxiv = '2010.00001'\n\
+                   title = 't'\nauthors = ['a']\ncategories = ['cs.LG']\nhuggingface = { upvotes = 1 }\n";
+        let (parsed, diagnostics) = parse_day(
+            "posts/2020-10-30.toml",
+            &format!("{day}code = {{ url = 'https://github.com/ada/hot_papers', stars = 7 }}\n"),
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let code = parsed.unwrap().papers[0].code.clone().unwrap();
+        assert_eq!((code.repo(), code.stars), ("ada/hot_papers", 7));
+        assert_eq!(
+            missing(&format!("{day}code = {{ stars = 1 }}\n")),
+            required(schema::CODE)
+        );
+        for bad in [
+            "https://github.com/ada/x\\\"onmouseover=alert(1)",
+            "http://github.com/ada/x",
+            "https://github.com/ada/x/",
+            "https://github.com.evil.org/ada/x",
+            "https://github.com/-ada/x",
+        ] {
+            let text = format!("{day}code = {{ url = \"{bad}\" }}\n");
+            let (parsed, diagnostics) = parse_day("posts/2020-10-30.toml", &text);
+            assert!(parsed.is_none(), "{bad}");
+            let error = diagnostics.iter().find(|d| d.is_error()).unwrap();
+            assert!(
+                error.message.ends_with("is not a GitHub repository URL"),
+                "{bad}: {error}"
+            );
+            assert_eq!((error.line, error.column), (9, 16), "{bad}: {error}");
+        }
     }
 
     #[test]

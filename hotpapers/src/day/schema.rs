@@ -48,6 +48,7 @@ const fn key(name: &'static str, kind: Kind, required: bool, doc: &'static str) 
 /// The arXiv id patterns: new style and old style, with an optional version.
 const ARXIV: &str = r"^([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Za-z-]+)?/[0-9]{7})(v[1-9][0-9]*)?$";
 const TWEET_URL: &str = r"^https://(twitter\.com|x\.com)/[A-Za-z0-9_]{1,15}/status/[0-9]{1,20}$";
+const GITHUB_URL: &str = r"^https://github\.com/[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$";
 const LANG: &str = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
 const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F]*\S[^\u0000-\u001F\u007F]*$";
 
@@ -182,6 +183,21 @@ pub(crate) const BLUESKY: &[Key] = &[
     key("posts", Kind::Count, true, "how many posts linked the paper"),
 ];
 
+pub(crate) const CODE: &[Key] = &[
+    key(
+        "url",
+        Kind::Text(Some(GITHUB_URL)),
+        true,
+        "the repository: `https://github.com/OWNER/REPO`",
+    ),
+    key(
+        "stars",
+        Kind::Count,
+        false,
+        "its stars when collected (shown, not scored); default 0",
+    ),
+];
+
 /// The keys of a paper that carry counts: a paper needs one source of them.
 pub(crate) const SOURCES: [&str; 3] = ["huggingface", "hackernews", "bluesky"];
 
@@ -239,6 +255,12 @@ pub(crate) const PAPER: &[Key] = &[
         Kind::Table(BLUESKY),
         false,
         "the paper on Bluesky: `{ likes = N, reposts = N, posts = N }`",
+    ),
+    key(
+        "code",
+        Kind::Table(CODE),
+        false,
+        "the paper's code: `{ url = \"https://github.com/OWNER/REPO\", stars = N }`",
     ),
     key(
         "collected",

@@ -61,6 +61,14 @@ pub fn day_file(day: &Day<'_>) -> String {
             list(paper.categories.iter().map(|c| c.as_str()))
         );
         counts(&paper.counts, &mut out);
+        if let Some(code) = &paper.code {
+            let _ = writeln!(
+                out,
+                "code = {{ url = {}, stars = {} }}",
+                string(&code.url),
+                code.stars
+            );
+        }
         if paper.collected != day.published {
             let _ = writeln!(out, "collected = {}", date_time(paper.collected));
         }

@@ -51,6 +51,45 @@ pub struct Paper<'a> {
     pub tweets: Vec<Tweet<'a>>,
     /// The Bluesky posts embedded under the paper, after the tweets, in order.
     pub bluesky_posts: Vec<BlueskyPost<'a>>,
+    /// The paper's code, as Hugging Face links it.
+    pub code: Option<Code<'a>>,
+}
+
+/// A paper's code: a GitHub repository, and its stars when last collected
+/// (shown, not scored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code<'a> {
+    /// `https://github.com/OWNER/REPO`, held to that shape
+    /// ([`github_repo`]), so a day-file cannot smuggle a link.
+    pub url: Cow<'a, str>,
+    /// The repository's stars.
+    pub stars: u32,
+}
+
+impl Code<'_> {
+    /// `OWNER/REPO`.
+    pub fn repo(&self) -> &str {
+        github_repo(&self.url).unwrap_or_default()
+    }
+}
+
+/// The `OWNER/REPO` of `https://github.com/OWNER/REPO`, if `url` has exactly
+/// that shape: an owner as GitHub allows one (letters, digits and `-`, not
+/// first, at most 39) and a repository name of letters, digits, `.`, `_` and
+/// `-` (not `.` or `..`, at most 100).
+pub fn github_repo(url: &str) -> Option<&str> {
+    let repo = url.strip_prefix("https://github.com/")?;
+    let (owner, name) = repo.split_once('/')?;
+    let owner_ok = (1..=39).contains(&owner.len())
+        && !owner.starts_with('-')
+        && owner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let name_ok = (1..=100).contains(&name.len())
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    (owner_ok && name_ok).then_some(repo)
 }
 
 /// A Bluesky post as its embed shows it.

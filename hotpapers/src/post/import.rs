@@ -173,6 +173,7 @@ impl<'t> Lines<'t> {
             abstract_: Cow::Owned(abstract_),
             tweets,
             bluesky_posts: Vec::new(),
+            code: None,
         })
     }
 }

@@ -111,6 +111,17 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
     }
     out.push_str("\n\n");
     counts(paper, out);
+    if let Some(code) = &paper.code {
+        // The URL is held to `https://github.com/OWNER/REPO`; of its
+        // characters only `_` is Markdown (emphasis), and is escaped.
+        let _ = writeln!(
+            out,
+            "- code: [{}]({}), {}",
+            code.repo().replace('_', "\\_"),
+            code.url,
+            plural(code.stars, "star")
+        );
+    }
     let id = paper.arxiv.as_str();
     let _ = write!(
         out,
@@ -309,6 +320,7 @@ mod tests {
             abstract_: Cow::Borrowed("line one\nline two\r\nline three"),
             tweets,
             bluesky_posts: Vec::new(),
+            code: None,
         }
     }
 
@@ -350,6 +362,24 @@ mod tests {
              - links: [abs](https://arxiv.org/abs/2010.00001) | [pdf](https://arxiv.org/pdf/2010.00001)\n\
              - [cs.LG](https://arxiv.org/list/cs.LG/recent) | [stat.ML](https://arxiv.org/list/stat.ML/recent)\n\n\
              line one line two line three\n\n\n\n"
+        );
+    }
+
+    #[test]
+    fn renders_the_code_after_the_counts_and_a_repository_name_as_text() {
+        let mut with_code = paper("2411.00001", 50, 0, vec![]);
+        with_code.code = Some(crate::model::Code {
+            url: "https://github.com/ada/_hot_papers_".into(),
+            stars: 1,
+        });
+        let post = render(&day(vec![with_code]), &Site::default());
+        assert!(
+            post.contains(
+                "- retweets: 50, favorites: 0 (10/31/2020 09:40:18)\n\
+                 - code: [ada/\\_hot\\_papers\\_](https://github.com/ada/_hot_papers_), 1 star\n\n\
+                 - links: "
+            ),
+            "{post}"
         );
     }
 
