@@ -182,6 +182,17 @@ fn announce_posts_once_to_bluesky_and_mastodon_and_records_where() {
     let requests = services.requests();
     // The session, a look for the day's record (none), the record, the status.
     assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert_eq!(
+        requests[0],
+        "POST /xrpc/com.atproto.server.createSession {\"identifier\":\"curator.bsky.social\",\"password\":\"abcd-efgh-ijkl-mnop\"}"
+    );
+    assert!(
+        requests[1].starts_with(
+            "GET /xrpc/com.atproto.repo.getRecord?repo=did%3Aplc%3Az72i7hdynmk6r22z27h6tvur&collection=app.bsky.feed.post&rkey="
+        ),
+        "{}",
+        requests[1]
+    );
     let create = body_of(&requests, "/xrpc/com.atproto.repo.createRecord");
     assert_eq!(create["repo"], "did:plc:z72i7hdynmk6r22z27h6tvur");
     assert_eq!(create["collection"], "app.bsky.feed.post");
