@@ -29,43 +29,35 @@ pub fn markdown_text(text: &str) -> String {
 /// The plain text before the first TeX span, the span (with its dollars),
 /// and what follows; a `$` without its closing one is plain text.
 fn split_tex(text: &str) -> (&str, &str, &str) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            i += 2;
-            continue;
+    let mut from = 0;
+    while let Some(i) = unescaped(text, from, "$") {
+        let fence = if text[i + 1..].starts_with('$') { "$$" } else { "$" };
+        let body = i + fence.len();
+        // Not empty TeX: `$$` opens display math, it does not close `$`.
+        if let Some(end) = unescaped(text, body, fence).filter(|&end| end > body) {
+            let end = end + fence.len();
+            return (&text[..i], &text[i..end], &text[end..]);
         }
-        if bytes[i] == b'$' {
-            let fence = if bytes.get(i + 1) == Some(&b'$') {
-                "$$"
-            } else {
-                "$"
-            };
-            let body = i + fence.len();
-            if let Some(end) = closing(&text[body..], fence) {
-                let end = body + end + fence.len();
-                return (&text[..i], &text[i..end], &text[end..]);
-            }
-        }
-        i += 1;
+        from = i + 1;
     }
     (text, "", "")
 }
 
-/// Where `fence` closes in `text` (not escaped, not empty TeX).
-fn closing(text: &str, fence: &str) -> Option<usize> {
+/// Where `pattern` first occurs in `text` from byte `from` on, not escaped by
+/// a backslash. Bytes, not characters: what a backslash escapes may be a
+/// character of several bytes, and `pattern` is ASCII, so a match is always
+/// on a character boundary.
+fn unescaped(text: &str, from: usize, pattern: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         if bytes[i] == b'\\' {
             i += 2;
-            continue;
+        } else if bytes[i..].starts_with(pattern.as_bytes()) {
+            return Some(i);
+        } else {
+            i += 1;
         }
-        if text[i..].starts_with(fence) {
-            return (i > 0).then_some(i);
-        }
-        i += 1;
     }
     None
 }
@@ -169,6 +161,12 @@ mod tests {
         // Plain text, such as every legacy abstract, is left as it is.
         let plain = "For some $\\epsilon > 10^{-36}$ we give a $3/2-\\epsilon$ approximation, k<k' - 2.";
         assert_eq!(markdown_text(plain), plain);
+    }
+
+    #[test]
+    fn a_backslash_before_a_character_of_several_bytes_is_read_without_a_panic() {
+        assert_eq!(markdown_text(r"$\é$ and \é*"), r"$\é$ and \é\*");
+        assert_eq!(markdown_text(r"a $x\€"), r"a $x\€");
     }
 
     #[test]
