@@ -82,7 +82,7 @@ pub use model::{
     HackerNewsCounts, HuggingFaceCounts, Paper, Tweet, TwitterCounts, Weights,
 };
 pub use post::{
-    import_post, parse_tweet_embed, plural, ranked, render, render_into, render_papers, ImportError,
+    count_phrases, import_post, parse_tweet_embed, ranked, render, render_into, render_papers, ImportError,
 };
 pub use site::{
     AnnounceSettings, BlogSettings, CollectSettings, CommitSettings, EndpointSettings, Filter, Site,

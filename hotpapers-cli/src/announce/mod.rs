@@ -68,7 +68,7 @@ impl News {
                 url: format!("https://arxiv.org/abs/{}", paper.arxiv.without_version()),
                 authors: paper.authors.iter().map(|a| a.to_string()).collect(),
                 abstract_: hotpapers::plain_text(&paper.abstract_),
-                counts: counts(paper),
+                counts: hotpapers::count_phrases(&paper.counts).join(" · "),
             })
             .collect();
         let description = papers
@@ -85,43 +85,6 @@ impl News {
             papers,
         }
     }
-}
-
-/// The counts of a paper in words, as the day's post says them.
-fn counts(paper: &hotpapers::Paper<'_>) -> String {
-    use hotpapers::plural;
-    let c = &paper.counts;
-    let mut parts = Vec::new();
-    if let Some(t) = &c.twitter {
-        parts.push(format!(
-            "Twitter: {}, {}",
-            plural(t.retweets, "retweet"),
-            plural(t.favorites, "favorite")
-        ));
-    }
-    if let Some(h) = &c.huggingface {
-        parts.push(format!(
-            "Hugging Face: {}, {}",
-            plural(h.upvotes, "upvote"),
-            plural(h.comments, "comment")
-        ));
-    }
-    if let Some(h) = &c.hackernews {
-        parts.push(format!(
-            "Hacker News: {}, {}",
-            plural(h.points, "point"),
-            plural(h.comments, "comment")
-        ));
-    }
-    if let Some(b) = &c.bluesky {
-        parts.push(format!(
-            "Bluesky: {}, {} in {}",
-            plural(b.likes, "like"),
-            plural(b.reposts, "repost"),
-            plural(b.posts, "post")
-        ));
-    }
-    parts.join(" · ")
 }
 
 /// A place a day is announced: one module each.

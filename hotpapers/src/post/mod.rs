@@ -7,4 +7,4 @@ mod render;
 pub use import::{import_post, parse_tweet_embed, ImportError};
 #[cfg(feature = "templates")]
 pub(crate) use render::listed;
-pub use render::{plural, ranked, render, render_into, render_papers};
+pub use render::{count_phrases, ranked, render, render_into, render_papers};

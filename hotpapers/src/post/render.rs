@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::model::{BlueskyPost, Day, Paper, Tweet};
+use crate::model::{BlueskyPost, Counts, Day, Paper, Tweet};
 use crate::site::{fill, Site};
 
 /// The line after every tweet embed in a post.
@@ -149,63 +149,72 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
 /// `- Hugging Face: N upvotes, N comments | [discussion](URL)` and the like,
 /// the collection time on the first line only. Each link is made from numbers.
 fn counts(paper: &Paper<'_>, out: &mut String) {
-    let mut timed = false;
-    let mut time = |out: &mut String| {
-        if !std::mem::replace(&mut timed, true) {
+    let id = paper.arxiv.without_version();
+    let c = &paper.counts;
+    // In the order of `count_phrases`, one for each source the paper has.
+    let links = [
+        c.twitter.map(|_| String::new()),
+        c.huggingface
+            .map(|_| format!(" | [discussion](https://huggingface.co/papers/{id})")),
+        c.hackernews.map(|h| {
+            format!(
+                " | [discussion](https://news.ycombinator.com/item?id={})",
+                h.story
+            )
+        }),
+        c.bluesky
+            .map(|_| format!(" | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F{id})")),
+    ];
+    let lines = count_phrases(c).into_iter().zip(links.into_iter().flatten());
+    for (i, (phrase, link)) in lines.enumerate() {
+        out.push_str("- ");
+        out.push_str(&phrase);
+        if i == 0 {
             out.push_str(" (");
             collected(paper.collected, out);
             out.push(')');
         }
-    };
-    let counts = &paper.counts;
-    if let Some(t) = counts.twitter {
-        let _ = write!(out, "- retweets: {}, favorites: {}", t.retweets, t.favorites);
-        time(out);
+        out.push_str(&link);
         out.push('\n');
-    }
-    let id = paper.arxiv.without_version();
-    if let Some(h) = counts.huggingface {
-        let _ = write!(
-            out,
-            "- Hugging Face: {}, {}",
-            plural(h.upvotes, "upvote"),
-            plural(h.comments, "comment")
-        );
-        time(out);
-        let _ = writeln!(out, " | [discussion](https://huggingface.co/papers/{id})");
-    }
-    if let Some(h) = counts.hackernews {
-        let _ = write!(
-            out,
-            "- Hacker News: {}, {}",
-            plural(h.points, "point"),
-            plural(h.comments, "comment")
-        );
-        time(out);
-        let _ = writeln!(
-            out,
-            " | [discussion](https://news.ycombinator.com/item?id={})",
-            h.story
-        );
-    }
-    if let Some(b) = counts.bluesky {
-        let _ = write!(
-            out,
-            "- Bluesky: {}, {} in {}",
-            plural(b.likes, "like"),
-            plural(b.reposts, "repost"),
-            plural(b.posts, "post")
-        );
-        time(out);
-        let _ = writeln!(
-            out,
-            " | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F{id})"
-        );
     }
 }
 
-/// `1 upvote`, `2 upvotes`: how posts and announcements say a count.
-pub fn plural(count: u32, one: &str) -> String {
+/// Each source's counts in words, as a post says them, in its order: the
+/// legacy `retweets: R, favorites: F`, then `Hugging Face: N upvotes, N
+/// comments`, `Hacker News: N points, N comments`, `Bluesky: N likes, N
+/// reposts in N posts`, for the sources the counts have.
+pub fn count_phrases(counts: &Counts) -> Vec<String> {
+    let mut phrases = Vec::new();
+    if let Some(t) = counts.twitter {
+        phrases.push(format!("retweets: {}, favorites: {}", t.retweets, t.favorites));
+    }
+    if let Some(h) = counts.huggingface {
+        phrases.push(format!(
+            "Hugging Face: {}, {}",
+            plural(h.upvotes, "upvote"),
+            plural(h.comments, "comment")
+        ));
+    }
+    if let Some(h) = counts.hackernews {
+        phrases.push(format!(
+            "Hacker News: {}, {}",
+            plural(h.points, "point"),
+            plural(h.comments, "comment")
+        ));
+    }
+    if let Some(b) = counts.bluesky {
+        phrases.push(format!(
+            "Bluesky: {}, {} in {}",
+            plural(b.likes, "like"),
+            plural(b.reposts, "repost"),
+            plural(b.posts, "post")
+        ));
+    }
+    phrases
+}
+
+/// `1 upvote`, `2 upvotes`.
+fn plural(count: u32, one: &str) -> String {
     if count == 1 {
         format!("1 {one}")
     } else {
@@ -301,7 +310,7 @@ mod tests {
     use crate::model::ArxivId;
     use crate::model::Category;
     use crate::model::Dir;
-    use crate::model::{Counts, HackerNewsCounts, HuggingFaceCounts, TwitterCounts};
+    use crate::model::{HackerNewsCounts, HuggingFaceCounts, TwitterCounts};
 
     fn paper(id: &str, retweets: u32, favorites: u32, tweets: Vec<Tweet<'static>>) -> Paper<'static> {
         Paper {
