@@ -72,9 +72,8 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, markdown_text, p
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    page_on_pages_branch, pages_up_to_date, posts_up_to_date_at, publish, publish_days, Announcements,
-    Change, FileChange, PagesCache, PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed,
-    Report,
+    pages_up_to_date, posts_up_to_date_at, publish, publish_days, Announcements, Change, FileChange,
+    PagesCache, PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
 };
 pub use model::{
     bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, github_repo, source_hash, taxonomy, tweet_handle,

@@ -644,10 +644,15 @@ impl Site {
         fill(&self.title, date)
     }
 
+    /// The folder of a day's page in the blog, `posts/hot-papers-2020-10-30/`.
+    pub fn post_dir(&self, date: Date) -> String {
+        format!("posts/{}/", fill(&self.slug, date))
+    }
+
     /// The link to a day's page on the blog, from the site's root:
     /// `/repo/posts/hot-papers-2020-10-30/` under `https://user.github.io/repo`.
     pub fn post_path(&self, date: Date) -> String {
-        format!("{}/posts/{}/", self.blog.base_path(), fill(&self.slug, date))
+        format!("{}/{}", self.blog.base_path(), self.post_dir(date))
     }
 
     /// The day's page, absolute: what a reader follows from elsewhere.

@@ -44,7 +44,7 @@ pub(crate) fn run(
         fetch::contact(&site).as_deref(),
     )?;
     let mut ok = true;
-    for day in due(root, &site, date)? {
+    for day in due(root, &site, date, &record)? {
         let date = hotpapers::format_date(day.date);
         let news = News::of(&site, &day, Some(TOP));
         let done = record.of(day.date)?;
@@ -79,7 +79,12 @@ pub(crate) fn run(
 /// The days to tell readers about: `date`, or those of the last
 /// `[announce] days`, each published (not a draft, its time come, its page
 /// on the pages branch when the site has one).
-pub(crate) fn due(root: &Path, site: &Site, date: Option<&str>) -> anyhow::Result<Vec<Day<'static>>> {
+pub(crate) fn due(
+    root: &Path,
+    site: &Site,
+    date: Option<&str>,
+    record: &Announcements,
+) -> anyhow::Result<Vec<Day<'static>>> {
     let now = crate::day::now()?;
     let explicit = date.is_some();
     let dates: Vec<Date> = match date {
@@ -120,7 +125,7 @@ pub(crate) fn due(root: &Path, site: &Site, date: Option<&str>) -> anyhow::Resul
                 "{shown}: published at {}, still to come; not announced",
                 day.published
             );
-        } else if site.blog.pages && !hotpapers::page_on_pages_branch(root, site, date)? {
+        } else if site.blog.pages && !record.page_published(site, date)? {
             println!(
                 "{shown}: its page is not on `{}` yet; not announced",
                 site.blog.pages_branch

@@ -34,7 +34,7 @@ pub(crate) fn run(
     let addresses = Addresses::from_env(&site.blog.url, send)?;
     let record = Announcements::open(root, &site)?;
     let home = format!("{}/", site.blog.origin_and_base());
-    for day in crate::commands::announce::due(root, &site, date)? {
+    for day in crate::commands::announce::due(root, &site, date, &record)? {
         let shown = hotpapers::format_date(day.date);
         let news = News::of(&site, &day, None);
         let message = mail::message(&news, &site.blog.title, &home, &addresses)?;

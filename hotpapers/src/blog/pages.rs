@@ -224,7 +224,7 @@ impl<'b, 'a> Blog<'b, 'a> {
 
     /// The folder of the `i`th day's page, `posts/SLUG/`.
     fn post_dir(&self, i: usize) -> String {
-        format!("posts/{}/", fill(&self.site.slug, self.entry(i).date))
+        self.site.post_dir(self.entry(i).date)
     }
 
     /// Every HTML page and the sitemap, but for the day and list pages `reuse`

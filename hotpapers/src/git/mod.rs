@@ -39,4 +39,4 @@ pub use publish::{
     posts_up_to_date_at, publish, publish_days, Change, FileChange, Options as PublishOptions, Report,
 };
 pub use push::{PushError, PushTarget, Pushed};
-pub use record::{page_on_pages_branch, Announcements};
+pub use record::Announcements;

@@ -101,6 +101,21 @@ impl Announcements {
         Ok(())
     }
 
+    /// Whether the day's page is on the site's pages branch: what readers
+    /// can open.
+    pub fn page_published(&self, site: &Site, date: Date) -> Result<bool, PublishError> {
+        let branch = match self
+            .repo
+            .find_branch(&site.blog.pages_branch, git2::BranchType::Local)
+        {
+            Ok(branch) => branch,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let page = format!("{}index.html", site.post_dir(date));
+        Ok(branch.get().peel_to_tree()?.get_path(Path::new(&page)).is_ok())
+    }
+
     fn tip(&self) -> Result<Option<Oid>, PublishError> {
         match self.repo.find_reference(&self.refname) {
             Ok(reference) => Ok(Some(reference.peel_to_commit()?.id())),
@@ -108,24 +123,6 @@ impl Announcements {
             Err(e) => Err(e.into()),
         }
     }
-}
-
-/// Whether the day's page is on the pages branch: what readers can open.
-pub fn page_on_pages_branch(site_root: &Path, site: &Site, date: Date) -> Result<bool, PublishError> {
-    let repo = super::repo::open(site_root)?;
-    let branch = match repo.find_branch(&site.blog.pages_branch, git2::BranchType::Local) {
-        Ok(branch) => branch,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(false),
-        Err(e) => return Err(e.into()),
-    };
-    let tree = branch.get().peel_to_tree()?;
-    let page = site.post_path(date);
-    let page = page
-        .strip_prefix(site.blog.base_path())
-        .unwrap_or(&page)
-        .trim_start_matches('/');
-    let found = tree.get_path(Path::new(&format!("{page}index.html")));
-    Ok(found.is_ok())
 }
 
 fn file_name(date: Date) -> String {
