@@ -108,20 +108,15 @@ pub(crate) fn length(post: &Post, limits: Limits) -> usize {
     let all = post.text.graphemes(true).count();
     match limits.link_counts {
         None => all,
-        Some(each) => {
-            let written: usize = post
-                .links
-                .iter()
-                .filter(|(range, url)| post.text[range.clone()] == **url)
-                .map(|(range, _)| post.text[range.clone()].graphemes(true).count())
-                .sum();
-            let count = post
-                .links
-                .iter()
-                .filter(|(range, url)| post.text[range.clone()] == **url)
-                .count();
-            all - written + count * each
-        }
+        // Each link written out counts `each`, whatever its own length.
+        Some(each) => post
+            .links
+            .iter()
+            .map(|(range, url)| (&post.text[range.clone()], url.as_str()))
+            .filter(|(shown, url)| shown == url)
+            .fold(all, |length, (shown, _)| {
+                length - shown.graphemes(true).count() + each
+            }),
     }
 }
 
