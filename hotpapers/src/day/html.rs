@@ -22,7 +22,7 @@
 use std::ops::Range;
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
 /// Where a field's text lands in the post, and so which parser reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +83,12 @@ pub(crate) fn check(text: &str, context: Context) -> Result<(), Violation> {
         Context::Markdown(block) => {
             line_endings(text)?;
             no_raw_html(text)?;
-            markdown_links(text, block)
+            // The Markdown post is read without math (the legacy blog's
+            // reader, GitHub's), the blog's pages with it (`blog/math.rs`):
+            // math and code spans take each other's backticks and dollars, so
+            // a field must hold under both readings.
+            markdown_links(text, block, Options::empty())?;
+            markdown_links(text, block, Options::ENABLE_MATH)
         }
         Context::EmbedText => embed(text, false),
         Context::EmbedHtml => embed(text, true),
@@ -207,8 +212,9 @@ fn email_autolink(rest: &[u8]) -> Option<&'static str> {
     (local > 0 && rest.get(local) == Some(&b'@')).then_some("an email autolink")
 }
 
-/// Images and links as pulldown-cmark finds them with the field in its place.
-fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
+/// Images and links as pulldown-cmark finds them with the field in its place,
+/// read with `options`.
+fn markdown_links(text: &str, block: Block, options: Options) -> Result<(), Violation> {
     // One line, as rendered: the abstract's line breaks become spaces (same length,
     // so offsets stay those of `text`).
     let line = text.replace(['\r', '\n'], " ");
@@ -218,7 +224,7 @@ fn markdown_links(text: &str, block: Block) -> Result<(), Violation> {
         let start = range.start.saturating_sub(prefix.len()).min(text.len());
         start..range.end.saturating_sub(prefix.len()).clamp(start, text.len())
     };
-    let mut parser = Parser::new(&source).into_offset_iter();
+    let mut parser = Parser::new_ext(&source, options).into_offset_iter();
     for (event, range) in parser.by_ref() {
         match &event {
             // What CommonMark decoded (`&#1;` is U+0001 to it).
@@ -519,6 +525,22 @@ mod tests {
             error.message,
             "an HTML tag, which Markdown passes to the page as raw HTML; to show it as text, put a backslash before its `<`: `\\<think>`"
         );
+    }
+
+    #[test]
+    fn a_link_that_only_math_reading_uncovers_is_refused() {
+        // Without math, the backticks make a code span and there is no link;
+        // the blog's pages read `$x `$` as math, and the link is live there.
+        let hidden = "$x `$ [click](javascript:alert(1)) `";
+        assert!(pulldown_cmark::Parser::new(hidden).all(|e| !matches!(e, Event::Start(Tag::Link { .. }))));
+        assert!(pulldown_cmark::Parser::new_ext(hidden, Options::ENABLE_MATH)
+            .any(|e| matches!(e, Event::Start(Tag::Link { .. }))));
+        assert!(markdown(hidden).is_err(), "{hidden}");
+        assert!(title(hidden).is_err(), "{hidden}");
+        // And the other way round: math that hides what the plain reading finds.
+        assert!(markdown("`$` [click](javascript:alert(1)) $`").is_err());
+        // Real TeX passes both readings.
+        assert_eq!(markdown(r"$\epsilon > 10^{-36}$, $m<n^{1.19}$ and `$x$`"), Ok(()));
     }
 
     #[test]
