@@ -235,6 +235,9 @@ fn the_feeds_parse_with_every_post_and_absolute_links() {
             content.contains(r#"href="https://arxiv.org/abs/2010.15581""#),
             "{path}"
         );
+        // TeX as its text, as arXiv's own feeds carry it (the pages show math).
+        assert!(content.contains(r"orbifolds $X / \Gamma$."), "{path}");
+        assert!(!content.contains("<math"), "{path}");
     }
     assert!(text(&files, "rss.xml").contains("<content:encoded><![CDATA["));
 }
@@ -288,8 +291,9 @@ fn day_file_text_is_escaped_and_math_passes_untouched() {
         page.contains("On $k&lt;k&#x27;$ &amp; &lt;human, object&gt; &quot;quotes&quot;"),
         "{page}"
     );
+    // In the post, the TeX is math, its `<` a character reference.
     assert!(
-        page.contains("On $k&lt;k'$ &amp; &lt;human, object&gt; \"quotes\""),
+        page.contains("On <math><mi>k</mi><mo>&lt;</mo><msup><mi>k</mi><mo>′</mo></msup></math> &amp; &lt;human, object&gt; \"quotes\""),
         "{page}"
     );
     assert!(!page.contains("<human"));
@@ -876,5 +880,29 @@ fn every_page_unfolds_into_a_card_where_it_is_shared() {
     assert!(
         post.contains("content=\"On k&lt;k&#x27; &amp; &quot;quoted&quot; links · "),
         "escaped in the attribute"
+    );
+}
+
+#[test]
+fn abstract_tex_is_shown_as_math_and_prices_stay_text() {
+    let corpus = std::fs::read_to_string(project_dir().join("tests/math/corpus.txt")).unwrap();
+    let lines: Vec<&str> = corpus.lines().filter(|l| !l.starts_with('#')).collect();
+    // The corpus's first lines are prices and escaped dollars: no math in them.
+    for line in &lines[..3] {
+        assert_eq!(hotpapers::tex_spans(line), vec![], "{line}");
+    }
+    let spans: Vec<(String, bool)> = lines.iter().flat_map(|l| hotpapers::tex_spans(l)).collect();
+    assert!(spans.len() >= 500, "{} spans", spans.len());
+    let mut html = String::new();
+    let shown = spans
+        .iter()
+        .filter(|(tex, display)| {
+            hotpapers::push_math(&mut html, tex, *display) == hotpapers::MathShown::MathMl
+        })
+        .count();
+    assert!(
+        shown * 100 >= spans.len() * 95,
+        "{shown} of {} spans shown as MathML Core",
+        spans.len()
     );
 }

@@ -274,3 +274,86 @@ fn every_chart_label_is_inside_its_chart_at_every_width() {
         visit(&browser, &url, &origin, Some((&file, &window)));
     }
 }
+
+/// Reports, in the page, how Chromium laid out its math: how many `math`
+/// elements have a box, how many fractions have their numerator above their
+/// denominator, and how many spans are shown as TeX code.
+const MATH_SCRIPT: &str = r#"<script>
+addEventListener("load", () => {
+  const maths = [...document.querySelectorAll("main math")];
+  const laidOut = maths.filter(m => { const r = m.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  const fracs = [...document.querySelectorAll("main mfrac")];
+  const stacked = fracs.filter(f => {
+    const [num, den] = f.children;
+    return num && den && num.getBoundingClientRect().bottom <= den.getBoundingClientRect().top + 1;
+  });
+  const pre = document.createElement("pre");
+  pre.id = "math";
+  pre.textContent = JSON.stringify({
+    maths: maths.length, laidOut: laidOut.length, fracs: fracs.length, stacked: stacked.length,
+    tex: document.querySelectorAll("main code.tex").length,
+  });
+  document.body.append(pre);
+});
+</script>"#;
+
+#[test]
+fn math_is_laid_out_as_math_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let text = r#"date = 2024-05-02
+published = 2024-05-02T12:00:00Z
+
+[[paper]]
+arxiv = "2405.00001"
+title = 'A $(1+\epsilon)$-approximation in $\tilde{O}(m\sqrt{n})$ time'
+authors = ['Ada']
+categories = ['cs.DS']
+retweets = 10
+favorites = 40
+abstract = '''For $x \in \mathbb{R}^d$ and $\mathcal{N}(\mu, \sigma^2)$ noise we show $\frac{a+b}{c}$ and $\sum_{i=1}^n x_i \le \sqrt[3]{n}$, with $f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}$ and $\big(1 + o(1)\big)$; a price of \$5 stays text, and $\widetilde{O}(\sqrt{T})$ is shown as TeX.
+$$\min_{\theta} \mathbb{E}_{(x,y)\sim\mathcal{D}}\left[\ell(f_\theta(x), y)\right] = \frac{\pi^2}{6}$$'''
+"#;
+    let (day, problems) = hotpapers::parse_day("posts/2024-05-02.toml", text);
+    let day = day.unwrap_or_else(|| panic!("{problems:?}"));
+    let site = hotpapers::Site::default();
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&site, &[day], &theme).unwrap();
+    let post = files
+        .iter()
+        .find(|f| f.path == "posts/hot-papers-2024-05-02/index.html")
+        .unwrap();
+    let page = String::from_utf8(post.bytes.to_vec()).unwrap();
+    assert!(page.contains("a price of $5 stays text"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    hotpapers::write_site(dir.path(), &files).unwrap();
+    let measured = page.replacen("</body>", &format!("{MATH_SCRIPT}</body>"), 1);
+    std::fs::write(dir.path().join("math.html"), measured).unwrap();
+    let origin = serve(dir.path());
+    let page = visit(&browser, &format!("{origin}/math.html"), &origin, None);
+    assert!(page.errors.is_empty(), "{:?}", page.errors);
+    let json = page
+        .dom
+        .split_once("<pre id=\"math\">")
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(json, _)| json.replace("&quot;", "\""))
+        .unwrap_or_else(|| panic!("nothing measured:\n{}", page.dom));
+    let found: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // The title's two spans, the abstract's six inline and one display; its
+    // `\widetilde` math-core does not know.
+    assert_eq!(found["maths"], 9, "{found}");
+    assert_eq!(found["laidOut"], found["maths"], "{found}");
+    assert_eq!(found["fracs"], 2, "{found}");
+    assert_eq!(found["stacked"], 2, "fractions laid out as fractions: {found}");
+    assert_eq!(found["tex"], 1, "{found}");
+    let shots = project_dir().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (size, window) in [("desktop", "1280,900"), ("phone", "390,1200")] {
+        let file = shots.join(format!("math-{size}.png"));
+        let _ = std::fs::remove_file(&file);
+        let url = format!("{origin}/posts/hot-papers-2024-05-02/");
+        let shot = visit(&browser, &url, &origin, Some((&file, window)));
+        assert!(shot.errors.is_empty(), "{:?}", shot.errors);
+        let png = std::fs::read(&file).unwrap_or_else(|e| panic!("no screenshot: {e}"));
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 2000);
+    }
+}

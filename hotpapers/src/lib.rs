@@ -64,7 +64,7 @@ pub use blog::{
     BUILTIN_TEMPLATES, REQUIRED_TEMPLATES,
 };
 #[cfg(feature = "blog")]
-pub use blog::{render_blog, render_blog_reusing};
+pub use blog::{push_math, render_blog, render_blog_reusing, tex_spans, MathShown};
 pub use day::write::day_file;
 pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};
 #[cfg(feature = "check")]

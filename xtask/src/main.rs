@@ -10,7 +10,8 @@
 //! empty folder, per page against Zola's published figure, (g) a publish with
 //! nothing to do, the binary run directly, and (h) every post written into an
 //! empty folder by the binary, against `cp -r` of the same posts; and once, (i)
-//! the check of one day of 10,000, 20,000 and 40,000 papers.
+//! the check of one day of 10,000, 20,000 and 40,000 papers, and (j) the share of
+//! the TeX corpus the blog shows as math (`cargo xtask math` alone).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use anyhow::{bail, Context, Result};
 
 mod big_day;
 mod disk;
+mod math;
 
 /// The real day the synthetic ones are made from (9 papers, 19 KB).
 const FIXTURE: &str = include_str!("../../posts/2020-10-30.toml");
@@ -57,8 +59,12 @@ fn main() -> Result<()> {
             bench(&sizes)
         }
         Some("bench-build") => fresh_build(),
+        Some("math") => {
+            print!("{}", math::convert_corpus(&project_root())?);
+            Ok(())
+        }
         _ => bail!(
-            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first `cargo run` of a fresh clone)"
+            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first `cargo run` of a fresh clone)\n       cargo xtask math             (the math corpus alone, as (j))"
         ),
     }
 }
@@ -102,10 +108,7 @@ const ZOLA_MS_PER_PAGE: f64 = 1170.0 / 1349.0;
 /// its time; then the median, and where the first round's time went
 /// (`cargo run --timings`, the slowest units).
 fn fresh_build() -> Result<()> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("the workspace root")?
-        .to_owned();
+    let root = project_root();
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
     disk::wait_for_last_clean_up(&bench_dir)?;
@@ -194,17 +197,24 @@ fn slowest_units(dir: &Path) -> Result<String> {
         .collect())
 }
 
-fn bench(sizes: &[usize]) -> Result<()> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// The repository the xtask was built from.
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+fn bench(sizes: &[usize]) -> Result<()> {
+    let root = project_root();
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
     disk::wait_for_last_clean_up(&bench_dir)?;
     let timing = Timing::new(&bench_dir)?;
     let big_day = big_day::check_scaling()?;
     eprintln!("{big_day}");
+    let math = math::convert_corpus(&root)?;
+    eprint!("{math}");
     let mut all = Vec::new();
     for &days in sizes {
         eprintln!("== {days} days");
@@ -212,6 +222,7 @@ fn bench(sizes: &[usize]) -> Result<()> {
     }
     println!("{}", table(&all));
     println!("{big_day}");
+    print!("{math}");
     disk::empty_trash(&bench_dir)
 }
 

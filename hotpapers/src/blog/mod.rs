@@ -19,10 +19,14 @@ mod theme;
 
 #[cfg(feature = "blog")]
 mod feeds;
+#[cfg(feature = "blog")]
+mod math;
 
 #[cfg(feature = "blog")]
 use std::borrow::Cow;
 
+#[cfg(feature = "blog")]
+pub use math::{push_math, tex_spans, MathShown};
 pub use output::{write_site, SiteDirError, SiteDirReport};
 pub use pages::{kebab, plain_text};
 use theme::STATIC_DIR;

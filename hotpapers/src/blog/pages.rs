@@ -393,7 +393,7 @@ impl<'b, 'a> Blog<'b, 'a> {
             let mut markdown = String::new();
             for &i in chunk {
                 markdown.clear();
-                let html = self.post_html(self.day(i)?, &mut markdown);
+                let html = self.post_html(self.day(i)?, &mut markdown, Tex::Math);
                 let newer = i.checked_sub(1).map(|j| self.post(j)).transpose()?;
                 let older = (i + 1 < self.len()).then(|| self.post(i + 1)).transpose()?;
                 let post = self.post(i)?;
@@ -416,12 +416,16 @@ impl<'b, 'a> Blog<'b, 'a> {
 
     /// A day's papers as HTML: its Markdown post's body, as CommonMark renders it
     /// (raw HTML is the tweet embeds the HTML policy allows), each paper's
-    /// heading given its arXiv id as anchor.
-    pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String) -> String {
-        use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
+    /// heading given its arXiv id as anchor, and its TeX as `tex` says.
+    pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String, tex: Tex) -> String {
+        use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag};
         render_papers(day, self.site, markdown);
         let mut ids = ranked(day, self.site).into_iter().map(|p| p.arxiv.as_str());
-        let events = Parser::new(markdown).map(|event| match event {
+        let options = match tex {
+            Tex::Math => Options::ENABLE_MATH,
+            Tex::Text => Options::empty(),
+        };
+        let events = Parser::new_ext(markdown, options).map(|event| match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
                 id: None,
@@ -433,6 +437,10 @@ impl<'b, 'a> Blog<'b, 'a> {
                 classes,
                 attrs,
             }),
+            #[cfg(feature = "blog")]
+            Event::InlineMath(tex) => math(&tex, false),
+            #[cfg(feature = "blog")]
+            Event::DisplayMath(tex) => math(&tex, true),
             event => event,
         });
         let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
@@ -472,6 +480,27 @@ impl<'b, 'a> Blog<'b, 'a> {
             })
             .collect()
     }
+}
+
+/// A span of TeX as the page shows it.
+#[cfg(feature = "blog")]
+fn math(tex: &str, display: bool) -> pulldown_cmark::Event<'static> {
+    let mut html = String::with_capacity(tex.len() * 8);
+    super::math::push_math(&mut html, tex, display);
+    pulldown_cmark::Event::InlineHtml(html.into())
+}
+
+/// How a post's TeX (`$…$`, `$$…$$`) is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "blog"), allow(dead_code))]
+pub(crate) enum Tex {
+    /// As math: MathML Core, or the TeX in `<code>` where it cannot be
+    /// (`math.rs`). The pages.
+    Math,
+    /// As the text it is, dollars and all, as arXiv's own feeds carry it: feed
+    /// readers clean HTML by lists of their own that drop MathML's elements and
+    /// run its letters together (`\frac{a}{b}` would read `ab`). The feeds.
+    Text,
 }
 
 fn missing(name: &str) -> BlogError {

@@ -100,11 +100,35 @@ const BSKY_CID: &str = "bafyreia7ouzqgkyb7mqypyocljhtxrkq6ryjw6glkgaeph3ghjfzg6w
 
 /// What is wrong with the page that shows `post` (a whole Markdown post with its
 /// front matter) holding `embeds` tweet and Bluesky embeds: empty when it is
-/// harmless.
+/// harmless. The post is read as the Markdown readers read it (no math) and as
+/// the blog's pages do (TeX as the library shows it: MathML or `<code>`).
 pub fn harms(post: &str, embeds: usize) -> Vec<String> {
     let body = post.split_once("\n---\n").map_or(post, |(_, body)| body);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(body));
+    let mut found = page_harms(&html, embeds);
+    let math = pulldown_cmark::Parser::new_ext(body, pulldown_cmark::Options::ENABLE_MATH).map(|event| {
+        use pulldown_cmark::Event;
+        let (tex, display) = match &event {
+            Event::InlineMath(tex) => (tex.to_string(), false),
+            Event::DisplayMath(tex) => (tex.to_string(), true),
+            _ => return event,
+        };
+        let mut html = String::new();
+        hotpapers::push_math(&mut html, &tex, display);
+        Event::InlineHtml(html.into())
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, math);
+    found.extend(
+        page_harms(&html, embeds)
+            .into_iter()
+            .map(|h| format!("with math: {h}")),
+    );
+    found
+}
+
+fn page_harms(html: &str, embeds: usize) -> Vec<String> {
     let page = format!(
         "<!DOCTYPE html><html><head><title>post</title></head><body><main>{html}</main>{AFTER}</body></html>"
     );
@@ -160,8 +184,60 @@ const ELEMENTS: &[&str] = &[
     "script",
 ];
 
+/// MathML Core's presentation elements, as the math on a page may have them.
+const MATH_ELEMENTS: &[&str] = &[
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "mpadded",
+    "mphantom",
+    "mtable",
+    "mtr",
+    "mtd",
+    "merror",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "semantics",
+    "annotation",
+];
+
 fn walk(node: &Handle, found: &mut Found) {
     match &node.data {
+        NodeData::Element { name, attrs, .. } if name.ns == html5ever::ns!(mathml) => {
+            let element = name.local.to_string();
+            if !MATH_ELEMENTS.contains(&element.as_str()) {
+                found.harms.push(format!("element <{element}> (MathML)"));
+            }
+            for a in attrs.borrow().iter() {
+                let (attr, value) = (a.name.local.to_string(), a.value.to_string());
+                // Presentation attributes with plain values; no link, handler or
+                // CSS function.
+                let plain = value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b" .-+%:;".contains(&b));
+                if attr == "href" || attr.starts_with("on") || !plain || !a.name.ns.is_empty() {
+                    found
+                        .harms
+                        .push(format!("attribute {attr}={value:?} on <{element}> (MathML)"));
+                }
+            }
+        }
         NodeData::Element { name, attrs, .. } => {
             let element = name.local.to_string();
             if !ELEMENTS.contains(&element.as_str()) || name.ns != html5ever::ns!(html) {
@@ -242,6 +318,7 @@ fn attribute_allowed(element: &str, attr: &str, value: &str) -> bool {
         ("script", "charset") => value == "utf-8",
         ("ol", "start") => value.bytes().all(|b| b.is_ascii_digit()),
         ("footer", "id") => value == "after-the-post",
+        ("code", "class") => value == "tex",
         _ => false,
     }
 }
