@@ -6,7 +6,7 @@ use std::path::Path;
 
 use hotpapers::{Site, SiteFile, Theme};
 
-use crate::util::{archive_of, compiled_of, lazily, parts_of, project_dir, TempRepo, OCT_30};
+use crate::util::{archive_of, compiled_of, lazily, parts_of, project_dir, TempRepo, DEC_07, OCT_30};
 
 /// The project's theme and days, rendered the run-time way.
 fn project_site(site: &Site) -> Vec<SiteFile> {
@@ -45,6 +45,61 @@ fn post_pages_match_the_golden_html_byte_for_byte() {
             file.display()
         );
     }
+    // A paper's page, with math in its abstract.
+    let path = "papers/2010.15801/index.html";
+    let file = golden.join("paper-2010.15801.html");
+    if std::env::var_os("HOTPAPERS_BLESS").is_some() {
+        std::fs::write(&file, files[path]).unwrap();
+    }
+    assert!(
+        files[path] == std::fs::read(&file).unwrap().as_slice(),
+        "{path} differs from {}",
+        file.display()
+    );
+}
+
+#[test]
+fn every_paper_shown_has_a_page_that_links_each_day_it_was_on() {
+    let mut archive = archive_of(&project_dir());
+    // The hottest paper of 2020-10-30 again on 2020-12-07 (which has none
+    // above the minimum score of its own), with more discussion.
+    let mut again = archive.days[0].papers[0].clone();
+    assert_eq!(archive.days[0].date.to_string(), "2020-10-30");
+    let id = again.arxiv.without_version().to_owned();
+    if let Some(t) = again.counts.twitter.as_mut() {
+        t.favorites += 1000;
+    }
+    archive.days[1].papers.push(again);
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    let files = by_path(&files);
+    // Templates escape `/` in what they print as `&#x2f;`.
+    let unescaped = |path: &str| text(&files, path).replace("&#x2f;", "/");
+    let page = unescaped(&format!("papers/{id}/index.html"));
+    assert!(page.contains("<h2>On 2 days</h2>"), "{page}");
+    for day in ["2020-12-07", "2020-10-30"] {
+        let link = format!("<a href=\"/posts/hot-papers-{day}/#{id}\">{day}</a>: #1");
+        assert!(page.contains(&link), "{link} in {page}");
+    }
+    assert_eq!(page.matches("<circle ").count(), 2, "the chart: {page}");
+    // The newest day's counts are in the paper's block.
+    assert!(page.contains("favorites: 1218"), "{page}");
+    // Each day's page links the paper's heading to the paper's page, and the
+    // front page's lists do too.
+    for day in ["2020-12-07", "2020-10-30"] {
+        let post = unescaped(&format!("posts/hot-papers-{day}/index.html"));
+        assert!(
+            post.contains(&format!("<h1 id=\"{id}\"><a href=\"/papers/{id}/\">")),
+            "{day}"
+        );
+    }
+    assert!(unescaped("index.html").contains(&format!("<a href=\"/papers/{id}/\">")));
+    // One page per paper shown: nine on 2020-10-30, none for the papers below
+    // the minimum score, the repeated one once.
+    let papers: Vec<&&str> = files.keys().filter(|p| p.starts_with("papers/")).collect();
+    assert_eq!(papers.len(), 9, "{papers:?}");
+    let sitemap = unescaped("sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>https://hotpapers.github.io/papers/{id}/</loc>")));
 }
 
 #[test]
@@ -624,6 +679,29 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
             ("posts/hot-papers-2020-10-30/index.html", false)
         ]
     );
+    // The pages of the edited day's papers are rendered again (all nine
+    // papers shown are 2020-10-30's).
+    let papers: Vec<bool> = pages
+        .iter()
+        .filter(|p| p.path.starts_with("papers/"))
+        .map(|p| p.reused)
+        .collect();
+    assert_eq!(papers, [false; 9]);
+    assert!(report.pages.unwrap().commit.is_some());
+    assert_branch_is_a_full_render(&repo, &[]);
+    // An edit of a day no paper page shows renders none of them.
+    repo.write(
+        "posts/2020-12-07.toml",
+        &DEC_07.replacen("13:04:41Z", "13:04:42Z", 1),
+    );
+    repo.commit_all("edit December");
+    let (report, pages) = publish_reusing(&repo);
+    let rendered: Vec<&str> = pages
+        .iter()
+        .filter(|p| !p.reused && (p.path.starts_with("papers/") || p.path.starts_with("posts/")))
+        .map(|p| p.path.as_str())
+        .collect();
+    assert_eq!(rendered, ["posts/hot-papers-2020-12-07/index.html"]);
     assert!(report.pages.unwrap().commit.is_some());
     assert_branch_is_a_full_render(&repo, &[]);
     // A change to everything the pages are made from (the settings) renders all.

@@ -139,6 +139,7 @@ fn pages_load_in_headless_chromium_without_errors() {
             "The De-democratization of AI",
         ),
         ("index", "/", "Hot Papers 2020-12-07"),
+        ("paper", "/papers/2010.15801/", "Ray-marching Thurston geometries"),
         ("stats", "/stats/", "Papers per month"),
         ("missing", "/no/such/page/", "Not found"),
     ] {
@@ -315,9 +316,15 @@ $$\min_{\theta} \mathbb{E}_{(x,y)\sim\mathcal{D}}\left[\ell(f_\theta(x), y)\righ
 "#;
     let (day, problems) = hotpapers::parse_day("posts/2024-05-02.toml", text);
     let day = day.unwrap_or_else(|| panic!("{problems:?}"));
+    // The paper again the next day, more discussed: its page has a chart.
+    let next = text
+        .replace("2024-05-02", "2024-05-03")
+        .replace("favorites = 40", "favorites = 90");
+    let (next, problems) = hotpapers::parse_day("posts/2024-05-03.toml", &next);
+    let next = next.unwrap_or_else(|| panic!("{problems:?}"));
     let site = hotpapers::Site::default();
     let theme = Theme::load(&project_dir()).unwrap();
-    let files = hotpapers::render_blog(&site, &[day], &theme).unwrap();
+    let files = hotpapers::render_blog(&site, &[day, next], &theme).unwrap();
     let post = files
         .iter()
         .find(|f| f.path == "posts/hot-papers-2024-05-02/index.html")
@@ -347,10 +354,15 @@ $$\min_{\theta} \mathbb{E}_{(x,y)\sim\mathcal{D}}\left[\ell(f_\theta(x), y)\righ
     assert_eq!(found["tex"], 1, "{found}");
     let shots = project_dir().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    for (size, window) in [("desktop", "1280,900"), ("phone", "390,1200")] {
-        let file = shots.join(format!("math-{size}.png"));
+    for (name, path, size, window) in [
+        ("math", "/posts/hot-papers-2024-05-02/", "desktop", "1280,900"),
+        ("math", "/posts/hot-papers-2024-05-02/", "phone", "390,1200"),
+        ("paper", "/papers/2405.00001/", "desktop", "1280,1100"),
+        ("paper", "/papers/2405.00001/", "phone", "390,1600"),
+    ] {
+        let file = shots.join(format!("{name}-{size}.png"));
         let _ = std::fs::remove_file(&file);
-        let url = format!("{origin}/posts/hot-papers-2024-05-02/");
+        let url = format!("{origin}{path}");
         let shot = visit(&browser, &url, &origin, Some((&file, window)));
         assert!(shot.errors.is_empty(), "{:?}", shot.errors);
         let png = std::fs::read(&file).unwrap_or_else(|e| panic!("no screenshot: {e}"));

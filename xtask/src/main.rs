@@ -455,8 +455,9 @@ fn count_files(dir: &Path, ext: &str) -> Result<usize> {
     Ok(count)
 }
 
-/// `N` day-files made from the real fixture: distinct dates from 2016-01-01 and
-/// distinct ids within each day, 12 papers and about 25 KB a day. No two days
+/// `N` day-files made from the real fixture: distinct dates from 2016-01-01,
+/// distinct ids but for one paper a day that is the same three days running,
+/// 12 papers and about 25 KB a day. No two days
 /// (and no two papers of a day) have the same text: the words of every title,
 /// abstract and post text are shuffled for each, so the archive compresses as a
 /// day of real text does, not as copies of one day would.
@@ -479,11 +480,18 @@ fn synthesize(days: usize) -> Vec<(String, String)> {
             };
             let mut text = redate(header);
             for (k, paper) in body.iter().enumerate() {
+                // Distinct ids across days, but for the first paper, which is
+                // the same paper three days running: paper pages as a real
+                // archive has them, mostly of one day, some of several.
+                let d = usize::from(date.day());
+                let number = match k {
+                    0 => (d - d % 3) * body.len() + 1,
+                    k => d * body.len() + k + 1,
+                };
                 let id = format!(
-                    "{:02}{:02}.{:05}",
+                    "{:02}{:02}.{number:05}",
                     date.year() % 100,
                     u8::from(date.month()),
-                    k + 1
                 );
                 let paper = shuffled(&redate(paper), (i * body.len() + k) as u64);
                 let (before, after) = paper.split_once("arxiv = \"").unwrap();

@@ -33,9 +33,12 @@ pub struct DayEntry {
     pub papers: Vec<PaperEntry>,
 }
 
-/// What the statistics count of a paper.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the statistics count of a paper, and what its page is known by.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PaperEntry {
+    /// Its arXiv id without the version: its page's name, which gathers the
+    /// days it was shown on without decoding them.
+    pub id: String,
     /// How much it was discussed.
     pub counts: Counts,
     /// Its first category.
@@ -54,6 +57,7 @@ impl DayEntry {
                 .papers
                 .iter()
                 .map(|paper| PaperEntry {
+                    id: paper.arxiv.without_version().to_owned(),
                     counts: paper.counts,
                     primary: paper.categories.first().copied(),
                 })
@@ -225,6 +229,7 @@ impl Writer {
         self.day_head((entry.date, entry.published, entry.draft, entry.source_hash));
         self.len(entry.papers.len());
         for paper in &entry.papers {
+            self.str(&paper.id);
             self.counts(&paper.counts);
             let category = paper.primary.map_or(NO_CATEGORY, Category::index);
             self.0.extend_from_slice(&category.to_le_bytes());
@@ -236,12 +241,13 @@ impl Reader<'_> {
     fn entry(&mut self) -> Result<DayEntry, ArchiveError> {
         let (date, published, draft, source_hash) = self.day_head()?;
         let papers = self.list(|r| {
+            let id = r.string()?;
             let counts = r.counts()?;
             let primary = match u16::from_le_bytes(r.array()?) {
                 NO_CATEGORY => None,
                 index => Some(Category::from_index(index).ok_or(ArchiveError("unknown category"))?),
             };
-            Ok(PaperEntry { counts, primary })
+            Ok(PaperEntry { id, counts, primary })
         })?;
         Ok(DayEntry {
             date,

@@ -17,7 +17,7 @@ fn items(blog: &Blog<'_, '_>) -> Result<Vec<(usize, String, String)>, BlogError>
     (0..blog.len().min(blog.site.blog.feed_items))
         .map(|i| {
             markdown.clear();
-            let html = blog.post_html(blog.day(i)?, &mut markdown, super::pages::Tex::Text);
+            let html = blog.post_html(blog.day(i)?, &mut markdown, super::pages::View::Feed);
             Ok((i, format!("{origin}{}", blog.post(i)?.url), html))
         })
         .collect()

@@ -10,10 +10,12 @@
 //!
 //! The routes are the legacy lumen starter's (`/`, `/page/N/`, `/posts/SLUG/`,
 //! `/category/NAME/`, `/tag/NAME/`, `/categories/`, `/tags/`, `/rss.xml`), plus
-//! `/atom.xml`, `/sitemap.xml`, `/404.html` and `/stats/`.
+//! `/atom.xml`, `/sitemap.xml`, `/404.html`, `/stats/` and a page per paper,
+//! `/papers/ID/`.
 
 mod output;
 mod pages;
+mod papers;
 mod stats;
 mod theme;
 

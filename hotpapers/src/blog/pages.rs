@@ -81,6 +81,8 @@ pub(crate) struct PaperContext {
     pub(crate) rank: usize,
     /// The arXiv id, which is also the paper's anchor on the post's page.
     pub(crate) id: String,
+    /// The paper's own page, base included.
+    pub(crate) url: String,
     /// The title as plain text (the page shows it rendered).
     pub(crate) title: String,
     pub(crate) score: u64,
@@ -113,7 +115,7 @@ pub(crate) struct Blog<'b, 'a> {
     pub(crate) context: SiteContext<'b>,
     /// Everything all pages are rendered from but the days: the settings, the
     /// templates, the code that renders and its dependencies.
-    render_id: u64,
+    pub(super) render_id: u64,
 }
 
 impl<'b, 'a> Blog<'b, 'a> {
@@ -267,6 +269,9 @@ impl<'b, 'a> Blog<'b, 'a> {
         let (posts, post_keys) = self.post_pages(reuse)?;
         files.extend(posts);
         keys.extend(post_keys);
+        let (papers, paper_keys) = self.paper_pages(reuse)?;
+        files.extend(papers);
+        keys.extend(paper_keys);
         let published: Vec<&DayEntry> = (0..self.len()).map(|i| self.entry(i)).collect();
         let stats = Stats::of(self.site, &published);
         let html = self.render(
@@ -393,7 +398,7 @@ impl<'b, 'a> Blog<'b, 'a> {
             let mut markdown = String::new();
             for &i in chunk {
                 markdown.clear();
-                let html = self.post_html(self.day(i)?, &mut markdown, Tex::Math);
+                let html = self.post_html(self.day(i)?, &mut markdown, View::Page);
                 let newer = i.checked_sub(1).map(|j| self.post(j)).transpose()?;
                 let older = (i + 1 < self.len()).then(|| self.post(i + 1)).transpose()?;
                 let post = self.post(i)?;
@@ -416,36 +421,82 @@ impl<'b, 'a> Blog<'b, 'a> {
 
     /// A day's papers as HTML: its Markdown post's body, as CommonMark renders it
     /// (raw HTML is the tweet embeds the HTML policy allows), each paper's
-    /// heading given its arXiv id as anchor, and its TeX as `tex` says.
-    pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String, tex: Tex) -> String {
-        use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag};
+    /// heading given its arXiv id as anchor and, on a page, a link to the
+    /// paper's own page.
+    pub(crate) fn post_html(&self, day: &Day<'_>, markdown: &mut String, view: View) -> String {
         render_papers(day, self.site, markdown);
-        let mut ids = ranked(day, self.site).into_iter().map(|p| p.arxiv.as_str());
-        let options = match tex {
-            Tex::Math => Options::ENABLE_MATH,
-            Tex::Text => Options::empty(),
+        let papers: Vec<&str> = ranked(day, self.site)
+            .into_iter()
+            .map(|p| p.arxiv.as_str())
+            .collect();
+        self.markdown_html(markdown, view, &papers)
+    }
+
+    /// Markdown of the post's kind as HTML for `view`: its `#` headings are the
+    /// papers `headings` names, in order (each given its id as anchor, and on a
+    /// day's page a link to its paper's page, instead of any link in the title).
+    pub(crate) fn markdown_html(&self, markdown: &str, view: View, headings: &[&str]) -> String {
+        use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+        let options = match view {
+            View::Page | View::PaperPage => Options::ENABLE_MATH,
+            View::Feed => Options::empty(),
         };
-        let events = Parser::new_ext(markdown, options).map(|event| match event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                id: None,
-                classes,
-                attrs,
-            }) => Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                id: ids.next().map(|id| id.into()),
-                classes,
-                attrs,
-            }),
-            #[cfg(feature = "blog")]
-            Event::InlineMath(tex) => math(&tex, false),
-            #[cfg(feature = "blog")]
-            Event::DisplayMath(tex) => math(&tex, true),
-            event => event,
+        let mut ids = headings.iter();
+        let mut heading: Option<&str> = None;
+        let events = Parser::new_ext(markdown, options).flat_map(|event| -> Vec<Event<'_>> {
+            match event {
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    id: None,
+                    classes,
+                    attrs,
+                }) => {
+                    heading = ids.next().copied();
+                    let start = Event::Start(Tag::Heading {
+                        level: HeadingLevel::H1,
+                        id: heading.map(|id| id.to_owned().into()),
+                        classes,
+                        attrs,
+                    });
+                    match heading.filter(|_| view == View::Page) {
+                        // An id is `YYMM.NNNNN` or `archive/YYMMNNN`: nothing
+                        // in it needs escaping in an attribute.
+                        Some(id) => vec![
+                            start,
+                            Event::InlineHtml(format!("<a href=\"{}\">", self.paper_url(id)).into()),
+                        ],
+                        None => vec![start],
+                    }
+                }
+                Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                    let end = Event::End(TagEnd::Heading(HeadingLevel::H1));
+                    match heading.take().filter(|_| view == View::Page) {
+                        Some(_) => vec![Event::InlineHtml("</a>".into()), end],
+                        None => vec![end],
+                    }
+                }
+                // The heading is the link to the paper's page; a link inside
+                // it would nest.
+                Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)
+                    if heading.is_some() && view == View::Page =>
+                {
+                    Vec::new()
+                }
+                #[cfg(feature = "blog")]
+                Event::InlineMath(tex) => vec![math(&tex, false)],
+                #[cfg(feature = "blog")]
+                Event::DisplayMath(tex) => vec![math(&tex, true)],
+                event => vec![event],
+            }
         });
         let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
         pulldown_cmark::html::push_html(&mut html, events);
         html
+    }
+
+    /// The path of a paper's page, base included.
+    pub(crate) fn paper_url(&self, id: &str) -> String {
+        paper_path(self.site, id)
     }
 
     /// Renders a template with `site` and the page's own values.
@@ -490,17 +541,21 @@ fn math(tex: &str, display: bool) -> pulldown_cmark::Event<'static> {
     pulldown_cmark::Event::InlineHtml(html.into())
 }
 
-/// How a post's TeX (`$…$`, `$$…$$`) is shown.
+/// Where a post's HTML is read, which decides how its TeX (`$…$`, `$$…$$`)
+/// and its paper headings are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(not(feature = "blog"), allow(dead_code))]
-pub(crate) enum Tex {
-    /// As math: MathML Core, or the TeX in `<code>` where it cannot be
-    /// (`math.rs`). The pages.
-    Math,
-    /// As the text it is, dollars and all, as arXiv's own feeds carry it: feed
-    /// readers clean HTML by lists of their own that drop MathML's elements and
-    /// run its letters together (`\frac{a}{b}` would read `ab`). The feeds.
-    Text,
+pub(crate) enum View {
+    /// A day's page: TeX as math (MathML Core, or the TeX in `<code>` where it
+    /// cannot be, `math.rs`), each paper's heading a link to its page.
+    Page,
+    /// A paper's own page: TeX as math, its heading as the post has it.
+    PaperPage,
+    /// The feeds: TeX as the text it is, dollars and all, as arXiv's own feeds
+    /// carry it (feed readers clean HTML by lists of their own that drop
+    /// MathML's elements and run its letters together: `\frac{a}{b}` would
+    /// read `ab`); headings as the post has them.
+    Feed,
 }
 
 fn missing(name: &str) -> BlogError {
@@ -544,7 +599,7 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
     let papers: Vec<PaperContext> = ranked(day, site)
         .into_iter()
         .enumerate()
-        .map(|(i, paper)| paper_context(i + 1, paper, &site.collect.weights))
+        .map(|(i, paper)| paper_context(i + 1, paper, site))
         .collect();
     let description = fill(&site.description, date);
     let summary = papers
@@ -571,14 +626,22 @@ fn post_context(site: &Site, day: &Day<'_>) -> PostContext {
     }
 }
 
-fn paper_context(rank: usize, paper: &Paper<'_>, weights: &crate::model::Weights) -> PaperContext {
+fn paper_context(rank: usize, paper: &Paper<'_>, site: &Site) -> PaperContext {
     PaperContext {
         rank,
         id: paper.arxiv.as_str().to_owned(),
+        url: paper_path(site, paper.arxiv.as_str()),
         title: paper.title.to_string(),
-        score: paper.score(weights),
+        score: paper.score(&site.collect.weights),
         tweets: paper.tweets.len(),
     }
+}
+
+/// The path of a paper's page, base included: `/papers/2010.15581/` (the id
+/// without its version).
+fn paper_path(site: &Site, id: &str) -> String {
+    let id = crate::model::ArxivId::split_version(id).0;
+    format!("{}/papers/{id}/", site.blog.base_path())
 }
 
 /// `November 30, 2020`.
@@ -586,8 +649,8 @@ fn human_date(at: OffsetDateTime) -> String {
     format!("{} {}, {}", at.month(), at.day(), at.year())
 }
 
-/// Two small days for checking a theme: every kind of page, with and without
-/// papers and tweets.
+/// Three small days for checking a theme: every kind of page, with and
+/// without papers and tweets, and a paper on two days.
 pub(crate) fn sample_days() -> Vec<Day<'static>> {
     use crate::model::{ArxivId, Category, Dir, Tweet};
     let at = |date: Date| date.midnight().assume_utc();
@@ -642,8 +705,11 @@ pub(crate) fn sample_days() -> Vec<Day<'static>> {
             stars: 42,
         }),
     };
+    // The paper again two days later: its page lists two days, with a chart.
+    let third = first.next_day().and_then(Date::next_day).unwrap_or(first);
     vec![
-        day(first, vec![paper]),
+        day(first, vec![paper.clone()]),
         day(first.next_day().unwrap_or(first), Vec::new()),
+        day(third, vec![paper]),
     ]
 }

@@ -10,9 +10,10 @@ use crate::diagnostic::{Severity, Source};
 
 /// The templates the blog renders a page with: one per kind of page. Each is
 /// built in; a theme overrides only those it wants to.
-pub const REQUIRED_TEMPLATES: [&str; 6] = [
+pub const REQUIRED_TEMPLATES: [&str; 7] = [
     "list.html",
     "post.html",
+    "paper.html",
     "terms.html",
     "stats.html",
     "404.html",
@@ -22,10 +23,11 @@ pub const REQUIRED_TEMPLATES: [&str; 6] = [
 /// The built-in templates, by name: those a page is rendered with and the
 /// `base.html` they extend. A theme's template of the same name replaces one,
 /// so a page type that a new version adds never breaks a theme that lacks it.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 7] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("builtins/base.html")),
     ("list.html", include_str!("builtins/list.html")),
     ("post.html", include_str!("builtins/post.html")),
+    ("paper.html", include_str!("builtins/paper.html")),
     ("terms.html", include_str!("builtins/terms.html")),
     ("stats.html", include_str!("builtins/stats.html")),
     ("404.html", include_str!("builtins/404.html")),

@@ -103,6 +103,13 @@ fn paper_block(rank: usize, paper: &Paper<'_>, out: &mut String) {
     let _ = write!(out, "\n# {rank}. ");
     out.push_str(&paper.title);
     out.push_str("\n\n");
+    paper_body(paper, out);
+}
+
+/// A paper's block in a post after its heading: authors, counts, code, links,
+/// categories, abstract, and the embeds of its discussion. A paper's page
+/// shows it too.
+pub(crate) fn paper_body(paper: &Paper<'_>, out: &mut String) {
     for (i, author) in paper.authors.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
