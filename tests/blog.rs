@@ -911,7 +911,8 @@ fn every_page_unfolds_into_a_card_where_it_is_shared() {
         .iter_mut()
         .find(|p| p.arxiv.as_str() == top)
         .unwrap();
-    paper.title = "On $k<k'$ & \"quoted\" [links](https://example.org)".into();
+    paper.title =
+        r#"On $k<k'$ & "quoted" [links](https://example.org) for $\epsilon > 10^{-36}$ at \$5"#.into();
     let theme = Theme::load(&project_dir()).unwrap();
     let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
     let url = archive.site.blog.url.trim_end_matches('/').to_owned();
@@ -952,11 +953,11 @@ fn every_page_unfolds_into_a_card_where_it_is_shared() {
     assert_eq!(meta["og:title"], "Hot Papers 2020-10-30");
     assert_eq!(meta["og:url"], format!("{url}/posts/hot-papers-2020-10-30/"));
     assert!(
-        meta["og:description"].starts_with("On k<k' & \"quoted\" links · "),
+        meta["og:description"].starts_with("On k < k′ & \"quoted\" links for ϵ > 10^(−36) at $5 · "),
         "plain text, the TeX read: {meta:?}"
     );
     assert!(
-        post.contains("content=\"On k&lt;k&#x27; &amp; &quot;quoted&quot; links · "),
+        post.contains("content=\"On k &lt; k′ &amp; &quot;quoted&quot; links for ϵ &gt; 10^(−36) at $5 · "),
         "escaped in the attribute"
     );
 }

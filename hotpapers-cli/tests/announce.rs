@@ -651,10 +651,14 @@ fn the_digest_s_html_escapes_what_the_day_holds_and_keeps_the_text() {
     let message = mail_parser_parts(&stdout);
     let (plain, html) = (&message.0, &message.1);
     // What a reader sees of the Markdown, as text: no markup of the
-    // day-file's reaches the mail, and TeX that looks like a tag is text.
-    assert!(plain.contains("We find that k<k'"), "{plain}");
+    // day-file's reaches the mail, and TeX that looks like a tag is text,
+    // read as a person would write it.
+    assert!(
+        plain.contains("We find that k < k′ curators suffice when m < n^1.19,"),
+        "{plain}"
+    );
     assert!(plain.contains("bold claims need a < b care."), "{plain}");
-    assert!(html.contains("We find that k&lt;k&#x27; curators"), "{html}");
+    assert!(html.contains("We find that k &lt; k′ curators"), "{html}");
     assert!(html.contains("bold claims need a &lt; b care."), "{html}");
     assert!(!html.contains("**"), "{html}");
     assert!(html.contains("Über naïve Grüße – 数学 for 🦀 Digests"), "{html}");

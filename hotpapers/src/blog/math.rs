@@ -68,6 +68,213 @@ pub fn push_math(out: &mut String, tex: &str, display: bool) -> MathShown {
     shown
 }
 
+/// A TeX span as readable plain text, for where markup cannot go (link
+/// previews, announcements): symbols as their characters (`\epsilon` as `ϵ`,
+/// `\mathbb{R}` as `ℝ`), scripts after `^` and `_`, fractions with `/`, roots
+/// with `√`, a group of more than one symbol in parentheses (`10^(−36)`), read
+/// from the MathML the page shows. TeX the converter cannot read, or writes
+/// outside the allowlist, stays as it is.
+pub fn tex_text(tex: &str) -> String {
+    let converted = CONVERTER
+        .as_ref()
+        .and_then(|converter| converter.convert_with_local_state(tex, MathDisplay::Inline).ok());
+    match converted {
+        Some(result) if allowed(&result.mathml) => {
+            let mut text = String::with_capacity(tex.len());
+            read_node(&tree(&result.mathml), &mut text, true);
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        _ => tex.to_owned(),
+    }
+}
+
+/// An element of converted MathML, or a piece of its text (no name), as
+/// [`tex_text`] reads it.
+#[derive(Default)]
+struct Node {
+    name: Vec<u8>,
+    text: String,
+    children: Vec<Node>,
+}
+
+/// The element tree of MathML that [`allowed`] accepted (so balanced).
+fn tree(mathml: &str) -> Node {
+    let mut stack = vec![Node {
+        name: b"mrow".to_vec(),
+        ..Node::default()
+    }];
+    for token in Tokenizer::new(mathml) {
+        let Ok(token) = token;
+        let node = match token {
+            Token::StartTag(tag) if !tag.self_closing => {
+                stack.push(Node {
+                    name: tag.name.to_vec(),
+                    ..Node::default()
+                });
+                continue;
+            }
+            Token::StartTag(tag) => Node {
+                name: tag.name.to_vec(),
+                ..Node::default()
+            },
+            Token::EndTag(_) if stack.len() > 1 => match stack.pop() {
+                Some(node) => node,
+                None => continue,
+            },
+            Token::String(s) => Node {
+                text: String::from_utf8_lossy(&s).into_owned(),
+                ..Node::default()
+            },
+            _ => continue,
+        };
+        if let Some(parent) = stack.last_mut() {
+            parent.children.push(node);
+        }
+    }
+    stack.swap_remove(0)
+}
+
+/// Appends a node as text; `top` is whether it is outside any script,
+/// fraction or root, where relations get a space each side (`ϵ > 10^(−36)`,
+/// but `∑_(i=1)`).
+fn read_node(node: &Node, out: &mut String, top: bool) {
+    let part = |i: usize| {
+        let mut text = String::new();
+        if let Some(node) = node.children.get(i) {
+            read_node(node, &mut text, false);
+        }
+        grouped(text)
+    };
+    match &node.name[..] {
+        b"" => out.push_str(&node.text),
+        b"mo" if top && node.children.iter().all(|n| n.text.chars().all(relation)) => {
+            let mut symbol = String::new();
+            row(&node.children, &mut symbol, false);
+            push_all(out, &[" ", symbol.trim(), " "]);
+        }
+        b"mo" if top && node.children.iter().map(|n| n.text.as_str()).eq([","]) => out.push_str(", "),
+        b"msup" => {
+            let script = part(1);
+            let caret = if script.chars().all(|c| "′″‴⁗".contains(c)) {
+                ""
+            } else {
+                "^"
+            };
+            push_all(out, &[&base(node, top), caret, &script]);
+        }
+        b"msub" | b"munder" => push_all(out, &[&base(node, top), "_", &part(1)]),
+        b"msubsup" | b"munderover" => {
+            push_all(out, &[&base(node, top), "_", &part(1), "^", &part(2)]);
+        }
+        b"mover" => push_all(out, &[&base(node, top), &accent(part(1))]),
+        b"mfrac" => push_all(out, &[&part(0), "/", &part(1)]),
+        b"msqrt" => {
+            let mut inner = String::new();
+            row(&node.children, &mut inner, false);
+            push_all(out, &["√", &grouped(inner)]);
+        }
+        b"mroot" => match part(1).as_str() {
+            "3" => push_all(out, &["∛", &part(0)]),
+            "4" => push_all(out, &["∜", &part(0)]),
+            index => push_all(out, &[index, "√", &part(0)]),
+        },
+        b"mspace" => out.push(' '),
+        b"mtable" | b"mtr" => {
+            let separator = if node.name == b"mtable" { "; " } else { ", " };
+            for (i, n) in node.children.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(separator);
+                }
+                read_node(n, out, top);
+            }
+        }
+        b"annotation" | b"mphantom" | b"mprescripts" | b"none" => {}
+        _ => row(&node.children, out, top),
+    }
+}
+
+/// The first child of a script or accent element: the base, read as the
+/// element's own level reads.
+fn base(node: &Node, top: bool) -> String {
+    let mut text = String::new();
+    if let Some(first) = node.children.first() {
+        read_node(first, &mut text, top);
+    }
+    text
+}
+
+/// Appends elements side by side, with a space where two words would run
+/// together: after a function name or a script (`log n`, `x_i y_i`) and
+/// before a function name (`√n log n`); `2x` and `xy` stay as written.
+fn row(children: &[Node], out: &mut String, top: bool) {
+    let mut previous: Option<&Node> = None;
+    for node in children {
+        let mut text = String::new();
+        read_node(node, &mut text, top);
+        let after_script = previous.is_some_and(|p| apart(p) && p.name != b"mi" && p.name != b"mo");
+        let touching = out.ends_with(char::is_alphanumeric) || after_script;
+        if touching && text.starts_with(char::is_alphanumeric) && (previous.is_some_and(apart) || apart(node))
+        {
+            out.push(' ');
+        }
+        out.push_str(&text);
+        previous = Some(node);
+    }
+}
+
+/// Whether a node reads as a word of its own: a name of more than one letter
+/// (`log`, `poly`) or a script.
+fn apart(node: &Node) -> bool {
+    match &node.name[..] {
+        b"mi" | b"mo" => {
+            node.children
+                .iter()
+                .map(|n| n.text.chars().count())
+                .sum::<usize>()
+                > 1
+        }
+        b"msub" | b"msup" | b"msubsup" | b"munder" | b"munderover" => true,
+        _ => false,
+    }
+}
+
+/// Whether a character is a relation, read with a space each side.
+fn relation(c: char) -> bool {
+    "=<>≤≥≠≈∼≃≅≡≪≫∝∈∉∋⊂⊆⊃⊇→←↔⇒⇐⇔↦≲≳≍".contains(c)
+}
+
+fn push_all(out: &mut String, parts: &[&str]) {
+    parts.iter().for_each(|part| out.push_str(part));
+}
+
+/// A script, numerator or radicand: as it is if it is one symbol or one
+/// number or word, otherwise in parentheses.
+fn grouped(text: String) -> String {
+    let one = text.chars().count() <= 1
+        || text.chars().all(|c| c.is_alphanumeric() || c == '.')
+        || text.starts_with('(') && text.ends_with(')');
+    if one {
+        text
+    } else {
+        format!("({text})")
+    }
+}
+
+/// An accent over a base (`\hat{x}`, `\tilde{O}`) as the combining character
+/// that draws it, or after the base when there is none.
+fn accent(over: String) -> String {
+    let combining = match over.as_str() {
+        "^" | "ˆ" => '\u{302}',
+        "~" | "˜" => '\u{303}',
+        "¯" | "‾" | "_" => '\u{304}',
+        "˙" | "." => '\u{307}',
+        "¨" => '\u{308}',
+        "→" | "⃗" => '\u{20d7}',
+        _ => return format!("^{}", grouped(over)),
+    };
+    combining.to_string()
+}
+
 /// The TeX spans of a piece of Markdown as the blog's pages find them: each
 /// span's TeX without its dollars, and whether it is display math (`$$…$$`).
 pub fn tex_spans(markdown: &str) -> Vec<(String, bool)> {
@@ -267,6 +474,33 @@ mod tests {
             html.contains('ℝ') && !html.contains("mathvariant=\"double"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn tex_reads_as_text() {
+        for (tex, text) in [
+            (r"m<n^{1.19}", "m < n^1.19"),
+            (r"\epsilon > 10^{-36}", "ϵ > 10^(−36)"),
+            (r"3/2-\epsilon", "3/2−ϵ"),
+            (r"\frac{a+b}{2}", "(a+b)/2"),
+            (r"\sqrt{n}\log n", "√n log n"),
+            (r"\tilde{O}(n^{2})", "O\u{303}(n^2)"),
+            (r"x \in \mathbb{R}^d", "x ∈ ℝ^d"),
+            (r"\sum_{i=1}^{n} x_i^2", "∑_(i=1)^n x_i^2"),
+            (r"\lim_{n\to\infty} a_n", "lim_(n→∞) a_n"),
+            (r"\sqrt[3]{x} + \sqrt[k]{y}", "∛x+k√y"),
+            (r"\hat{\theta}, \vec{v}", "θ\u{302}, v\u{20d7}"),
+            (r"\text{SAT} \operatorname{poly}(k)", "SAT poly(k)"),
+            (r"\begin{pmatrix}a&b\\c&d\end{pmatrix}", "(a, b; c, d)"),
+            (r"O(\log^2 n)", "O(log^2 n)"),
+            (r"\big(1+o(1)\big)", "(1+o(1))"),
+            (r"2x, f'(x)", "2x, f′(x)"),
+            // What is not converted, or not allowed, stays as written.
+            (r"\unknowncommand{x}", r"\unknowncommand{x}"),
+            (r"\textsf{SAT}", r"\textsf{SAT}"),
+        ] {
+            assert_eq!(tex_text(tex), text, "{tex}");
+        }
     }
 
     #[test]

@@ -566,22 +566,32 @@ fn missing(name: &str) -> BlogError {
     BlogError::MissingTemplate(name)
 }
 
-/// Inline Markdown as the text a reader sees: links' and emphasis' words,
-/// code as written, TeX without its `$`, on one line.
+/// Inline Markdown as the text a reader sees, on one line: links' and
+/// emphasis' words, code as written, TeX as readable text (`$\epsilon >
+/// 10^{-36}$` as `ϵ > 10^(−36)`, [`tex_text`](super::math::tex_text)) where
+/// markup cannot go: link previews, announcements.
 pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
+    use pulldown_cmark::{Event, Options, Parser};
     let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
+    for event in Parser::new_ext(markdown, Options::ENABLE_MATH) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => text.push_str(&readable(&tex)),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
         }
     }
-    text.replace('$', "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// TeX as text: converted where the blog is built; as written where only
+/// themes are checked (the proc macro, which links no math converter and
+/// shows no text).
+fn readable(tex: &str) -> String {
+    #[cfg(feature = "blog")]
+    return super::math::tex_text(tex);
+    #[cfg(not(feature = "blog"))]
+    return tex.to_owned();
 }
 
 fn page(path: String, bytes: Vec<u8>) -> SiteFile {
