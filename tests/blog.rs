@@ -589,7 +589,9 @@ fn the_blog_decodes_only_the_days_of_the_pages_it_renders() {
     // The feeds show the newest day alone, December's.
     head.site.blog.feed_items = 1;
     let theme = Theme::load(&project_dir()).unwrap();
-    let rendered = hotpapers::render_blog_reusing(&head.site, &days, &theme, &|_, _| true).unwrap();
+    // Every keyed page is there already but the sitemap, which lists them all.
+    let reuse = |path: &str, _| path != "sitemap.xml";
+    let rendered = hotpapers::render_blog_reusing(&head.site, &days, &theme, &reuse).unwrap();
     let files = by_path(&rendered.files);
     assert!(text(&files, "stats/index.html").contains("2020-10"));
     let sitemap = text(&files, "sitemap.xml");
@@ -687,6 +689,8 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         .map(|p| p.reused)
         .collect();
     assert_eq!(papers, [false; 9]);
+    // The same pages as before, on the same dates: the sitemap stays.
+    assert!(pages.iter().any(|p| p.path == "sitemap.xml" && p.reused));
     assert!(report.pages.unwrap().commit.is_some());
     assert_branch_is_a_full_render(&repo, &[]);
     // An edit of a day no paper page shows renders none of them.
@@ -703,6 +707,19 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         .collect();
     assert_eq!(rendered, ["posts/hot-papers-2020-12-07/index.html"]);
     assert!(report.pages.unwrap().commit.is_some());
+    assert_branch_is_a_full_render(&repo, &[]);
+    // A new day adds pages, and the sitemap lists them.
+    repo.write(
+        "posts/2020-12-08.toml",
+        &DEC_07
+            .replacen("date = 2020-12-07", "date = 2020-12-08", 1)
+            .replacen("published = 2020-12-08T", "published = 2020-12-09T", 1),
+    );
+    repo.commit_all("a new day");
+    let (_, pages) = publish_reusing(&repo);
+    assert!(pages.iter().any(|p| p.path == "sitemap.xml" && !p.reused));
+    let sitemap = repo.git(&["show", "gh-pages:sitemap.xml"]);
+    assert!(sitemap.contains("hot-papers-2020-12-08&#x2f;</loc>"), "{sitemap}");
     assert_branch_is_a_full_render(&repo, &[]);
     // A change to everything the pages are made from (the settings) renders all.
     repo.write("hotpapers.toml", "[blog]\ntitle = \"Renamed\"\n");

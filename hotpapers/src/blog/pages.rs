@@ -281,15 +281,9 @@ impl<'b, 'a> Blog<'b, 'a> {
         files.push(page("stats/index.html".into(), html));
         let html = self.render("404.html", minijinja::context! { page_url => "" })?;
         files.push(page("404.html".into(), html));
-        // Every page, the reused ones too.
-        let mut listed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        listed.extend(keys.iter().filter(|k| k.reused).map(|k| k.path.as_str()));
-        listed.sort_unstable();
-        let sitemap = self.render(
-            "sitemap.xml",
-            minijinja::context! { pages => self.sitemap(&listed) },
-        )?;
-        files.push(page("sitemap.xml".into(), sitemap));
+        let (sitemap, rendered) = self.sitemap_reusing(&files, &keys, reuse)?;
+        files.extend(rendered);
+        keys.push(sitemap);
         Ok((files, keys))
     }
 
@@ -511,6 +505,49 @@ impl<'b, 'a> Blog<'b, 'a> {
 
     /// Every HTML page's absolute URL, for the sitemap; a post's with the day
     /// it was published.
+    /// `sitemap.xml`, listing every page, the reused ones too; not rendered
+    /// when `reuse` says it is there already. It changes only with the set of
+    /// pages and the days' publication dates, and a ten-year blog's has tens
+    /// of thousands of entries: its key is those paths and dates and
+    /// everything the whole blog is rendered from.
+    fn sitemap_reusing(
+        &self,
+        files: &[SiteFile],
+        keys: &[PageKey],
+        reuse: &(dyn Fn(&str, u64) -> bool + Sync),
+    ) -> Result<(PageKey, Option<SiteFile>), BlogError> {
+        let mut listed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        listed.extend(keys.iter().filter(|k| k.reused).map(|k| k.path.as_str()));
+        listed.sort_unstable();
+        let mut bytes = Vec::with_capacity(listed.len() * 32 + self.len() * 4);
+        bytes.extend_from_slice(&self.render_id.to_le_bytes());
+        for path in &listed {
+            bytes.extend_from_slice(path.as_bytes());
+            bytes.push(b'\n');
+        }
+        for i in 0..self.len() {
+            let published = self.entry(i).published.to_offset(UtcOffset::UTC).date();
+            bytes.extend_from_slice(&published.to_julian_day().to_le_bytes());
+        }
+        let path = "sitemap.xml";
+        let key = crate::model::source_hash(&bytes);
+        let reused = reuse(path, key);
+        let rendered = match reused {
+            true => None,
+            false => {
+                let pages = self.sitemap(&listed);
+                let xml = self.render(path, minijinja::context! { pages })?;
+                Some(page(path.into(), xml))
+            }
+        };
+        let key = PageKey {
+            path: path.into(),
+            key,
+            reused,
+        };
+        Ok((key, rendered))
+    }
+
     fn sitemap(&self, paths: &[&str]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
         let published: BTreeMap<String, String> = (0..self.len())

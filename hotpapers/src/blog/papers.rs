@@ -14,7 +14,6 @@
 //! of one day renders the pages of that day's papers.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -151,12 +150,17 @@ impl Blog<'_, '_> {
     /// the days it was on (its rank and counts on each, its newest day's text)
     /// and everything the whole blog is rendered from.
     fn paper_key(&self, id: &str, shown: &[Shown]) -> u64 {
-        let mut text = format!("{:016x} {id}", self.render_id);
+        // Bytes, not text: a ten-year blog has tens of thousands of papers,
+        // each keyed on every publish.
+        let mut bytes = Vec::with_capacity(8 + id.len() + 16 * shown.len());
+        bytes.extend_from_slice(&self.render_id.to_le_bytes());
+        bytes.extend_from_slice(id.as_bytes());
         for s in shown {
             let entry = self.entry(s.day);
-            let _ = write!(text, " {} {:016x}", entry.date.to_julian_day(), entry.source_hash);
+            bytes.extend_from_slice(&entry.date.to_julian_day().to_le_bytes());
+            bytes.extend_from_slice(&entry.source_hash.to_le_bytes());
         }
-        crate::model::source_hash(text.as_bytes())
+        crate::model::source_hash(&bytes)
     }
 
     /// A paper's page: its newest day decoded for its text, the others known

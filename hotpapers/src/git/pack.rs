@@ -308,7 +308,9 @@ impl Packer {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(bytes.len() * 2);
+    crate::text::push_hex(&mut text, bytes);
+    text
 }
 
 fn set_read_only(path: &Path) -> std::io::Result<()> {

@@ -19,7 +19,7 @@ use super::lock::git_lock;
 use super::pack::{Hashed, HashedBytes};
 use super::push::{PushError, Remote};
 use crate::site::BlogSettings;
-use crate::text::{PageKey, SiteFile, SITE_MANIFEST};
+use crate::text::{push_hex, PageKey, SiteFile, SITE_MANIFEST};
 
 /// What publishing the site did, or would do.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,16 +142,14 @@ impl PagesCache {
             return PagesCache::default();
         };
         let _ = odb.refresh();
-        let pages = text
-            .lines()
-            .filter_map(|line| {
-                let mut fields = line.splitn(3, ' ');
-                let key = u64::from_str_radix(fields.next()?, 16).ok()?;
-                let id = Oid::from_str(fields.next()?).ok()?;
-                let path = fields.next()?.to_owned();
-                exists(&odb, id).then_some((path, (key, id)))
-            })
-            .collect();
+        let mut pages = HashMap::with_capacity(text.len() / 80);
+        pages.extend(text.lines().filter_map(|line| {
+            let mut fields = line.splitn(3, ' ');
+            let key = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let id = Oid::from_str(fields.next()?).ok()?;
+            let path = fields.next()?.to_owned();
+            exists(&odb, id).then_some((path, (key, id)))
+        }));
         PagesCache { pages }
     }
 
@@ -164,7 +162,12 @@ impl PagesCache {
         let mut text = String::with_capacity(pages.len() * 80);
         for page in pages {
             if let Some(id) = ids.get(page.path.as_str()) {
-                text.push_str(&format!("{:016x} {id} {}\n", page.key, page.path));
+                push_hex(&mut text, &page.key.to_be_bytes());
+                text.push(' ');
+                push_hex(&mut text, id.as_bytes());
+                text.push(' ');
+                text.push_str(&page.path);
+                text.push('\n');
             }
         }
         super::repo::write(&repo.path().join(CACHE), text.as_bytes())
@@ -248,7 +251,7 @@ pub(crate) fn commit_site(
             stamp(repo, repo.find_commit(parent)?.tree_id(), fingerprint)?;
             PagesCache::save(repo, pages, &by_path)?;
             if let Some(tree) = listed {
-                save_listing(repo, tree, &by_path)?;
+                save_listing(repo, tree, files.iter().map(|(path, (id, _))| (*path, *id)))?;
             }
         }
         return Ok(report);
@@ -293,7 +296,7 @@ pub(crate) fn commit_site(
     if let Some(fingerprint) = fingerprint {
         stamp(repo, tree.id(), fingerprint)?;
         PagesCache::save(repo, pages, &by_path)?;
-        save_listing(repo, tree.id(), &by_path)?;
+        save_listing(repo, tree.id(), files.iter().map(|(path, (id, _))| (*path, *id)))?;
     }
     Ok(report)
 }
@@ -378,13 +381,19 @@ fn read_listing(repo: &Repository, tree: Oid) -> Option<BTreeMap<String, Oid>> {
         .collect()
 }
 
-fn save_listing(repo: &Repository, tree: Oid, files: &HashMap<&str, Oid>) -> Result<(), PublishError> {
-    let mut sorted: Vec<(&&str, &Oid)> = files.iter().collect();
-    sorted.sort_unstable();
+fn save_listing<'p>(
+    repo: &Repository,
+    tree: Oid,
+    files: impl ExactSizeIterator<Item = (&'p str, Oid)>,
+) -> Result<(), PublishError> {
     let mut text = String::with_capacity(files.len() * 80);
-    text.push_str(&format!("{tree}\n"));
-    for (path, id) in sorted {
-        text.push_str(&format!("{id} {path}\n"));
+    push_hex(&mut text, tree.as_bytes());
+    text.push('\n');
+    for (path, id) in files {
+        push_hex(&mut text, id.as_bytes());
+        text.push(' ');
+        text.push_str(path);
+        text.push('\n');
     }
     super::repo::write(&repo.path().join(LISTING), text.as_bytes())
 }

@@ -26,6 +26,18 @@ pub fn format_date(date: Date) -> String {
     )
 }
 
+/// Appends `bytes` as lowercase hexadecimal: object ids and keys in the pages
+/// branch's listings, tens of thousands of lines a publish, without a
+/// formatter call for each.
+#[cfg(feature = "git")]
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for &byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+}
+
 /// A date written exactly `YYYY-MM-DD`, as day-file and post names hold it: no
 /// sign, no wider year, no other separator.
 pub fn parse_date(text: &str) -> Option<Date> {
