@@ -605,7 +605,7 @@ fn missing(name: &str) -> BlogError {
 
 /// Inline Markdown as the text a reader sees, on one line: links' and
 /// emphasis' words, code as written, TeX as readable text (`$\epsilon >
-/// 10^{-36}$` as `ϵ > 10^(−36)`, [`tex_text`](super::math::tex_text)) where
+/// 10^{-36}$` as `ϵ > 10^(−36)`, through the converter the pages use) where
 /// markup cannot go: link previews, announcements.
 pub fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
