@@ -298,6 +298,153 @@ fn the_feeds_parse_with_every_post_and_absolute_links() {
 }
 
 #[test]
+fn the_json_feed_has_the_items_of_the_others() {
+    let site = archive_of(&project_dir()).site;
+    let files = project_site(&site);
+    let files = by_path(&files);
+    let feed = feed_rs::parser::parse(files["feed.json"]).unwrap();
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::JSON);
+    let rss = feed_rs::parser::parse(files["rss.xml"]).unwrap();
+    let items = |feed: &feed_rs::model::Feed| -> Vec<(String, String, bool)> {
+        feed.entries
+            .iter()
+            .map(|e| {
+                (
+                    e.links[0].href.clone(),
+                    e.title.as_ref().unwrap().content.clone(),
+                    e.published.is_some(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(items(&feed), items(&rss));
+    assert_eq!(feed.entries.len(), 2);
+    // The spec's required fields and what a reader needs, absolute URLs.
+    let value: serde_json::Value = serde_json::from_slice(files["feed.json"]).unwrap();
+    assert_eq!(value["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(value["title"], "Hot arXiv Papers");
+    assert_eq!(value["feed_url"], "https://hotpapers.github.io/feed.json");
+    assert_eq!(value["home_page_url"], "https://hotpapers.github.io/");
+    for item in value["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        assert!(id.starts_with("https://hotpapers.github.io/posts/"), "{id}");
+        assert_eq!(item["url"], item["id"]);
+        assert!(item["date_published"].as_str().unwrap().ends_with('Z'));
+    }
+    let content = value["items"][1]["content_html"].as_str().unwrap();
+    assert_eq!(content.matches("<h1 id=\"2010.").count(), 9);
+    assert!(content.contains(r"orbifolds $X / \Gamma$."));
+    // Every page names it beside RSS and Atom.
+    assert!(text(&files, "index.html").contains(
+        r#"<link rel="alternate" type="application/feed+json" title="Hot arXiv Papers (JSON Feed)" href="/feed.json">"#
+    ));
+}
+
+/// A file of the site as JSON.
+fn json_of(files: &BTreeMap<&str, &[u8]>, path: &str) -> serde_json::Value {
+    serde_json::from_slice(files.get(path).unwrap_or_else(|| panic!("no {path}")))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_open_data_follows_its_schema_and_says_what_the_pages_say() {
+    let mut archive = archive_of(&project_dir());
+    let day = archive
+        .days
+        .iter()
+        .position(|d| d.date.to_string() == "2020-10-30")
+        .unwrap();
+    let top = hotpapers::ranked(&archive.days[day], &archive.site)[0]
+        .arxiv
+        .as_str()
+        .to_owned();
+    let paper = archive.days[day]
+        .papers
+        .iter_mut()
+        .find(|p| p.arxiv.as_str() == top)
+        .unwrap();
+    paper.code = Some(hotpapers::Code {
+        url: "https://github.com/owner/repo_name".into(),
+        stars: 42,
+    });
+    paper.counts.hackernews = Some(hotpapers::HackerNewsCounts {
+        points: 0,
+        comments: 3,
+        story: 41234567,
+    });
+    let theme = Theme::load(&project_dir()).unwrap();
+    let files = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    let files = by_path(&files);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project_dir().join("docs/data.schema.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let data: Vec<&str> = files.keys().copied().filter(|p| p.starts_with("data/")).collect();
+    assert_eq!(
+        data,
+        ["data/2020-10-30.json", "data/2020-12-07.json", "data/index.json"]
+    );
+    for path in &data {
+        let value = json_of(&files, path);
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{path}: {errors:#?}");
+        assert_eq!(value["version"], 1, "{path}");
+    }
+    // The schema is not vacuous: a paper without its id is refused.
+    let mut broken = json_of(&files, "data/2020-10-30.json");
+    broken["papers"][0].as_object_mut().unwrap().remove("id");
+    assert!(!validator.is_valid(&broken));
+
+    // A script that knows only `/data/index.json` finds a day's papers.
+    let index = json_of(&files, "data/index.json");
+    let origin = "https://hotpapers.github.io/";
+    let days = index["days"].as_array().unwrap();
+    assert_eq!(days[0]["date"], "2020-12-07", "newest first");
+    assert_eq!(days[0]["papers"], 0);
+    assert_eq!(days[1]["papers"], 9);
+    let local = |url: &serde_json::Value| url.as_str().unwrap().strip_prefix(origin).unwrap().to_owned();
+    let day = json_of(&files, &local(&days[1]["data"]));
+    assert_eq!(local(&days[1]["url"]), "posts/hot-papers-2020-10-30/");
+    assert_eq!(day["url"], days[1]["url"]);
+    let papers = day["papers"].as_array().unwrap();
+    assert_eq!(papers.len(), 9);
+    let scores: Vec<u64> = papers.iter().map(|p| p["score"].as_u64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let ranks: Vec<u64> = papers.iter().map(|p| p["rank"].as_u64().unwrap()).collect();
+    assert_eq!(ranks, (1..=9).collect::<Vec<u64>>());
+    // Each paper's page and its day's page exist, as the post ranks them.
+    let post = text(&files, "posts/hot-papers-2020-10-30/index.html");
+    let mut at = 0;
+    for paper in papers {
+        let page = format!("{}index.html", local(&paper["page"]));
+        assert!(files.contains_key(page.as_str()), "{page}");
+        let id = paper["id"].as_str().unwrap();
+        let found = post[at..]
+            .find(&format!("<h1 id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}"));
+        at += found + 1;
+    }
+    let first = &papers[0];
+    assert_eq!(first["id"], top.as_str());
+    assert_eq!(
+        first["code"],
+        serde_json::json!({"url": "https://github.com/owner/repo_name", "stars": 42})
+    );
+    assert_eq!(first["counts"]["hackernews"]["story"], 41234567);
+    assert!(
+        first["counts"].get("bluesky").is_none(),
+        "only the sources it has"
+    );
+    assert_eq!(
+        first["discussions"],
+        serde_json::json!([{"source": "hackernews", "url": "https://news.ycombinator.com/item?id=41234567"}])
+    );
+    assert_eq!(first["abs"], format!("https://arxiv.org/abs/{top}"));
+    assert!(papers[1]["code"].is_null());
+    assert!(first["abstract"].as_str().unwrap().len() > 100);
+}
+
+#[test]
 fn the_sitemap_lists_every_page_absolutely() {
     let site = archive_of(&project_dir()).site;
     let files = project_site(&site);
@@ -691,6 +838,16 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     assert_eq!(papers, [false; 9]);
     // The same pages as before, on the same dates: the sitemap stays.
     assert!(pages.iter().any(|p| p.path == "sitemap.xml" && p.reused));
+    // So is that day's data file, and no other.
+    let data: Vec<(&str, bool)> = pages
+        .iter()
+        .filter(|p| p.path.starts_with("data/"))
+        .map(|p| (p.path.as_str(), p.reused))
+        .collect();
+    assert_eq!(
+        data,
+        [("data/2020-12-07.json", true), ("data/2020-10-30.json", false)]
+    );
     assert!(report.pages.unwrap().commit.is_some());
     assert_branch_is_a_full_render(&repo, &[]);
     // An edit of a day no paper page shows renders none of them.
@@ -702,10 +859,18 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     let (report, pages) = publish_reusing(&repo);
     let rendered: Vec<&str> = pages
         .iter()
-        .filter(|p| !p.reused && (p.path.starts_with("papers/") || p.path.starts_with("posts/")))
+        .filter(|p| {
+            !p.reused
+                && ["papers/", "posts/", "data/"]
+                    .iter()
+                    .any(|d| p.path.starts_with(d))
+        })
         .map(|p| p.path.as_str())
         .collect();
-    assert_eq!(rendered, ["posts/hot-papers-2020-12-07/index.html"]);
+    assert_eq!(
+        rendered,
+        ["posts/hot-papers-2020-12-07/index.html", "data/2020-12-07.json"]
+    );
     assert!(report.pages.unwrap().commit.is_some());
     assert_branch_is_a_full_render(&repo, &[]);
     // A new day adds pages, and the sitemap lists them.

@@ -155,6 +155,15 @@ fn serve_previews_edits_problems_and_fixes_live() {
         index.contains(r#"href="&#x2f;posts&#x2f;hot-papers-2020-10-30&#x2f;""#),
         "{index}"
     );
+    // The open data and the JSON Feed as JSON, which a script reads.
+    let response = ureq::get(&format!("{origin}/data/index.json")).call().unwrap();
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let (status, feed) = get(&format!("{origin}/feed.json"));
+    assert_eq!(status, 200);
+    assert!(
+        feed.contains("\"version\": \"https://jsonfeed.org/version/1.1\""),
+        "{feed}"
+    );
     let (status, missing) = get(&format!("{origin}/no/such/page/"));
     assert_eq!(status, 404);
     assert!(missing.contains("Not found"));

@@ -176,7 +176,7 @@ pub struct BlogSettings {
     pub author: String,
     /// Posts on `/` and on each `/page/N/`, category and tag page.
     pub posts_per_page: usize,
-    /// Posts in `/rss.xml` and `/atom.xml`, newest first.
+    /// Posts in `/rss.xml`, `/atom.xml` and `/feed.json`, newest first.
     pub feed_items: usize,
     /// Whether `cargo run` commits the site to `pages-branch`.
     pub pages: bool,

@@ -1,5 +1,7 @@
 //! `/rss.xml` (RSS 2.0, as the legacy blog's feed: the whole post in
-//! `content:encoded`, absolute links) and `/atom.xml`, written by feed crates.
+//! `content:encoded`, absolute links) and `/atom.xml`, written by feed crates,
+//! and `/feed.json` (JSON Feed 1.1, <https://www.jsonfeed.org/version/1.1/>),
+//! written by serde: the same items in each.
 
 use std::borrow::Cow;
 
@@ -9,8 +11,17 @@ use time::UtcOffset;
 use super::pages::Blog;
 use super::{BlogError, SiteFile};
 
+/// A post in the feeds: which day, its absolute URL and its whole HTML.
+type Item = (usize, String, String);
+
+/// The three feeds, from one rendering of their items.
+pub(crate) fn feeds(blog: &Blog<'_, '_>) -> Result<[SiteFile; 3], BlogError> {
+    let items = items(blog)?;
+    Ok([rss(blog, &items)?, atom(blog, &items)?, json(blog, &items)?])
+}
+
 /// The newest posts of the feed, with their absolute URL and whole HTML.
-fn items(blog: &Blog<'_, '_>) -> Result<Vec<(usize, String, String)>, BlogError> {
+fn items(blog: &Blog<'_, '_>) -> Result<Vec<Item>, BlogError> {
     // Links inside the site are written with the base path already.
     let origin = blog.context.origin;
     let mut markdown = String::new();
@@ -23,7 +34,7 @@ fn items(blog: &Blog<'_, '_>) -> Result<Vec<(usize, String, String)>, BlogError>
         .collect()
 }
 
-pub(crate) fn rss(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
+fn rss(blog: &Blog<'_, '_>, items: &[Item]) -> Result<SiteFile, BlogError> {
     let settings = &blog.site.blog;
     let mut channel = rss::Channel::default();
     channel.set_title(settings.title.as_str());
@@ -35,19 +46,19 @@ pub(crate) fn rss(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
         channel.set_last_build_date(at.format(&Rfc2822).ok());
     }
     let mut entries = Vec::new();
-    for (i, url, html) in items(blog)? {
-        let post = blog.post(i)?;
-        let at = blog.entry(i).published.to_offset(UtcOffset::UTC);
+    for (i, url, html) in items {
+        let post = blog.post(*i)?;
+        let at = blog.entry(*i).published.to_offset(UtcOffset::UTC);
         let mut item = rss::Item::default();
         item.set_title(post.title.clone());
         item.set_link(url.clone());
         item.set_description(post.description.clone());
         let mut guid = rss::Guid::default();
-        guid.set_value(url);
+        guid.set_value(url.as_str());
         guid.set_permalink(true);
         item.set_guid(guid);
         item.set_pub_date(at.format(&Rfc2822).ok());
-        item.set_content(html);
+        item.set_content(html.clone());
         entries.push(item);
     }
     channel.set_items(entries);
@@ -61,7 +72,7 @@ pub(crate) fn rss(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
     })
 }
 
-pub(crate) fn atom(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
+fn atom(blog: &Blog<'_, '_>, items: &[Item]) -> Result<SiteFile, BlogError> {
     use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person};
     let settings = &blog.site.blog;
     let date = |at: time::OffsetDateTime| -> Result<FixedDateTime, BlogError> {
@@ -92,18 +103,18 @@ pub(crate) fn atom(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
     let epoch = time::OffsetDateTime::UNIX_EPOCH;
     feed.set_updated(date(blog.newest().map_or(epoch, |d| d.published))?);
     let mut entries = Vec::new();
-    for (i, url, html) in items(blog)? {
-        let post = blog.post(i)?;
-        let published = date(blog.entry(i).published)?;
+    for (i, url, html) in items {
+        let post = blog.post(*i)?;
+        let published = date(blog.entry(*i).published)?;
         let mut content = Content::default();
         content.set_content_type(Some("html".to_owned()));
-        content.set_value(Some(html));
+        content.set_value(Some(html.clone()));
         let mut entry = Entry::default();
         entry.set_title(post.title.as_str());
         entry.set_id(url.clone());
         entry.set_updated(published);
         entry.set_published(Some(published));
-        entry.set_links(vec![link(url, "alternate")]);
+        entry.set_links(vec![link(url.clone(), "alternate")]);
         entry.set_summary(Some(post.description.as_str().into()));
         entry.set_content(Some(content));
         entries.push(entry);
@@ -120,6 +131,73 @@ pub(crate) fn atom(blog: &Blog<'_, '_>) -> Result<SiteFile, BlogError> {
     .map_err(|e| BlogError::Feed("Atom", e.to_string()))?;
     Ok(SiteFile {
         path: super::ATOM.into(),
+        bytes: Cow::Owned(bytes),
+    })
+}
+
+/// `/feed.json`: JSON Feed 1.1.
+#[derive(serde::Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: String,
+    feed_url: String,
+    description: &'a str,
+    authors: [Author<'a>; 1],
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct Author<'a> {
+    name: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: &'a str,
+    summary: &'a str,
+    date_published: String,
+}
+
+fn json(blog: &Blog<'_, '_>, items: &[Item]) -> Result<SiteFile, BlogError> {
+    let settings = &blog.site.blog;
+    let items = items
+        .iter()
+        .map(|(i, url, html)| {
+            let post = blog.post(*i)?;
+            Ok(JsonItem {
+                id: url,
+                url,
+                title: &post.title,
+                content_html: html,
+                summary: &post.description,
+                date_published: blog
+                    .entry(*i)
+                    .published
+                    .to_offset(UtcOffset::UTC)
+                    .format(&Rfc3339)
+                    .map_err(|e| BlogError::Feed("JSON", e.to_string()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, BlogError>>()?;
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &settings.title,
+        home_page_url: format!("{}/", settings.origin_and_base()),
+        feed_url: format!("{}/{}", settings.origin_and_base(), super::JSON_FEED),
+        description: &settings.subtitle,
+        authors: [Author {
+            name: &settings.author,
+        }],
+        items,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&feed).map_err(|e| BlogError::Feed("JSON", e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(SiteFile {
+        path: super::JSON_FEED.into(),
         bytes: Cow::Owned(bytes),
     })
 }

@@ -10,8 +10,8 @@
 //!
 //! The routes are the legacy lumen starter's (`/`, `/page/N/`, `/posts/SLUG/`,
 //! `/category/NAME/`, `/tag/NAME/`, `/categories/`, `/tags/`, `/rss.xml`), plus
-//! `/atom.xml`, `/sitemap.xml`, `/404.html`, `/stats/` and a page per paper,
-//! `/papers/ID/`.
+//! `/atom.xml`, `/feed.json`, `/sitemap.xml`, `/404.html`, `/stats/`, a page per
+//! paper, `/papers/ID/`, and the open data, `/data/` (`data`).
 
 mod output;
 mod pages;
@@ -19,6 +19,8 @@ mod papers;
 mod stats;
 mod theme;
 
+#[cfg(feature = "blog")]
+mod data;
 #[cfg(feature = "blog")]
 mod feeds;
 #[cfg(feature = "blog")]
@@ -45,6 +47,10 @@ pub use crate::text::{PageKey, SiteFile};
 const RSS: &str = "rss.xml";
 /// Where the Atom feed is written.
 const ATOM: &str = "atom.xml";
+/// Where the JSON Feed is written.
+const JSON_FEED: &str = "feed.json";
+/// Where the open data's list of days is written.
+const DATA_INDEX: &str = "data/index.json";
 
 /// Why the blog could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +101,8 @@ pub fn render_blog(site: &Site, days: &[Day<'_>], theme: &Theme<'_>) -> Result<V
 pub struct Rendered {
     /// The files that were rendered, sorted by path.
     pub files: Vec<SiteFile>,
-    /// Every day's page, rendered or reused.
+    /// Every page and data file that has a key (days, lists, papers, a day's
+    /// data), rendered or reused.
     pub pages: Vec<PageKey>,
 }
 
@@ -110,9 +117,11 @@ pub fn render_blog_reusing(
     reuse: &(dyn Fn(&str, u64) -> bool + Sync),
 ) -> Result<Rendered, BlogError> {
     let blog = pages::Blog::new(site, days, theme)?;
-    let (mut files, pages) = blog.pages_reusing(reuse)?;
-    files.push(feeds::rss(&blog)?);
-    files.push(feeds::atom(&blog)?);
+    let (mut files, mut pages) = blog.pages_reusing(reuse)?;
+    files.extend(feeds::feeds(&blog)?);
+    let (data, data_keys) = blog.data_files(reuse)?;
+    files.extend(data);
+    pages.extend(data_keys);
     let generated = files.iter().map(|f| f.path.as_str());
     check_assets(theme, generated.chain(pages.iter().map(|p| p.path.as_str())))?;
     for (path, bytes) in &theme.assets {
@@ -168,6 +177,9 @@ pub fn check_theme(site: &Site, theme: &Theme<'_>) -> Result<(), BlogError> {
     let days = pages::sample_days();
     let (files, pages) = pages::Blog::new(site, &Days::of(&days), theme)?.pages_reusing(&|_, _| false)?;
     // The fixed routes (`stats/`, `tags/`, `404.html`, ...) are the sample's too.
-    let generated = files.iter().map(|f| f.path.as_str()).chain([RSS, ATOM]);
+    let generated = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain([RSS, ATOM, JSON_FEED, DATA_INDEX]);
     check_assets(theme, generated.chain(pages.iter().map(|p| p.path.as_str())))
 }

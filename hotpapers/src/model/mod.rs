@@ -178,20 +178,24 @@ impl Paper<'_> {
 ///
 /// Each source's discussion link is made from its numbers (the paper's id, a
 /// story id), never taken as a URL from the day-file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Counts {
     /// Retweets and favorites, the legacy Twitter counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub twitter: Option<TwitterCounts>,
     /// Hugging Face Daily Papers.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub huggingface: Option<HuggingFaceCounts>,
     /// Hacker News.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hackernews: Option<HackerNewsCounts>,
     /// Bluesky.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bluesky: Option<BlueskyCounts>,
 }
 
 /// The legacy counts: totals across the paper's tweets.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct TwitterCounts {
     /// Total retweets.
     pub retweets: u32,
@@ -200,7 +204,7 @@ pub struct TwitterCounts {
 }
 
 /// A paper on Hugging Face Daily Papers, `https://huggingface.co/papers/ID`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct HuggingFaceCounts {
     /// Upvotes of the paper's page.
     pub upvotes: u32,
@@ -209,7 +213,7 @@ pub struct HuggingFaceCounts {
 }
 
 /// Hacker News stories linking the paper; the link is the top story's.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct HackerNewsCounts {
     /// Points, summed over the stories.
     pub points: u32,
@@ -221,7 +225,7 @@ pub struct HackerNewsCounts {
 }
 
 /// Bluesky posts linking the paper.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct BlueskyCounts {
     /// Likes, summed over the posts.
     pub likes: u32,

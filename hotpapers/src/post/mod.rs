@@ -5,6 +5,8 @@ mod import;
 mod render;
 
 pub use import::{import_post, parse_tweet_embed, ImportError};
+#[cfg(feature = "blog")]
+pub(crate) use render::discussions;
 pub use render::{count_phrases, ranked, render, render_into, render_papers};
 #[cfg(feature = "templates")]
 pub(crate) use render::{listed, paper_body};

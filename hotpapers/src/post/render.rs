@@ -156,23 +156,7 @@ pub(crate) fn paper_body(paper: &Paper<'_>, out: &mut String) {
 /// `- Hugging Face: N upvotes, N comments | [discussion](URL)` and the like,
 /// the collection time on the first line only. Each link is made from numbers.
 fn counts(paper: &Paper<'_>, out: &mut String) {
-    let id = paper.arxiv.without_version();
-    let c = &paper.counts;
-    // In the order of `count_phrases`, one for each source the paper has.
-    let links = [
-        c.twitter.map(|_| String::new()),
-        c.huggingface
-            .map(|_| format!(" | [discussion](https://huggingface.co/papers/{id})")),
-        c.hackernews.map(|h| {
-            format!(
-                " | [discussion](https://news.ycombinator.com/item?id={})",
-                h.story
-            )
-        }),
-        c.bluesky
-            .map(|_| format!(" | [posts](https://bsky.app/search?q=arxiv.org%2Fabs%2F{id})")),
-    ];
-    let lines = count_phrases(c).into_iter().zip(links.into_iter().flatten());
+    let lines = count_phrases(&paper.counts).into_iter().zip(discussions(paper));
     for (i, (phrase, link)) in lines.enumerate() {
         out.push_str("- ");
         out.push_str(&phrase);
@@ -181,9 +165,58 @@ fn counts(paper: &Paper<'_>, out: &mut String) {
             collected(paper.collected, out);
             out.push(')');
         }
-        out.push_str(&link);
+        if let Some(link) = link {
+            let _ = write!(out, " | [{}]({})", link.label, link.url);
+        }
         out.push('\n');
     }
+}
+
+/// Where a source discussed a paper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Discussion {
+    /// The source's name, as the settings' weights name it (`hackernews`).
+    pub(crate) source: &'static str,
+    /// The link's text in a post: `discussion`, or `posts` for a search.
+    pub(crate) label: &'static str,
+    pub(crate) url: String,
+}
+
+/// Each source's discussion of a paper, one for each source its counts have,
+/// in the order of [`count_phrases`]; `None` for the legacy Twitter counts,
+/// which have no page. Each link is made from numbers (the paper's id, a
+/// story id), never taken from the day-file.
+pub(crate) fn discussions(paper: &Paper<'_>) -> Vec<Option<Discussion>> {
+    let id = paper.arxiv.without_version();
+    let c = &paper.counts;
+    let link = |source, label, url| Some(Discussion { source, label, url });
+    [
+        c.twitter.map(|_| None),
+        c.huggingface.map(|_| {
+            link(
+                "huggingface",
+                "discussion",
+                format!("https://huggingface.co/papers/{id}"),
+            )
+        }),
+        c.hackernews.map(|h| {
+            link(
+                "hackernews",
+                "discussion",
+                format!("https://news.ycombinator.com/item?id={}", h.story),
+            )
+        }),
+        c.bluesky.map(|_| {
+            link(
+                "bluesky",
+                "posts",
+                format!("https://bsky.app/search?q=arxiv.org%2Fabs%2F{id}"),
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Each source's counts in words, as a post says them, in its order: the
