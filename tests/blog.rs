@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use hotpapers::{Site, SiteFile, Theme};
+use hotpapers::{Archive, Site, SiteFile, Theme};
 
 use crate::util::{archive_of, compiled_of, lazily, parts_of, project_dir, TempRepo, DEC_07, OCT_30};
 
@@ -346,9 +346,8 @@ fn json_of(files: &BTreeMap<&str, &[u8]>, path: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-#[test]
-fn the_open_data_follows_its_schema_and_says_what_the_pages_say() {
-    let mut archive = archive_of(&project_dir());
+/// 2020-10-30's highest-ranked paper, by id, to be changed.
+fn top_of_october_30<'a, 'p>(archive: &'a mut Archive<'p>) -> (String, &'a mut hotpapers::Paper<'p>) {
     let day = archive
         .days
         .iter()
@@ -363,6 +362,13 @@ fn the_open_data_follows_its_schema_and_says_what_the_pages_say() {
         .iter_mut()
         .find(|p| p.arxiv.as_str() == top)
         .unwrap();
+    (top, paper)
+}
+
+#[test]
+fn the_open_data_follows_its_schema_and_says_what_the_pages_say() {
+    let mut archive = archive_of(&project_dir());
+    let (top, paper) = top_of_october_30(&mut archive);
     paper.code = Some(hotpapers::Code {
         url: "https://github.com/owner/repo_name".into(),
         stars: 42,
@@ -1079,20 +1085,7 @@ fn meta_tags(html: &str) -> BTreeMap<String, String> {
 fn every_page_unfolds_into_a_card_where_it_is_shared() {
     let mut archive = archive_of(&project_dir());
     // A title with markup characters and TeX, as previews must show it.
-    let day = archive
-        .days
-        .iter()
-        .position(|d| d.date.to_string() == "2020-10-30")
-        .unwrap();
-    let top = hotpapers::ranked(&archive.days[day], &archive.site)[0]
-        .arxiv
-        .as_str()
-        .to_owned();
-    let paper = archive.days[day]
-        .papers
-        .iter_mut()
-        .find(|p| p.arxiv.as_str() == top)
-        .unwrap();
+    let (_, paper) = top_of_october_30(&mut archive);
     paper.title =
         r#"On $k<k'$ & "quoted" [links](https://example.org) for $\epsilon > 10^{-36}$ at \$5"#.into();
     let theme = Theme::load(&project_dir()).unwrap();

@@ -109,7 +109,9 @@ fn rfc3339(at: time::OffsetDateTime) -> String {
     at.to_offset(UtcOffset::UTC).format(&Rfc3339).unwrap_or_default()
 }
 
-fn json(path: String, value: &impl Serialize) -> Result<SiteFile, BlogError> {
+/// A file of the site as pretty JSON with a final newline: the open data
+/// and the JSON Feed.
+pub(super) fn json(path: String, value: &impl Serialize) -> Result<SiteFile, BlogError> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| BlogError::Feed("JSON", e.to_string()))?;
     bytes.push(b'\n');
     Ok(SiteFile {
@@ -131,11 +133,7 @@ impl Blog<'_, '_> {
                 let path = data_path(entry.date);
                 let text = format!("{:016x} {path} {:016x}", self.render_id, entry.source_hash);
                 let key = crate::model::source_hash(text.as_bytes());
-                PageKey {
-                    reused: reuse(&path, key),
-                    path,
-                    key,
-                }
+                PageKey::reusing(path, key, reuse)
             })
             .collect();
         let todo: Vec<usize> = (0..self.len()).filter(|&i| !keys[i].reused).collect();

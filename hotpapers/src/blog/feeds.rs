@@ -159,7 +159,8 @@ struct JsonItem<'a> {
     title: &'a str,
     content_html: &'a str,
     summary: &'a str,
-    date_published: String,
+    /// RFC 3339 in UTC, as the post has it.
+    date_published: &'a str,
 }
 
 fn json(blog: &Blog<'_, '_>, items: &[Item]) -> Result<SiteFile, BlogError> {
@@ -174,12 +175,7 @@ fn json(blog: &Blog<'_, '_>, items: &[Item]) -> Result<SiteFile, BlogError> {
                 title: &post.title,
                 content_html: html,
                 summary: &post.description,
-                date_published: blog
-                    .entry(*i)
-                    .published
-                    .to_offset(UtcOffset::UTC)
-                    .format(&Rfc3339)
-                    .map_err(|e| BlogError::Feed("JSON", e.to_string()))?,
+                date_published: &post.published,
             })
         })
         .collect::<Result<Vec<_>, BlogError>>()?;
@@ -194,10 +190,5 @@ fn json(blog: &Blog<'_, '_>, items: &[Item]) -> Result<SiteFile, BlogError> {
         }],
         items,
     };
-    let mut bytes = serde_json::to_vec_pretty(&feed).map_err(|e| BlogError::Feed("JSON", e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(SiteFile {
-        path: super::JSON_FEED.into(),
-        bytes: Cow::Owned(bytes),
-    })
+    super::data::json(super::JSON_FEED.into(), &feed)
 }

@@ -41,8 +41,9 @@ pub enum MathShown {
     NotAllowed,
 }
 
-/// Appends a TeX span (without its dollars) as the page shows it, and says how.
-pub fn push_math(out: &mut String, tex: &str, display: bool) -> MathShown {
+/// The MathML Core a TeX span is shown as, or why it is shown as its TeX:
+/// the converter could not read it, or wrote something the allowlist refuses.
+fn mathml(tex: &str, display: bool) -> Result<String, MathShown> {
     let mode = if display {
         MathDisplay::Block
     } else {
@@ -51,13 +52,21 @@ pub fn push_math(out: &mut String, tex: &str, display: bool) -> MathShown {
     let converted = CONVERTER
         .as_ref()
         .and_then(|converter| converter.convert_with_local_state(tex, mode).ok());
-    let shown = match converted {
-        Some(result) if allowed(&result.mathml) => {
-            out.push_str(&result.mathml);
+    match converted {
+        Some(result) if allowed(&result.mathml) => Ok(result.mathml),
+        Some(_) => Err(MathShown::NotAllowed),
+        None => Err(MathShown::Unconverted),
+    }
+}
+
+/// Appends a TeX span (without its dollars) as the page shows it, and says how.
+pub fn push_math(out: &mut String, tex: &str, display: bool) -> MathShown {
+    let shown = match mathml(tex, display) {
+        Ok(mathml) => {
+            out.push_str(&mathml);
             return MathShown::MathMl;
         }
-        Some(_) => MathShown::NotAllowed,
-        None => MathShown::Unconverted,
+        Err(shown) => shown,
     };
     let dollars = if display { "$$" } else { "$" };
     out.push_str("<code class=\"tex\">");
@@ -75,16 +84,13 @@ pub fn push_math(out: &mut String, tex: &str, display: bool) -> MathShown {
 /// from the MathML the page shows. TeX the converter cannot read, or writes
 /// outside the allowlist, stays as it is.
 pub fn tex_text(tex: &str) -> String {
-    let converted = CONVERTER
-        .as_ref()
-        .and_then(|converter| converter.convert_with_local_state(tex, MathDisplay::Inline).ok());
-    match converted {
-        Some(result) if allowed(&result.mathml) => {
+    match mathml(tex, false) {
+        Ok(mathml) => {
             let mut text = String::with_capacity(tex.len());
-            read_node(&tree(&result.mathml), &mut text, true);
+            read_node(&tree(&mathml), &mut text, true);
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         }
-        _ => tex.to_owned(),
+        Err(_) => tex.to_owned(),
     }
 }
 

@@ -335,11 +335,7 @@ impl<'b, 'a> Blog<'b, 'a> {
                     text.push_str(&format!(" {} {:016x}", day.date.to_julian_day(), day.source_hash));
                 }
                 let key = crate::model::source_hash(text.as_bytes());
-                PageKey {
-                    reused: reuse(&path, key),
-                    path,
-                    key,
-                }
+                PageKey::reusing(path, key, reuse)
             })
             .collect();
         let numbers: Vec<usize> = (1..=total).filter(|n| !keys[n - 1].reused).collect();
@@ -379,11 +375,7 @@ impl<'b, 'a> Blog<'b, 'a> {
             .map(|i| {
                 let path = format!("{}index.html", self.post_dir(i));
                 let key = self.post_key(i);
-                PageKey {
-                    reused: reuse(&path, key),
-                    path,
-                    key,
-                }
+                PageKey::reusing(path, key, reuse)
             })
             .collect();
         let indices: Vec<usize> = (0..self.len()).filter(|&i| !keys[i].reused).collect();
@@ -503,8 +495,6 @@ impl<'b, 'a> Blog<'b, 'a> {
             .map_err(|error| self.theme.located(&error))
     }
 
-    /// Every HTML page's absolute URL, for the sitemap; a post's with the day
-    /// it was published.
     /// `sitemap.xml`, listing every page, the reused ones too; not rendered
     /// when `reuse` says it is there already. It changes only with the set of
     /// pages and the days' publication dates, and a ten-year blog's has tens
@@ -529,25 +519,20 @@ impl<'b, 'a> Blog<'b, 'a> {
             let published = self.entry(i).published.to_offset(UtcOffset::UTC).date();
             bytes.extend_from_slice(&published.to_julian_day().to_le_bytes());
         }
-        let path = "sitemap.xml";
-        let key = crate::model::source_hash(&bytes);
-        let reused = reuse(path, key);
-        let rendered = match reused {
+        let key = PageKey::reusing("sitemap.xml".into(), crate::model::source_hash(&bytes), reuse);
+        let rendered = match key.reused {
             true => None,
             false => {
                 let pages = self.sitemap(&listed);
-                let xml = self.render(path, minijinja::context! { pages })?;
-                Some(page(path.into(), xml))
+                let xml = self.render(&key.path, minijinja::context! { pages })?;
+                Some(page(key.path.clone(), xml))
             }
-        };
-        let key = PageKey {
-            path: path.into(),
-            key,
-            reused,
         };
         Ok((key, rendered))
     }
 
+    /// Every HTML page's absolute URL, for the sitemap; a post's with the day
+    /// it was published.
     fn sitemap(&self, paths: &[&str]) -> Vec<BTreeMap<&'static str, String>> {
         let origin = self.site.blog.origin_and_base();
         let published: BTreeMap<String, String> = (0..self.len())

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::pages::{Blog, View};
+use super::stats::{polyline, round, Dot};
 use super::{BlogError, PageKey, SiteFile};
 use crate::archive::DayEntry;
 use crate::post::{count_phrases, listed, paper_body};
@@ -101,14 +102,6 @@ struct Chart {
     dots: Vec<Dot>,
 }
 
-#[derive(Debug, Serialize)]
-struct Dot {
-    x: f64,
-    y: f64,
-    /// `2020-10-30: 1,240`, for the dot's title.
-    label: String,
-}
-
 const CHART_WIDTH: u32 = 600;
 const CHART_HEIGHT: u32 = 120;
 /// Room around the plot for the dots.
@@ -127,11 +120,7 @@ impl Blog<'_, '_> {
             .map(|(id, shown)| {
                 let path = format!("papers/{id}/index.html");
                 let key = self.paper_key(id, shown);
-                PageKey {
-                    reused: reuse(&path, key),
-                    path,
-                    key,
-                }
+                PageKey::reusing(path, key, reuse)
             })
             .collect();
         let todo: Vec<usize> = (0..papers.len()).filter(|&i| !keys[i].reused).collect();
@@ -240,23 +229,15 @@ fn chart(days: &[DayShown]) -> Chart {
         .map(|(i, day)| Dot {
             x: round(CHART_MARGIN + step * i as f64),
             y: round(h - CHART_MARGIN - (h - 2.0 * CHART_MARGIN) * day.score as f64 / max),
-            label: format!("{}: {}", day.date, day.score),
+            title: format!("{}: {}", day.date, day.score),
         })
         .collect();
     Chart {
         width: CHART_WIDTH,
         height: CHART_HEIGHT,
-        points: dots
-            .iter()
-            .map(|d| format!("{},{}", d.x, d.y))
-            .collect::<Vec<_>>()
-            .join(" "),
+        points: polyline(&dots),
         dots,
     }
-}
-
-fn round(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
 
 #[cfg(test)]

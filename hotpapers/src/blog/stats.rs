@@ -104,11 +104,20 @@ struct Series {
     dots: Vec<Dot>,
 }
 
+/// A point of a line chart, with what it shows for its `<title>`.
 #[derive(Debug, Serialize)]
-struct Dot {
-    x: f64,
-    y: f64,
-    title: String,
+pub(super) struct Dot {
+    pub(super) x: f64,
+    pub(super) y: f64,
+    pub(super) title: String,
+}
+
+/// The dots as a `polyline`'s points: `x,y x,y …`.
+pub(super) fn polyline(dots: &[Dot]) -> String {
+    dots.iter()
+        .map(|d| format!("{},{}", d.x, d.y))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Stats {
@@ -303,11 +312,7 @@ fn line_chart(
                     }
                 })
                 .collect();
-            let points = dots
-                .iter()
-                .map(|d| format!("{},{}", d.x, d.y))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let points = polyline(&dots);
             let name = crate::model::Category::from_id(category)
                 .map(|c| c.info().name.to_owned())
                 .unwrap_or_default();
@@ -330,7 +335,8 @@ fn line_chart(
     }
 }
 
-fn round(value: f64) -> f64 {
+/// A coordinate to a tenth of a unit, as the charts write them.
+pub(super) fn round(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 

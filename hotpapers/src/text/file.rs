@@ -295,3 +295,16 @@ pub struct PageKey {
     /// Whether it was left unrendered, because the branch already has it.
     pub reused: bool,
 }
+
+#[cfg(feature = "templates")]
+impl PageKey {
+    /// The page at `path` known by `key`, reused if `reuse` says the pages
+    /// branch has it with that key already.
+    pub(crate) fn reusing(path: String, key: u64, reuse: &(dyn Fn(&str, u64) -> bool + Sync)) -> PageKey {
+        PageKey {
+            reused: reuse(&path, key),
+            path,
+            key,
+        }
+    }
+}
