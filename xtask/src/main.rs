@@ -159,7 +159,9 @@ fn fresh_build() -> Result<()> {
 }
 
 /// The slowest units of the `cargo --timings` report in `dir`, a line each:
-/// the report's `UNIT_DATA`, by duration.
+/// the report's `UNIT_DATA`, by duration; then how many times the library was
+/// compiled (once, when the binary's copy and the macro's have the same
+/// features all the way down; see the site's `[build-dependencies]`).
 fn slowest_units(dir: &Path) -> Result<String> {
     let report = std::fs::read_dir(dir)?
         .flatten()
@@ -190,11 +192,21 @@ fn slowest_units(dir: &Path) -> Result<String> {
         })
         .collect();
     units.sort_by(|a, b| b.0.total_cmp(&a.0));
-    Ok(units
+    let library_builds = units.iter().filter(|(_, name)| name == "hotpapers ").count();
+    let mut lines: String = units
         .iter()
         .take(12)
         .map(|(duration, name)| format!("  {duration:6.1} s  {name}\n"))
-        .collect())
+        .collect();
+    lines.push_str(&format!(
+        "the library (`hotpapers`) was compiled {library_builds} time(s){}\n",
+        if library_builds > 1 {
+            ": the binary's copy and the build script's or macro's differ in a feature"
+        } else {
+            ""
+        }
+    ));
+    Ok(lines)
 }
 
 /// The repository the xtask was built from.
