@@ -235,6 +235,13 @@ fn index(unique: &[&Packed], offsets: &[u32], checksum: &[u8; 20]) -> Vec<u8> {
     idx
 }
 
+/// The tree of no files: what an unborn branch's first commit is built on.
+/// Here, with the other helpers that only make objects, so that what pushes
+/// and what publishes can both use it without depending on each other's errors.
+pub(crate) fn empty_tree(repo: &Repository) -> Result<git2::Tree<'_>, git2::Error> {
+    repo.find_tree(repo.treebuilder(None)?.write()?)
+}
+
 /// The id git gives an object of this kind and content: SHA-1 of its header
 /// and content. Plain SHA-1, not libgit2's collision-detecting one, which is
 /// for reading objects from elsewhere and takes three times as long; these are

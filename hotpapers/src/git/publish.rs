@@ -16,13 +16,14 @@ use super::error::PublishError;
 use super::fresh::{check_fresh, check_settings_fresh, posts_up_to_date, stamp_posts};
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
+use super::pack::empty_tree;
 use super::pages::{commit_site, push_site, PagesCache, PagesReport};
 use super::plan::{commit_message, folder_paths, folders, plan, Plan, PlannedFile, Tree};
 use super::published::LastPublish;
 use super::push::{push, Published, PushError, PushTarget, Pushed};
 use super::repo::{
-    check_real_folders, commit_log, empty_tree, head_commit, open, remove_file, remove_stale_temp_files,
-    site_prefix, write,
+    check_real_folders, commit_log, head_commit, open, remove_file, remove_stale_temp_files, site_prefix,
+    write,
 };
 use super::written::Written;
 use crate::archive::{Archive, Days};

@@ -11,7 +11,7 @@ use std::process::Command;
 use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
 use git2::{Delta, ErrorCode, FileMode, Oid, Repository};
 
-use super::repo::empty_tree;
+use super::pack::empty_tree;
 
 /// Why a push did not go through.
 #[derive(Debug, thiserror::Error)]

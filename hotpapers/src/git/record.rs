@@ -74,7 +74,7 @@ impl Announcements {
         let parent = tip.map(|id| self.repo.find_commit(id)).transpose()?;
         let base = match &parent {
             Some(commit) => commit.tree()?,
-            None => super::repo::empty_tree(&self.repo)?,
+            None => super::pack::empty_tree(&self.repo)?,
         };
         let mut update = git2::build::TreeUpdateBuilder::new();
         update.upsert(file_name(date), blob, git2::FileMode::Blob);

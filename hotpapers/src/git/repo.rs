@@ -32,11 +32,6 @@ pub(crate) fn open(site_root: &Path) -> Result<Repository, PublishError> {
     Err(PublishError::Busy(busy))
 }
 
-/// The tree of no files: what an unborn branch's first commit is built on.
-pub(crate) fn empty_tree(repo: &Repository) -> Result<git2::Tree<'_>, git2::Error> {
-    repo.find_tree(repo.treebuilder(None)?.write()?)
-}
-
 pub(crate) fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, PublishError> {
     match repo.head() {
         Ok(head) => Ok(Some(head.peel_to_commit()?)),
