@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use quick_xml::events::Event;
+use url::Url;
 
 use hotpapers::{ArxivId, Category, Site, Tweet};
 
@@ -715,20 +716,13 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 /// Where a redirect from `from` to `location` leads, if it stays on the same
-/// scheme, host and port.
+/// origin (scheme, host and port). `location` may be relative (RFC 9110,
+/// section 10.2.2), resolved as a browser would; its fragment is dropped.
 fn same_host_redirect(from: &str, location: &str) -> Option<String> {
-    let base = origin(from)?;
-    if location.starts_with('/') && !location.starts_with("//") {
-        return Some(format!("{base}{location}"));
-    }
-    (origin(location)? == base).then(|| location.to_owned())
-}
-
-/// `scheme://host:port` of an absolute URL, lower case.
-fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    Some(format!("{scheme}://{host}").to_ascii_lowercase())
+    let from = Url::parse(from).ok()?;
+    let mut to = from.join(location).ok()?;
+    to.set_fragment(None);
+    (to.origin() == from.origin()).then(|| to.into())
 }
 
 /// Waits until `spacing` has passed since the last request any process made to
@@ -736,10 +730,11 @@ fn origin(url: &str) -> Option<String> {
 /// the temporary folder, read and written under an OS lock, so that processes
 /// run one after another share the spacing.
 fn wait_turn(url: &str, spacing: Duration) -> std::io::Result<()> {
-    let origin = origin(url).unwrap_or_default();
-    let host: String = origin
-        .split_once("://")
-        .map_or("", |(_, host)| host)
+    // The host and port, as a file name.
+    let host: String = Url::parse(url)
+        .ok()
+        .and_then(|url| Some(format!("{}_{}", url.host_str()?, url.port_or_known_default()?)))
+        .unwrap_or_default()
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' {

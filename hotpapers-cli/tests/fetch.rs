@@ -398,6 +398,25 @@ fn a_redirect_to_another_host_is_refused_and_one_on_the_same_host_followed() {
         Reply::Ok("application/atom+xml", TWO_PAPERS),
     ]);
     assert!(heads[1].1.starts_with("GET /api/v2/query?id_list="), "{heads:?}");
+
+    // A relative reference (RFC 9110, section 10.2.2) resolves against the
+    // URL asked: `/api/query` to `/api/v2/query`. A URL without a host of its
+    // own (`//host`) is another host.
+    let relative = "Location: v2/query?id_list=2010.15581,2010.15775#top\r\n";
+    let heads = add_two(vec![
+        Reply::Headers(307, relative.into()),
+        Reply::Ok("application/atom+xml", TWO_PAPERS),
+    ]);
+    assert!(
+        heads[1]
+            .1
+            .starts_with("GET /api/v2/query?id_list=2010.15581,2010.15775 "),
+        "{heads:?}"
+    );
+    let scheme_relative = "Location: //evil.example/api/query\r\n";
+    let (stderr, requests) = add_refused("2010.15581", vec![Reply::Headers(302, scheme_relative.into())]);
+    assert!(stderr.contains("another host; refused"), "{stderr}");
+    assert_eq!(requests.len(), 1);
 }
 
 #[test]
