@@ -1,7 +1,7 @@
 //! A corpus of attacks on the reader's browser, each rejected in every field
 //! (or, in a Markdown field, read as plain text by CommonMark and so inert).
 
-mod oracle;
+use crate::oracle;
 
 const REAL_DAY: &str = include_str!("../../posts/2020-10-30.toml");
 

@@ -2,10 +2,9 @@
 //! accepts, the rendered post read by CommonMark and html5ever holds nothing
 //! outside the policy, and the page after it is intact (`oracle/`).
 
-mod oracle;
-
-use oracle::Fields;
 use proptest::prelude::*;
+
+use crate::oracle::{self, Fields};
 
 /// Pieces that attacks and real text are made of; strings built from them reach
 /// every state of both parsers.
