@@ -113,26 +113,40 @@ pub(crate) fn edit_day(
     let before =
         std::fs::read_to_string(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let after = edit(&before)?;
+    write_day(&path, Some(&before), &after)?;
+    Ok(path)
+}
+
+/// The one way a day-file is written: `after`, whole, if it passes the build's
+/// checks (every error is reported) and the file is still `before` as it was
+/// read (`None`: it did not exist), for someone may have saved it while the
+/// network was asked.
+pub(crate) fn write_day(path: &Path, before: Option<&str>, after: &str) -> anyhow::Result<()> {
     let shown = path.display().to_string();
-    let (_, diagnostics) = hotpapers::parse_day(&shown, &after);
-    if diagnostics.iter().any(hotpapers::Diagnostic::is_error) {
-        let problems: Vec<String> = diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.report().to_string())
-            .collect();
+    let (_, diagnostics) = hotpapers::parse_day(&shown, after);
+    let problems: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.report().to_string())
+        .collect();
+    if !problems.is_empty() {
         bail!(
-            "the edit would make `{shown}` fail the build, so it was not made:\n{}",
+            "`{shown}` would fail the build, so it was not written:\n{}",
             problems.join("\n")
         );
     }
-    // Someone may have saved the file while the network was asked.
-    if std::fs::read_to_string(&path)? != before {
-        bail!("`{shown}` changed while it was being edited; run again");
+    let on_disk = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(error).with_context(|| format!("cannot read `{shown}`")),
+    };
+    if on_disk.as_deref() != before {
+        bail!("`{shown}` changed while it was being edited; nothing written, run again");
     }
-    hotpapers::write_atomically(&path, after.as_bytes())
-        .with_context(|| format!("cannot write `{shown}`"))?;
-    Ok(path)
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    }
+    hotpapers::write_atomically(path, after.as_bytes()).with_context(|| format!("cannot write `{shown}`"))
 }
 
 pub(crate) fn client(root: &Path) -> anyhow::Result<fetch::Client> {

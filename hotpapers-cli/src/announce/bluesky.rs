@@ -41,7 +41,7 @@ impl Bluesky {
     /// `HOTPAPERS_BSKY_APP_PASSWORD` (the ones `collect` reads), if set.
     pub(crate) fn from_env() -> Option<Bluesky> {
         Some(Bluesky {
-            login: crate::collect::sources::bluesky_login()?,
+            login: crate::collect::bluesky::login()?,
             session: None,
         })
     }

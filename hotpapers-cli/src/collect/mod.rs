@@ -1,18 +1,22 @@
-//! Finding the day's hot papers: what each source said ([`sources`]), merged
-//! by arXiv id ([`ids`]), the Bluesky posts embedded as their oEmbed gives
-//! them ([`embed`]), scored with the one score the posts rank by, and
-//! filtered by the site's subject.
+//! Finding the day's hot papers: what each source said (a module each behind
+//! [`source::Source`]), merged by arXiv id ([`ids`]), the Bluesky posts
+//! embedded as their oEmbed gives them ([`embed`]), scored with the one score
+//! the posts rank by, and filtered by the site's subject.
 
+pub mod bluesky;
 pub mod embed;
+pub mod hackernews;
+pub mod huggingface;
 pub mod ids;
-pub mod sources;
+pub mod source;
 
 use std::collections::BTreeMap;
 
-use hotpapers::{BlueskyCounts, Code, CollectSettings, Counts, HackerNewsCounts};
+use hotpapers::{Code, CollectSettings, Counts};
 
 use crate::fetch::ArxivPaper;
-use sources::{BlueskyPost, Mention};
+use bluesky::BlueskyPost;
+use source::Mention;
 
 /// One paper and everything the sources said about it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,6 +27,8 @@ pub struct Candidate {
     pub posts: Vec<BlueskyPost>,
     /// Its code, as Hugging Face links it.
     pub code: Option<Code<'static>>,
+    /// The points of the Hacker News story its link is to: the most.
+    pub top_story_points: u32,
 }
 
 /// Mentions merged by arXiv id (without version), in id order: Hacker News
@@ -30,49 +36,14 @@ pub struct Candidate {
 /// points gives the link), Hugging Face's taken once.
 pub fn merge(mentions: Vec<Mention>) -> BTreeMap<String, Candidate> {
     let mut papers: BTreeMap<String, Candidate> = BTreeMap::new();
-    let mut best_story: BTreeMap<String, u32> = BTreeMap::new();
     for mention in mentions {
-        let id = mention.id().without_version().to_owned();
-        let candidate = papers.entry(id.clone()).or_default();
+        let candidate = papers
+            .entry(mention.id().without_version().to_owned())
+            .or_default();
         match mention {
-            Mention::HuggingFace(_, counts, code) => {
-                if code.is_some() {
-                    candidate.code = code;
-                }
-                // Listed twice (a page boundary moved): the larger counts.
-                let old = candidate.counts.huggingface.unwrap_or_default();
-                candidate.counts.huggingface = Some(hotpapers::HuggingFaceCounts {
-                    upvotes: old.upvotes.max(counts.upvotes),
-                    comments: old.comments.max(counts.comments),
-                });
-            }
-            Mention::HackerNews(_, story) => {
-                let old = candidate.counts.hackernews.unwrap_or_default();
-                let top = best_story.entry(id).or_insert(0);
-                let story_id = if candidate.counts.hackernews.is_none() || story.points > *top {
-                    *top = story.points;
-                    story.story
-                } else {
-                    old.story
-                };
-                candidate.counts.hackernews = Some(HackerNewsCounts {
-                    points: old.points.saturating_add(story.points),
-                    comments: old.comments.saturating_add(story.comments),
-                    story: story_id,
-                });
-            }
-            Mention::Bluesky(_, post_counts, post) => {
-                if candidate.posts.iter().any(|p| p.url == post.url) {
-                    continue;
-                }
-                let old = candidate.counts.bluesky.unwrap_or_default();
-                candidate.counts.bluesky = Some(BlueskyCounts {
-                    likes: old.likes.saturating_add(post_counts.likes),
-                    reposts: old.reposts.saturating_add(post_counts.reposts),
-                    posts: old.posts.saturating_add(1),
-                });
-                candidate.posts.push(post);
-            }
+            Mention::HuggingFace(_, counts, code) => huggingface::merge(candidate, counts, code),
+            Mention::HackerNews(_, story) => hackernews::merge(candidate, story),
+            Mention::Bluesky(_, counts, post) => bluesky::merge(candidate, counts, post),
         }
     }
     for candidate in papers.values_mut() {
@@ -141,7 +112,7 @@ pub fn explain_score(counts: &Counts, settings: &CollectSettings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotpapers::{ArxivId, Category, HuggingFaceCounts};
+    use hotpapers::{ArxivId, BlueskyCounts, Category, HackerNewsCounts, HuggingFaceCounts};
 
     fn id(text: &str) -> ArxivId<'static> {
         ArxivId::parse(text.to_owned()).unwrap()
