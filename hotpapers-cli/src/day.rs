@@ -157,3 +157,50 @@ pub(crate) fn client(root: &Path) -> anyhow::Result<fetch::Client> {
         contact.as_deref(),
     )?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: &str = include_str!("../../posts/2020-10-30.toml");
+
+    #[test]
+    fn writes_a_day_only_if_it_checks_and_nobody_changed_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("posts/2020-10-30.toml");
+
+        // A new day-file, into a folder that is not there yet.
+        write_day(&path, None, DAY).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), DAY);
+
+        // Every error is reported, and the file is left as it was.
+        let broken = DAY.replacen("arxiv = \"", "arxiv = \"not-an-id ", 2);
+        let error = write_day(&path, Some(DAY), &broken).unwrap_err().to_string();
+        assert!(
+            error.contains("would fail the build, so it was not written"),
+            "{error}"
+        );
+        assert!(
+            error.contains(":5:9: `not-an-id 2010.15581` is not an arXiv id"),
+            "{error}"
+        );
+        assert!(
+            error.contains(":20:9: `not-an-id 2010.15775` is not an arXiv id"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), DAY);
+
+        // Saved by someone else since it was read: not overwritten.
+        let edited = format!("{DAY}\n");
+        let error = write_day(&path, Some("what was read"), &edited)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("changed while it was being edited"), "{error}");
+        let error = write_day(&path, None, &edited).unwrap_err().to_string();
+        assert!(error.contains("changed while it was being edited"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), DAY);
+
+        write_day(&path, Some(DAY), &edited).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+    }
+}
