@@ -279,19 +279,20 @@ fn wait_turn(url: &str, spacing: Duration) -> std::io::Result<()> {
     file.lock()?;
     let mut last = String::new();
     std::io::Read::read_to_string(&mut file, &mut last)?;
-    let now_ms = || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64)
-    };
+    // A request is stamped in milliseconds rounded up and the wait counted
+    // from now rounded down, so that rounding never lets the next request go
+    // early (stamped at 5.9 ms and rounded down, it would go at 1,005 ms).
+    let since_epoch = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     if let Ok(last) = last.trim().parse::<u64>() {
+        let now = since_epoch().map_or(0, |d| d.as_millis() as u64);
         let due = last.saturating_add(spacing.as_millis() as u64);
         // A clock set back must not stall the tool for longer than the spacing.
-        let wait = due.saturating_sub(now_ms()).min(spacing.as_millis() as u64);
+        let wait = due.saturating_sub(now).min(spacing.as_millis() as u64);
         std::thread::sleep(Duration::from_millis(wait));
     }
+    let stamp = since_epoch().map_or(0, |d| d.as_micros().div_ceil(1000) as u64);
     file.set_len(0)?;
     std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
-    std::io::Write::write_all(&mut file, now_ms().to_string().as_bytes())?;
+    std::io::Write::write_all(&mut file, stamp.to_string().as_bytes())?;
     Ok(())
 }
