@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::fetch;
 
 /// The schema's path as seen from the day-files' folder.
-pub(crate) fn pathdiff(posts: &Path, root: &Path) -> String {
+pub(crate) fn schema_path(posts: &Path, root: &Path) -> String {
     let depth = posts.strip_prefix(root).unwrap_or(posts).components().count();
     format!("{}docs/day-file.schema.json", "../".repeat(depth))
 }
@@ -64,7 +64,7 @@ pub(crate) fn new_day(
     let published = now.max(date.midnight().assume_utc());
     // The `#:schema` line gives completion and checks while typing in editors
     // whose TOML language server reads it (Taplo, Even Better TOML).
-    let schema = pathdiff(dir, root);
+    let schema = schema_path(dir, root);
     Ok(format!(
         "#:schema {schema}\ndate = {}\npublished = {}\n",
         hotpapers::format_date(date),
