@@ -2,6 +2,7 @@
 
 mod blog;
 mod browser;
+mod checks;
 mod cli;
 mod deps;
 mod golden;

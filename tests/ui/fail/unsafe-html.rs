@@ -1,3 +1,0 @@
-fn main() {
-    let _ = hotpapers_macros::archive!("tests/ui/fail/unsafe-html");
-}
