@@ -26,7 +26,7 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
         Err(error) => return error,
     };
     match load(&site_dir) {
-        Ok(Loaded::Parts(parts)) => match linked(&parts).or_else(|| included(&parts)) {
+        Ok(Encoded::Parts(parts)) => match linked(&parts).or_else(|| included(&parts)) {
             Some(tokens) => tokens,
             // Not linked, and the head could not be written to `OUT_DIR`: the
             // whole archive inline.
@@ -42,7 +42,7 @@ pub(crate) fn archive(input: TokenStream) -> TokenStream {
                 }
             },
         },
-        Ok(Loaded::Whole(bytes)) => inline(&bytes),
+        Ok(Encoded::Whole(bytes)) => inline(&bytes),
         Err(messages) => fallback::errors(span, messages),
     }
 }
@@ -53,9 +53,9 @@ fn inline(bytes: &[u8]) -> TokenStream {
     quote! { ::hotpapers::Compiled::Whole(#bytes) }
 }
 
-/// What the macro read: parts with an `OUT_DIR` (and its cache), the whole
-/// archive without.
-enum Loaded {
+/// The archive the macro encoded: in parts with an `OUT_DIR` (and its cache),
+/// whole without.
+enum Encoded {
     Parts(hotpapers::CachedParts),
     Whole(Vec<u8>),
 }
@@ -178,7 +178,7 @@ pub(crate) fn manifest_dir() -> Result<PathBuf, String> {
 }
 
 /// Reads and checks the site in `site_dir`; every problem as one message each.
-fn load(site_dir: &str) -> Result<Loaded, Vec<String>> {
+fn load(site_dir: &str) -> Result<Encoded, Vec<String>> {
     let root = manifest_dir().map_err(|e| vec![e])?.join(site_dir);
     let shown = |path: &str| shown_in(site_dir, path);
     let (site, site_hash) = hotpapers::Site::load_with_hash(&root).map_err(|e| {
@@ -195,11 +195,11 @@ fn load(site_dir: &str) -> Result<Loaded, Vec<String>> {
     let encoded = match std::env::var_os("OUT_DIR") {
         Some(out) => {
             let cache = PathBuf::from(out).join("hotpapers-days");
-            hotpapers::encode_dir_cached(&site, site_hash, &posts, &shown_posts, &cache).map(Loaded::Parts)
+            hotpapers::encode_dir_cached(&site, site_hash, &posts, &shown_posts, &cache).map(Encoded::Parts)
         }
         None => hotpapers::load_dir_shown(&posts, &shown_posts).map(|loaded| {
             let warnings: Vec<_> = loaded.warnings.0.iter().map(hotpapers::Warning::of).collect();
-            Loaded::Whole(hotpapers::Archive::encode(
+            Encoded::Whole(hotpapers::Archive::encode(
                 &site,
                 site_hash,
                 &loaded.days,
