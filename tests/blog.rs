@@ -514,7 +514,7 @@ fn site_repo() -> TempRepo {
 fn publish(repo: &TempRepo, site: Vec<SiteFile>) -> hotpapers::Report {
     let archive = archive_of(repo.path());
     let options = hotpapers::PublishOptions {
-        site: Some(site),
+        site: Some(site.into()),
         ..Default::default()
     };
     hotpapers::publish(repo.path(), &archive, &options).unwrap()
@@ -628,7 +628,7 @@ fn a_pages_branch_that_is_checked_out_is_refused() {
     repo.commit_all("settings");
     let archive = archive_of(repo.path());
     let options = hotpapers::PublishOptions {
-        site: Some(render_for(&repo)),
+        site: Some(render_for(&repo).into()),
         ..Default::default()
     };
     let error = hotpapers::publish(repo.path(), &archive, &options).unwrap_err();
@@ -655,7 +655,7 @@ fn git_s_lock_on_the_pages_branch_is_reported_as_git_does_and_never_removed() {
         std::fs::write(&lock, "").unwrap();
         let archive = archive_of(repo.path());
         let options = hotpapers::PublishOptions {
-            site: Some(render_for(repo)),
+            site: Some(render_for(repo).into()),
             ..Default::default()
         };
         let error = hotpapers::publish(repo.path(), &archive, &options).unwrap_err();
@@ -764,14 +764,16 @@ fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKe
     let reuse = |path: &str, key: u64| cache.has(path, key);
     let rendered = hotpapers::render_blog_reusing(&head.site, &days, &theme, &reuse).unwrap();
     let options = hotpapers::PublishOptions {
-        site: Some(rendered.files),
-        site_pages: rendered.pages.clone(),
-        site_cache: Some(cache.clone()),
-        site_fingerprint: Some(1),
+        site: Some(hotpapers::RenderedSite {
+            files: rendered.files,
+            pages: rendered.pages.clone(),
+            cache: Some(cache.clone()),
+        }),
+        fingerprint: Some(1),
         ..Default::default()
     };
     (
-        hotpapers::publish_days(repo.path(), (&head.site, head.site_hash), &days, &options).unwrap(),
+        hotpapers::publish_days(repo.path(), crate::util::settings(&head), &days, &options).unwrap(),
         rendered.pages,
     )
 }

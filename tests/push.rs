@@ -191,7 +191,7 @@ fn publish_site(repo: &TempRepo) -> hotpapers::Report {
         &PublishOptions {
             env: Some(BTreeMap::new()),
             push: Some(PushTarget::new("origin")),
-            site: Some(render_site(repo)),
+            site: Some(render_site(repo).into()),
             ..Default::default()
         },
     )

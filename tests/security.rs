@@ -30,7 +30,7 @@ fn rendered(root: &Path) -> Vec<SiteFile> {
 
 fn publish_site(repo: &TempRepo) -> hotpapers::Report {
     let options = PublishOptions {
-        site: Some(rendered(repo.path())),
+        site: Some(rendered(repo.path()).into()),
         ..options()
     };
     hotpapers::publish(repo.path(), &archive_of(repo.path()), &options).unwrap()
@@ -265,7 +265,7 @@ fn files_a_person_put_on_the_pages_branch_are_kept_and_their_commits_reported() 
         repo.path(),
         &archive_of(repo.path()),
         &PublishOptions {
-            site: Some(rendered(repo.path())),
+            site: Some(rendered(repo.path()).into()),
             ..options()
         },
     )

@@ -148,15 +148,13 @@ fn run(
         ),
         _ => None,
     };
-    let (site, site_pages, site_cache) = match rendered {
-        Some((rendered, cache)) => (Some(rendered.files), rendered.pages, Some(cache)),
-        None => (None, Vec::new(), None),
-    };
     let options = PublishOptions {
-        site,
-        site_pages,
-        site_cache,
-        site_fingerprint: fingerprint,
+        site: rendered.map(|(rendered, cache)| crate::RenderedSite {
+            files: rendered.files,
+            pages: rendered.pages,
+            cache: Some(cache),
+        }),
+        fingerprint,
         dry_run: cli.dry_run,
         no_commit: cli.no_commit,
         author: cli.author.clone(),
@@ -166,8 +164,16 @@ fn run(
             ..PushTarget::new(remote)
         }),
     };
-    let report = crate::publish_days(root, (&head.site, head.site_hash), days, &options)
-        .with_context(|| format!("cannot publish the site in `{}`", root.display()))?;
+    let report = crate::publish_days(
+        root,
+        crate::PublishSettings {
+            site: &head.site,
+            hash: head.site_hash,
+        },
+        days,
+        &options,
+    )
+    .with_context(|| format!("cannot publish the site in `{}`", root.display()))?;
     let touched: HashSet<_> = report
         .changes
         .iter()

@@ -73,7 +73,8 @@ pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
     pages_up_to_date, posts_up_to_date_at, publish, publish_days, Announcements, Change, FileChange,
-    PagesCache, PagesReport, PublishError, PublishOptions, PushError, PushTarget, Pushed, Report,
+    PagesCache, PagesReport, PublishError, PublishOptions, PublishSettings, PushError, PushTarget, Pushed,
+    RenderedSite, Report,
 };
 pub use model::{
     bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, github_repo, source_hash, taxonomy, tweet_handle,

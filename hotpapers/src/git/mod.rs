@@ -33,10 +33,11 @@ mod repo;
 mod written;
 
 pub use error::PublishError;
-pub use pages::{pages_up_to_date, PagesCache, PagesReport};
+pub use pages::{pages_up_to_date, PagesCache, PagesReport, RenderedSite};
 pub(crate) use publish::Options;
 pub use publish::{
     posts_up_to_date_at, publish, publish_days, Change, FileChange, Options as PublishOptions, Report,
+    Settings as PublishSettings,
 };
 pub use push::{PushError, PushTarget, Pushed};
 pub use record::Announcements;

@@ -174,26 +174,59 @@ impl PagesCache {
     }
 }
 
-/// Commits the site to the pages branch if it changed. With `dry_run`, only
-/// counts what would change.
-#[allow(clippy::too_many_arguments)]
+/// A rendered blog, as the pages branch receives it.
+#[derive(Clone, Debug, Default)]
+pub struct RenderedSite {
+    /// The files rendered.
+    pub files: Vec<SiteFile>,
+    /// The pages that have keys; those marked `reused` are not in `files`,
+    /// and their blobs come from `cache`.
+    pub pages: Vec<PageKey>,
+    /// The pages cache the reused pages were chosen by; read from the
+    /// repository when `None`.
+    pub cache: Option<PagesCache>,
+}
+
+impl From<Vec<SiteFile>> for RenderedSite {
+    /// A site rendered whole: every file, no page reused.
+    fn from(files: Vec<SiteFile>) -> RenderedSite {
+        RenderedSite {
+            files,
+            ..RenderedSite::default()
+        }
+    }
+}
+
+/// How the pages commit is made.
+pub(crate) struct PagesCommit<'a> {
+    /// Its message.
+    pub(crate) message: &'a str,
+    /// Its author and committer, asked for only when there is something to
+    /// commit; `None` counts what would change and commits nothing.
+    pub(crate) identity:
+        Option<&'a dyn Fn() -> Result<(Signature<'static>, Signature<'static>), PublishError>>,
+    /// What the site was rendered from, recorded with the commit.
+    pub(crate) fingerprint: Option<u64>,
+}
+
+/// Commits the rendered `site` to the pages branch if it changed; its reused
+/// pages' blobs come from `cache`.
 pub(crate) fn commit_site(
     repo: &Repository,
     settings: &BlogSettings,
-    site: &[SiteFile],
-    pages: &[PageKey],
+    site: &RenderedSite,
     cache: &PagesCache,
-    identity: Option<&dyn Fn() -> Result<(Signature<'static>, Signature<'static>), PublishError>>,
-    message: &str,
-    fingerprint: Option<u64>,
+    commit: &PagesCommit<'_>,
 ) -> Result<PagesReport, PublishError> {
+    let (pages, identity, message, fingerprint) =
+        (&site.pages, commit.identity, commit.message, commit.fingerprint);
     let branch = settings.pages_branch.as_str();
     let refname = format!("refs/heads/{branch}");
     let head = repo.find_reference("HEAD")?;
     if head.symbolic_target()? == Some(refname.as_str()) {
         return Err(PublishError::PagesCheckedOut(branch.to_owned()));
     }
-    let rendered = branch_files(settings, site);
+    let rendered = branch_files(settings, &site.files);
     let blobs: Vec<&[u8]> = rendered.values().map(|b| &**b).collect();
     let hashed = crate::parallel::try_map(&blobs, 256, |bytes| Hashed::new(ObjectType::Blob, *bytes))?;
     // Every file's blob: those rendered, hashed; the pages left unrendered,

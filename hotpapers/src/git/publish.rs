@@ -17,7 +17,7 @@ use super::fresh::{check_fresh, check_settings_fresh, posts_up_to_date, stamp_po
 use super::identity::signatures;
 use super::lock::{git_lock, head_lock, Lock};
 use super::pack::empty_tree;
-use super::pages::{commit_site, push_site, PagesCache, PagesReport};
+use super::pages::{commit_site, push_site, PagesCache, PagesCommit, PagesReport, RenderedSite};
 use super::plan::{commit_message, folder_paths, folders, plan, Plan, PlannedFile, Tree};
 use super::published::LastPublish;
 use super::push::{push, Published, PushError, PushTarget, Pushed};
@@ -45,18 +45,23 @@ pub struct Options {
     pub push: Option<PushTarget>,
     /// The rendered HTML site, committed to the pages branch of the settings'
     /// `[blog]` (unless `pages = false`); `None` commits no site.
-    pub site: Option<Vec<crate::text::SiteFile>>,
-    /// What the site was rendered from (for example the binary's identity, whose
-    /// days, settings and theme are compiled in): recorded with the pages commit,
-    /// so that a later run can tell with [`pages_up_to_date`](crate::pages_up_to_date)
+    pub site: Option<RenderedSite>,
+    /// What the posts and the site were rendered from (for example the
+    /// binary's identity, whose days, settings and theme are compiled in):
+    /// recorded with the posts and with the pages commit, so that a later run
+    /// can tell ([`posts_up_to_date_at`], [`pages_up_to_date`](crate::pages_up_to_date))
     /// that rendering again would change nothing.
-    pub site_fingerprint: Option<u64>,
-    /// The pages of `site` that have keys; those marked `reused` are not in
-    /// `site`, and their blobs come from `site_cache`.
-    pub site_pages: Vec<crate::text::PageKey>,
-    /// The pages cache the reused pages were chosen by; read from the
-    /// repository when `None`.
-    pub site_cache: Option<PagesCache>,
+    pub fingerprint: Option<u64>,
+}
+
+/// The settings a build compiled in: the site's, and the fingerprint of the
+/// `hotpapers.toml` they were read from (`None`: there was none, the defaults).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    /// The settings.
+    pub site: &'a Site,
+    /// Their file's fingerprint.
+    pub hash: Option<u64>,
 }
 
 /// What happened to one day.
@@ -128,14 +133,18 @@ pub struct FileChange {
 /// posts that changed, with their day-files.
 pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
     let days = Days::of(&archive.days);
-    publish_days(site_root, (&archive.site, archive.site_hash), &days, options)
+    let settings = Settings {
+        site: &archive.site,
+        hash: archive.site_hash,
+    };
+    publish_days(site_root, settings, &days, options)
 }
 
 /// [`publish`] of an archive's settings and their file's fingerprint, and its
 /// days, which are decoded only where a post must be rendered.
 pub fn publish_days(
     site_root: &Path,
-    (site, site_hash): (&Site, Option<u64>),
+    settings: Settings<'_>,
     days: &Days<'_>,
     options: &Options,
 ) -> Result<Report, PublishError> {
@@ -145,8 +154,8 @@ pub fn publish_days(
     if options.push.as_ref().is_some_and(|t| t.branch.is_none()) && repo.head_detached()? {
         return Err(PushError::Detached.into());
     }
-    let mut report = commit_posts(&repo, site_root, (site, site_hash), days, options)?;
-    report.pages = commit_pages(&repo, site, options, report.message.as_deref())?;
+    let mut report = commit_posts(&repo, site_root, settings, days, options)?;
+    report.pages = commit_pages(&repo, settings.site, options, report.message.as_deref())?;
     if let Some(target) = options
         .push
         .as_ref()
@@ -182,36 +191,34 @@ fn commit_pages(
     posts_message: Option<&str>,
 ) -> Result<Option<PagesReport>, PublishError> {
     let settings = &site_settings.blog;
-    let Some(site) = options.site.as_deref().filter(|_| settings.pages) else {
+    let Some(site) = options.site.as_ref().filter(|_| settings.pages) else {
         return Ok(None);
     };
     let subject = posts_message.and_then(|m| m.lines().next()).unwrap_or("rebuild");
     let message = format!("{}{subject}", super::pages::SUBJECT_PREFIX);
-    let pages = &options.site_pages;
     let loaded;
-    let cache = match &options.site_cache {
+    let cache = match &site.cache {
         Some(cache) => cache,
         None => {
             loaded = PagesCache::of(repo);
             &loaded
         }
     };
-    if options.dry_run || options.no_commit {
-        return commit_site(repo, settings, site, pages, cache, None, &message, None).map(Some);
-    }
     let identity = || signatures(repo, site_settings, options);
-    let fingerprint = options.site_fingerprint;
-    commit_site(
-        repo,
-        settings,
-        site,
-        pages,
-        cache,
-        Some(&identity),
-        &message,
-        fingerprint,
-    )
-    .map(Some)
+    let commit = if options.dry_run || options.no_commit {
+        PagesCommit {
+            message: &message,
+            identity: None,
+            fingerprint: None,
+        }
+    } else {
+        PagesCommit {
+            message: &message,
+            identity: Some(&identity),
+            fingerprint: options.fingerprint,
+        }
+    };
+    commit_site(repo, settings, site, cache, &commit).map(Some)
 }
 
 /// Whether the build with this `fingerprint` already published every post of
@@ -252,7 +259,10 @@ fn posts_published(
 fn commit_posts(
     repo: &Repository,
     site_root: &Path,
-    (site, site_hash): (&Site, Option<u64>),
+    Settings {
+        site,
+        hash: site_hash,
+    }: Settings<'_>,
     days: &Days<'_>,
     options: &Options,
 ) -> Result<Report, PublishError> {
@@ -260,7 +270,7 @@ fn commit_posts(
     let prefix = site_prefix(site_root, workdir)?;
     let (posts_dir, output_dir) = folder_paths(&prefix, site);
     let head = head_commit(repo)?;
-    if let Some(fingerprint) = options.site_fingerprint {
+    if let Some(fingerprint) = options.fingerprint {
         if posts_published(repo, site_root, site, site_hash, fingerprint)? {
             return Ok(Report {
                 unchanged: days.len(),
@@ -275,7 +285,7 @@ fn commit_posts(
             return Ok(());
         }
         published.save(repo, site, days.entries(), &posts_dir, &output_dir)?;
-        match options.site_fingerprint {
+        match options.fingerprint {
             Some(fingerprint) => stamp_posts(repo, &posts_dir, &output_dir, fingerprint),
             None => Ok(()),
         }
