@@ -238,11 +238,74 @@ fn bench(sizes: &[usize]) -> Result<()> {
     disk::empty_trash(&bench_dir)
 }
 
+/// One synthetic site of `days` days, measured step by step: (a) in process,
+/// (e) its first build, (h) the posts alone, (d) and (f) first publishes,
+/// (g) and (b) runs with nothing to do, (c) edits. Each step is a function
+/// below; the order matters, since each leaves the site as the next expects.
 fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usize) -> Result<Figures> {
     let site = bench_dir.join(format!("site-{days}"));
-    let target = bench_dir.join("target");
+    let toml_bytes = make_site(root, bench_dir, &site, days)?;
+    let bench = SiteBench {
+        bench_dir,
+        target: bench_dir.join("target"),
+        binary: bench_dir.join("target/debug/hotpapers-site"),
+        site,
+        timing,
+        days,
+    };
+    let posts = bench.site.join("posts");
+    let parts_cache = bench_dir.join(format!("parts-{days}"));
+    if parts_cache.exists() {
+        discard(&parts_cache, bench_dir)?;
+    }
+    let (render_mb_s, decode_ms, parts_decode_ms, index_ms) = render_speed(&posts, &parts_cache)?;
+    eprintln!("   (a) render: {render_mb_s:.0} MB/s");
+    let (blog_in_process, blog_files) = blog_speed(&posts, root)?;
+    eprintln!("   (a) blog in process: {blog_in_process:?} for {blog_files} files");
+    let (rustc_peak, rustc_time) = bench.first_build()?;
+    let (posts_written, posts_copied, posts_count) = bench.posts_alone()?;
+    let first = bench.first_publishes()?;
+    let noop_publishes = bench.with_nothing_to_do("a publish with nothing to do", || {
+        publish_command(&bench.binary, &bench.site)
+    })?;
+    eprintln!("   (g) no-op publish: {}", spread(&noop_publishes));
+    let noop_runs = bench.with_nothing_to_do("a `cargo run` with nothing to do", || {
+        cargo_run(&bench.site, &bench.target)
+    })?;
+    eprintln!("   (b) no-op cargo run: {}", spread(&noop_runs));
+    let (edits, edit_peak, edit_rustc) = bench.edits()?;
+    let edit_split = bench.edits_apart()?;
+    Ok(Figures {
+        days,
+        toml_mb: toml_bytes as f64 / 1e6,
+        render_mb_s,
+        decode_ms,
+        parts_decode_ms,
+        index_ms,
+        noop_runs,
+        edits,
+        edit_peak,
+        edit_rustc,
+        edit_split,
+        first_publish: first.publishes,
+        git_add_commit: first.git,
+        rustc_time,
+        rustc_peak,
+        site_from_scratch: first.blog_from_scratch,
+        blog_in_process,
+        site_pages: first.blog_pages,
+        noop_publishes,
+        posts_written,
+        posts_copied,
+        posts: posts_count,
+    })
+}
+
+/// The repository copied into `site`, with `days` synthetic day-files
+/// committed and no posts yet; their size in bytes.
+fn make_site(root: &Path, bench_dir: &Path, site: &Path, days: usize) -> Result<usize> {
     if site.exists() {
-        discard(&site, bench_dir)?;
+        discard(site, bench_dir)?;
     }
     for file in SITE_FILES {
         copy(&root.join(file), &site.join(file))?;
@@ -257,124 +320,146 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
             eprintln!("   day-files: {days} of about {} KB", toml_bytes / 1024);
         }
     }
-    // A repository whose day-files are committed and whose posts are not yet.
     std::fs::write(site.join(".gitignore"), "/target\n")?;
-    git(&site, &["init", "-q"])?;
-    commit_all(&site, "day-files")?;
+    git(site, &["init", "-q"])?;
+    commit_all(site, "day-files")?;
+    Ok(toml_bytes)
+}
 
-    let parts_cache = bench_dir.join(format!("parts-{days}"));
-    if parts_cache.exists() {
-        discard(&parts_cache, bench_dir)?;
+/// One synthetic site being measured.
+struct SiteBench<'a> {
+    bench_dir: &'a Path,
+    /// The copy of the repository.
+    site: PathBuf,
+    /// Its target folder, shared by the sizes.
+    target: PathBuf,
+    /// The site binary in it.
+    binary: PathBuf,
+    timing: Option<&'a Timing>,
+    days: usize,
+}
+
+/// Three first publishes (d), with the `git` baseline of each, and the blog
+/// written from scratch (f) after the first.
+struct FirstPublishes {
+    publishes: Vec<Duration>,
+    git: Vec<Duration>,
+    blog_from_scratch: Duration,
+    blog_pages: usize,
+}
+
+impl SiteBench<'_> {
+    /// (e) The site binary built, as `cargo run` builds it (alone, so that
+    /// the curator tools' dependencies do not compile beside it): rustc's
+    /// peak memory, with its linker's, and its time for the site crate.
+    fn first_build(&self) -> Result<(Peaks, Duration)> {
+        let log = self.bench_dir.join(format!("rustc-{}.log", self.days));
+        let mut build = cargo(
+            &self.site,
+            &self.target,
+            &["build", "--quiet", "--bin", "hotpapers-site"],
+        );
+        if let Some(timing) = self.timing {
+            timing.apply(&mut build, &log);
+        }
+        run(build).context("building the synthetic site")?;
+        let (peak, time) = Timing::peaks(self.timing, &log)?;
+        eprintln!("   (e) rustc: {time:?}, peak {peak}");
+        Ok((peak, time))
     }
-    let (render_mb_s, decode_ms, parts_decode_ms, index_ms) = render_speed(&posts, &parts_cache)?;
-    eprintln!("   (a) render: {render_mb_s:.0} MB/s");
-    let (blog_in_process, blog_files) = blog_speed(&posts, root)?;
-    eprintln!("   (a) blog in process: {blog_in_process:?} for {blog_files} files");
 
-    // (e) Build, with rustc's peak memory and time for the site crate.
-    let log = bench_dir.join(format!("rustc-{days}.log"));
-    // What `cargo run` builds: the site binary alone, so the curator tools'
-    // dependencies do not compile beside it and slow it down.
-    let mut build = cargo(&site, &target, &["build", "--quiet", "--bin", "hotpapers-site"]);
-    if let Some(timing) = timing {
-        timing.apply(&mut build, &log);
-    }
-    run(build).context("building the synthetic site")?;
-    let (rustc_peak, rustc_time) = Timing::peaks(timing, &log)?;
-    eprintln!("   (e) rustc: {rustc_time:?}, peak {rustc_peak}");
-
-    let binary = target.join("debug/hotpapers-site");
-    // (h) Every post into an empty folder, the binary alone (no commit, no
-    // blog), beside `cp -r` of the same posts, in three rounds of one each: a
-    // slow spell of the disk wears off as it goes, and would favour whichever
-    // of the two ran later. Then the folder goes again, so that (d) is a first
-    // publish.
-    let output = site.join("content/posts");
-    let written_record = site.join(".git/hotpapers-written");
-    let copy_to = bench_dir.join(format!("cp-{days}"));
-    let (mut posts_written, mut posts_copied) = (Vec::new(), Vec::new());
-    for _ in 0..3 {
-        for folder in [&output, &copy_to] {
-            if folder.exists() {
-                discard(folder, bench_dir)?;
+    /// (h) Every post into an empty folder, the binary alone (no commit, no
+    /// blog), beside `cp -r` of the same posts, in three rounds of one each: a
+    /// slow spell of the disk wears off as it goes, and would favour whichever
+    /// of the two ran later. Then the folder goes again, so that (d) is a
+    /// first publish. The times of each, and how many posts.
+    fn posts_alone(&self) -> Result<(Vec<Duration>, Vec<Duration>, usize)> {
+        let output = self.site.join("content/posts");
+        let written_record = self.site.join(".git/hotpapers-written");
+        let copy_to = self.bench_dir.join(format!("cp-{}", self.days));
+        let (mut written, mut copied) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            for folder in [&output, &copy_to] {
+                if folder.exists() {
+                    discard(folder, self.bench_dir)?;
+                }
             }
+            let _ = std::fs::remove_file(&written_record);
+            settle()?;
+            let mut command = publish_command(&self.binary, &self.site);
+            command.args(["--no-commit", "--no-site"]);
+            let (ran, took) = timed(|| run(command));
+            ran.context("writing every post with --no-commit")?;
+            written.push(took);
+            settle()?;
+            let mut command = Command::new("cp");
+            command.arg("-r").arg(&output).arg(&copy_to);
+            let (ran, took) = timed(|| run(command));
+            ran.context("cp -r of the posts")?;
+            copied.push(took);
         }
+        let count = count_files(&output, "md")?;
+        discard(&copy_to, self.bench_dir)?;
+        discard(&output, self.bench_dir)?;
         let _ = std::fs::remove_file(&written_record);
-        settle()?;
-        let mut command = publish_command(&binary, &site);
-        command.args(["--no-commit", "--no-site"]);
-        let (ran, took) = timed(|| run(command));
-        ran.context("writing every post with --no-commit")?;
-        posts_written.push(took);
-        settle()?;
-        let mut command = Command::new("cp");
-        command.arg("-r").arg(&output).arg(&copy_to);
-        let (ran, took) = timed(|| run(command));
-        ran.context("cp -r of the posts")?;
-        posts_copied.push(took);
+        eprintln!(
+            "   (h) {count} posts: {} written, cp -r {}",
+            spread(&written),
+            spread(&copied)
+        );
+        Ok((written, copied, count))
     }
-    let posts_count = count_files(&output, "md")?;
-    discard(&copy_to, bench_dir)?;
-    discard(&output, bench_dir)?;
-    let _ = std::fs::remove_file(&written_record);
-    eprintln!(
-        "   (h) {posts_count} posts: {} written, cp -r {}",
-        spread(&posts_written),
-        spread(&posts_copied)
-    );
 
-    // (d) First publish of every post and the blog, then the same files by the
-    // git command; three rounds, each into a repository that has never seen
-    // them, so that the disk's mood of the moment weighs on both alike.
-    let out = bench_dir.join(format!("public-{days}"));
-    let (mut first_publish, mut git_add_commit) = (Vec::new(), Vec::new());
-    let (mut site_from_scratch, mut site_pages) = (Duration::ZERO, 0);
-    for round in 0..3 {
-        if round > 0 {
-            restart_repository(&site, bench_dir)?;
+    /// (d) First publish of every post and the blog, then the same files by
+    /// the git command; three rounds, each into a repository that has never
+    /// seen them, so that the disk's mood of the moment weighs on both alike.
+    /// (f) after the first round: nothing else is left to do then.
+    fn first_publishes(&self) -> Result<FirstPublishes> {
+        let out = self.bench_dir.join(format!("public-{}", self.days));
+        let (mut publishes, mut git_times) = (Vec::new(), Vec::new());
+        let (mut blog_from_scratch, mut blog_pages) = (Duration::ZERO, 0);
+        for round in 0..3 {
+            if round > 0 {
+                restart_repository(&self.site, self.bench_dir)?;
+            }
+            settle()?;
+            let (published, took) = timed(|| run(publish_command(&self.binary, &self.site)));
+            published.context("the first publish")?;
+            publishes.push(took);
+            if round == 0 {
+                (blog_from_scratch, blog_pages) =
+                    blog_from_scratch_of(&self.binary, &self.site, &out, self.bench_dir)?;
+                eprintln!("   (f) blog from scratch: {blog_from_scratch:?} for {blog_pages} pages");
+            }
+            git_times.push(git_baseline(&self.site, &out, self.bench_dir)?);
         }
-        settle()?;
-        let (published, took) = timed(|| run(publish_command(&binary, &site)));
-        published.context("the first publish")?;
-        first_publish.push(took);
-        if round == 0 {
-            // (f) The whole blog into an empty folder: nothing else is left to do.
-            (site_from_scratch, site_pages) = blog_from_scratch(&binary, &site, &out, bench_dir)?;
-            eprintln!("   (f) blog from scratch: {site_from_scratch:?} for {site_pages} pages");
-        }
-        git_add_commit.push(git_baseline(&site, &out, bench_dir)?);
+        eprintln!(
+            "   (d) first publish {}, git {}",
+            spread(&publishes),
+            spread(&git_times)
+        );
+        Ok(FirstPublishes {
+            publishes,
+            git: git_times,
+            blog_from_scratch,
+            blog_pages,
+        })
     }
-    eprintln!(
-        "   (d) first publish {}, git {}",
-        spread(&first_publish),
-        spread(&git_add_commit)
-    );
 
-    // (g) The binary with nothing to do.
-    let noop_publishes = (0..3)
-        .map(|_| match timed(|| run(publish_command(&binary, &site))) {
-            (Ok(_), took) => Ok(took),
-            (Err(e), _) => Err(e.context("a publish with nothing to do")),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    eprintln!("   (g) no-op publish: {}", spread(&noop_publishes));
+    /// (g), (b) A command that has nothing to do, three times.
+    fn with_nothing_to_do(&self, what: &'static str, command: impl Fn() -> Command) -> Result<Vec<Duration>> {
+        (0..3)
+            .map(|_| match timed(|| run(command())) {
+                (Ok(_), took) => Ok(took),
+                (Err(e), _) => Err(e.context(what)),
+            })
+            .collect()
+    }
 
-    // (b) `cargo run` with nothing changed.
-    let noop_runs = (0..3)
-        .map(|_| match timed(|| run(cargo_run(&site, &target))) {
-            (Ok(_), took) => Ok(took),
-            (Err(e), _) => Err(e.context("a `cargo run` with nothing to do")),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    eprintln!("   (b) no-op cargo run: {}", spread(&noop_runs));
-
-    // (c) Edit one day-file, then `cargo run` until the commit exists; rustc's
-    // peak (with its linker's) on those builds, from GNU time as above.
-    let last = posts.join(synthetic_name(days - 1));
-    let edit_log = bench_dir.join(format!("rustc-edit-{days}.log"));
-    let _ = std::fs::remove_file(&edit_log);
-    let mut edits = Vec::new();
-    for n in 0..3 {
+    /// The last day-file, with its first tweet's retweets set to
+    /// `5000 + n` (the edits count up from the fixture's 4696).
+    fn edit(&self, n: usize) -> Result<()> {
+        let last = self.site.join("posts").join(synthetic_name(self.days - 1));
         let text = std::fs::read_to_string(&last)?;
         let edited = text.replacen("retweets = 4696", &format!("retweets = {}", 5000 + n), 1);
         let edited = if edited == text {
@@ -387,73 +472,64 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
             edited
         };
         std::fs::write(&last, edited)?;
-        let head = git(&site, &["rev-parse", "HEAD"])?;
-        let mut command = cargo_run(&site, &target);
-        if let Some(timing) = timing {
-            // One log for the three edits.
-            command
-                .env("RUSTC_WRAPPER", &timing.rustc)
-                .env("HOTPAPERS_BENCH_LOG", &edit_log);
-        }
-        let (ran, took) = timed(|| run(command));
-        ran.context("`cargo run` after an edit")?;
-        if git(&site, &["rev-parse", "HEAD"])? == head {
-            bail!("editing a day made no commit");
-        }
-        edits.push(took);
+        Ok(())
     }
-    let (edit_peak, edit_rustc) = Timing::peaks(timing, &edit_log)?;
-    eprintln!("   (c) edit to commit: {}, peak {edit_peak}", spread(&edits));
-    // Where an edit's time goes: the same edit, built and then run apart.
-    let mut edit_split = Vec::new();
-    for n in 3..6 {
-        let text = std::fs::read_to_string(&last)?;
-        let edited = text.replacen(
-            &format!("retweets = {}", 4999 + n),
-            &format!("retweets = {}", 5000 + n),
-            1,
-        );
-        std::fs::write(&last, edited)?;
-        let build = cargo(&site, &target, &["build", "--quiet", "--bin", "hotpapers-site"]);
-        let (built, build_took) = timed(|| run(build));
-        built.context("`cargo build` after an edit")?;
-        let (ran, run_took) = timed(|| run(publish_command(&binary, &site)));
-        ran.context("the binary after an edit")?;
-        edit_split.push((build_took, run_took));
-    }
-    eprintln!(
-        "   (c) the same, apart: build {}, binary {}",
-        spread(&edit_split.iter().map(|s| s.0).collect::<Vec<_>>()),
-        spread(&edit_split.iter().map(|s| s.1).collect::<Vec<_>>())
-    );
 
-    Ok(Figures {
-        days,
-        toml_mb: toml_bytes as f64 / 1e6,
-        render_mb_s,
-        decode_ms,
-        parts_decode_ms,
-        index_ms,
-        noop_runs,
-        edits,
-        edit_peak,
-        edit_rustc,
-        edit_split,
-        first_publish,
-        git_add_commit,
-        rustc_time,
-        rustc_peak,
-        site_from_scratch,
-        blog_in_process,
-        site_pages,
-        noop_publishes,
-        posts_written,
-        posts_copied,
-        posts: posts_count,
-    })
+    /// (c) Three edits of one day-file, each followed by `cargo run` until
+    /// the commit exists; rustc's peak (with its linker's) on those builds,
+    /// and rustc's time.
+    fn edits(&self) -> Result<(Vec<Duration>, Peaks, Duration)> {
+        let log = self.bench_dir.join(format!("rustc-edit-{}.log", self.days));
+        let _ = std::fs::remove_file(&log);
+        let mut edits = Vec::new();
+        for n in 0..3 {
+            self.edit(n)?;
+            let head = git(&self.site, &["rev-parse", "HEAD"])?;
+            let mut command = cargo_run(&self.site, &self.target);
+            if let Some(timing) = self.timing {
+                // One log for the three edits.
+                command
+                    .env("RUSTC_WRAPPER", &timing.rustc)
+                    .env("HOTPAPERS_BENCH_LOG", &log);
+            }
+            let (ran, took) = timed(|| run(command));
+            ran.context("`cargo run` after an edit")?;
+            if git(&self.site, &["rev-parse", "HEAD"])? == head {
+                bail!("editing a day made no commit");
+            }
+            edits.push(took);
+        }
+        let (peak, rustc) = Timing::peaks(self.timing, &log)?;
+        eprintln!("   (c) edit to commit: {}, peak {peak}", spread(&edits));
+        Ok((edits, peak, rustc))
+    }
+
+    /// (c) Where an edit's time goes: three more edits, each built and then
+    /// run apart.
+    fn edits_apart(&self) -> Result<Vec<(Duration, Duration)>> {
+        let mut split = Vec::new();
+        for n in 3..6 {
+            self.edit(n)?;
+            let build = cargo(
+                &self.site,
+                &self.target,
+                &["build", "--quiet", "--bin", "hotpapers-site"],
+            );
+            let (built, build_took) = timed(|| run(build));
+            built.context("`cargo build` after an edit")?;
+            let (ran, run_took) = timed(|| run(publish_command(&self.binary, &self.site)));
+            ran.context("the binary after an edit")?;
+            split.push((build_took, run_took));
+        }
+        eprintln!(
+            "   (c) the same, apart: build {}, binary {}",
+            spread(&split.iter().map(|s| s.0).collect::<Vec<_>>()),
+            spread(&split.iter().map(|s| s.1).collect::<Vec<_>>())
+        );
+        Ok(split)
+    }
 }
 
-/// Files under `dir` whose name ends in `.EXT`.
 fn count_files(dir: &Path, ext: &str) -> Result<usize> {
     let mut count = 0;
     for entry in std::fs::read_dir(dir)? {
@@ -618,7 +694,12 @@ fn blog_speed(posts: &Path, root: &Path) -> Result<(Duration, usize)> {
 /// `git add` + `git commit` of the same posts and blog into a fresh repository.
 /// (f): the blog written into the empty folder `out` by the binary, median of
 /// three, and its number of pages.
-fn blog_from_scratch(binary: &Path, site: &Path, out: &Path, bench_dir: &Path) -> Result<(Duration, usize)> {
+fn blog_from_scratch_of(
+    binary: &Path,
+    site: &Path,
+    out: &Path,
+    bench_dir: &Path,
+) -> Result<(Duration, usize)> {
     let mut times = Vec::new();
     for _ in 0..3 {
         if out.exists() {
