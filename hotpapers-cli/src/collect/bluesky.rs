@@ -10,7 +10,9 @@ use time::{Date, OffsetDateTime};
 use hotpapers::{ArxivId, BlueskyCounts, SourceName};
 
 use super::ids::arxiv_ids;
-use super::source::{count, day_bounds, shape, Mention, Source, SourceError, MAX_PAGES, PER_PAGE};
+use super::source::{
+    count, day_bounds, shape, BlueskyPost, Mention, Source, SourceError, MAX_PAGES, PER_PAGE,
+};
 use super::Candidate;
 use crate::fetch::{Client, Pace};
 
@@ -19,15 +21,6 @@ const PACE: Pace = Pace {
     spacing: Duration::from_millis(500),
     max_wait: Duration::from_secs(300),
 };
-
-/// A Bluesky post, enough to ask for its embed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlueskyPost {
-    /// `https://bsky.app/profile/HANDLE/post/RKEY`.
-    pub url: String,
-    /// Likes plus reposts: which posts are the best.
-    pub engagement: u64,
-}
 
 /// Bluesky, with the login a session is made from.
 #[derive(Clone, Debug)]

@@ -1,7 +1,8 @@
 //! Finding the day's hot papers: what each source said (a module each behind
-//! [`source::Source`]), merged by arXiv id ([`ids`]), the Bluesky posts
-//! embedded as their oEmbed gives them ([`embed`]), scored with the one score
-//! the posts rank by, and filtered by the site's subject.
+//! [`source::Source`], made from its name by [`source()`]), merged by arXiv id
+//! ([`ids`]), the Bluesky posts embedded as their oEmbed gives them
+//! ([`embed`]), scored with the one score the posts rank by, and filtered by
+//! the site's subject.
 
 pub mod bluesky;
 pub mod embed;
@@ -12,11 +13,29 @@ pub mod source;
 
 use std::collections::BTreeMap;
 
-use hotpapers::{Code, CollectSettings, Counts};
+use hotpapers::{Code, CollectSettings, Counts, SourceName};
 
 use crate::fetch::ArxivPaper;
-use bluesky::BlueskyPost;
-use source::Mention;
+use bluesky::Bluesky;
+use hackernews::HackerNews;
+use huggingface::HuggingFace;
+use source::{BlueskyPost, Mention, Source};
+
+/// The source of that name, or why it is not asked here (Bluesky without its
+/// login).
+pub fn source(name: SourceName) -> Result<Box<dyn Source>, String> {
+    match name {
+        SourceName::Huggingface => Ok(Box::new(HuggingFace)),
+        SourceName::Hackernews => Ok(Box::new(HackerNews)),
+        SourceName::Bluesky => match Bluesky::from_env() {
+            Some(bluesky) => Ok(Box::new(bluesky)),
+            None => Err(
+                "not asked (set HOTPAPERS_BSKY_IDENTIFIER and HOTPAPERS_BSKY_APP_PASSWORD to use it)"
+                    .to_owned(),
+            ),
+        },
+    }
+}
 
 /// One paper and everything the sources said about it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

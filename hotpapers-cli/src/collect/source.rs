@@ -7,18 +7,15 @@
 //! source, a link that is not an arXiv link is ignored, counts saturate, and
 //! pages stop at an empty page, or after [`MAX_PAGES`].
 //!
-//! A new source is a module here, a variant of [`Mention`] with its merge (in
-//! its module), an arm of [`source`], and its entry in the library's
-//! `SourceName` and `Counts` (its counts, weight and rendering).
+//! A new source is a module of this folder, a variant of [`Mention`] with its
+//! merge (in its module), an arm of [`super::source`], and its entry in the
+//! library's `SourceName` and `Counts` (its counts, weight and rendering).
 
 use serde_json::Value;
 use time::{Date, Time};
 
 use hotpapers::{ArxivId, BlueskyCounts, Code, HackerNewsCounts, HuggingFaceCounts, SourceName};
 
-use super::bluesky::{Bluesky, BlueskyPost};
-use super::hackernews::HackerNews;
-use super::huggingface::HuggingFace;
 use crate::fetch::{Client, FetchError};
 
 /// Pages read from one source for one day, at most: 1,000 items, where Hugging
@@ -36,22 +33,6 @@ pub trait Source {
 
     /// What it said about the papers of the UTC day `date`, in its order.
     fn mentions(&self, client: &mut Client, date: Date) -> Result<Vec<Mention>, SourceError>;
-}
-
-/// The source of that name, or why it is not asked here (Bluesky without its
-/// login).
-pub fn source(name: SourceName) -> Result<Box<dyn Source>, String> {
-    match name {
-        SourceName::Huggingface => Ok(Box::new(HuggingFace)),
-        SourceName::Hackernews => Ok(Box::new(HackerNews)),
-        SourceName::Bluesky => match Bluesky::from_env() {
-            Some(bluesky) => Ok(Box::new(bluesky)),
-            None => Err(
-                "not asked (set HOTPAPERS_BSKY_IDENTIFIER and HOTPAPERS_BSKY_APP_PASSWORD to use it)"
-                    .to_owned(),
-            ),
-        },
-    }
 }
 
 /// What one source said about one paper.
@@ -73,6 +54,15 @@ impl Mention {
             Mention::HuggingFace(id, _, _) | Mention::HackerNews(id, _) | Mention::Bluesky(id, _, _) => id,
         }
     }
+}
+
+/// A Bluesky post, enough to ask for its embed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlueskyPost {
+    /// `https://bsky.app/profile/HANDLE/post/RKEY`.
+    pub url: String,
+    /// Likes plus reposts: which posts are the best.
+    pub engagement: u64,
 }
 
 /// Why a source gave nothing usable.

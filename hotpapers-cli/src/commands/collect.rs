@@ -16,8 +16,8 @@ use toml_edit::DocumentMut;
 
 use hotpapers::{ArxivId, CollectSettings, Site, SourceName};
 
-use crate::collect::source::{source, Mention};
-use crate::collect::{explain_score, filtered_out, merge, Candidate};
+use crate::collect::source::Mention;
+use crate::collect::{explain_score, filtered_out, merge, source, Candidate};
 use crate::day::{day_of, under, write_day};
 use crate::edit;
 use crate::fetch::{self, Client};
