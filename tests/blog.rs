@@ -773,7 +773,7 @@ fn publish_reusing(repo: &TempRepo) -> (hotpapers::Report, Vec<hotpapers::PageKe
         ..Default::default()
     };
     (
-        hotpapers::publish_days(repo.path(), crate::util::settings(&head), &days, &options).unwrap(),
+        hotpapers::publish_days(repo.path(), (&head).into(), &days, &options).unwrap(),
         rendered.pages,
     )
 }

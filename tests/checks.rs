@@ -12,7 +12,7 @@ use std::path::Path;
 /// Every error the checker finds in the case's day-files, as the macro words
 /// them (with no `OUT_DIR`, as trybuild builds it).
 fn errors(case: &Path, shown: &str) -> String {
-    let (site, _) = hotpapers::Site::load_with_hash(case).unwrap();
+    let site = hotpapers::Site::load(case).unwrap();
     let posts = case.join(&site.posts_dir);
     let shown_posts = format!("{shown}/{}", site.posts_dir);
     match hotpapers::load_dir_shown(&posts, &shown_posts) {

@@ -811,7 +811,7 @@ fn a_publish_decodes_only_the_days_whose_posts_it_renders() {
     let october = &mut parts.parts[0].1;
     october.truncate(october.len() - 10);
     let (head, days) = crate::util::lazily(parts);
-    let site = crate::util::settings(&head);
+    let site: hotpapers::PublishSettings = (&head).into();
     let report = hotpapers::publish_days(repo.path(), site, &days, &options()).unwrap();
     assert_eq!(
         report.changes,

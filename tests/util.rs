@@ -168,14 +168,6 @@ pub fn compiled_of(root: &Path) -> (ArchiveHead<'static>, Days<'static>) {
     lazily(parts_of(root))
 }
 
-/// The settings `head` was compiled with, as `publish_days` takes them.
-pub fn settings<'a>(head: &'a ArchiveHead<'static>) -> hotpapers::PublishSettings<'a> {
-    hotpapers::PublishSettings {
-        site: &head.site,
-        hash: head.site_hash,
-    }
-}
-
 /// The site at `root` checked into parts, a month each, as the macro does.
 pub fn parts_of(root: &Path) -> hotpapers::Parts {
     let (site, site_hash) = Site::load_with_hash(root).unwrap();

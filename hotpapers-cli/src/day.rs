@@ -117,6 +117,15 @@ pub(crate) fn edit_day(
     Ok(path)
 }
 
+/// The day-file at `path`; `None` if there is none.
+pub(crate) fn read_day(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("cannot read `{}`", path.display())),
+    }
+}
+
 /// The one way a day-file is written: `after`, whole, if it passes the build's
 /// checks (every error is reported) and the file is still `before` as it was
 /// read (`None`: it did not exist), for someone may have saved it while the
@@ -135,12 +144,7 @@ pub(crate) fn write_day(path: &Path, before: Option<&str>, after: &str) -> anyho
             problems.join("\n")
         );
     }
-    let on_disk = match std::fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-        Err(error) => return Err(error).with_context(|| format!("cannot read `{shown}`")),
-    };
-    if on_disk.as_deref() != before {
+    if read_day(path)?.as_deref() != before {
         bail!("`{shown}` changed while it was being edited; nothing written, run again");
     }
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {

@@ -164,16 +164,8 @@ fn run(
             ..PushTarget::new(remote)
         }),
     };
-    let report = crate::publish_days(
-        root,
-        crate::PublishSettings {
-            site: &head.site,
-            hash: head.site_hash,
-        },
-        days,
-        &options,
-    )
-    .with_context(|| format!("cannot publish the site in `{}`", root.display()))?;
+    let report = crate::publish_days(root, head.into(), days, &options)
+        .with_context(|| format!("cannot publish the site in `{}`", root.display()))?;
     let touched: HashSet<_> = report
         .changes
         .iter()

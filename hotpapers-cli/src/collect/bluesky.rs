@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
 
-use hotpapers::{ArxivId, BlueskyCounts, SourceName};
+use hotpapers::{ArxivId, BlueskyCounts};
 
 use super::ids::arxiv_ids;
 use super::source::{
@@ -46,10 +46,6 @@ pub fn login() -> Option<(String, String)> {
 }
 
 impl Source for Bluesky {
-    fn name(&self) -> SourceName {
-        SourceName::Bluesky
-    }
-
     /// Bluesky posts of the UTC day linking arxiv.org, best first: a session from
     /// the app password, then `app.bsky.feed.searchPosts`.
     fn mentions(&self, client: &mut Client, date: Date) -> Result<Vec<Mention>, SourceError> {

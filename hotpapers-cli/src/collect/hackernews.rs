@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use time::Date;
 
-use hotpapers::{HackerNewsCounts, SourceName};
+use hotpapers::HackerNewsCounts;
 
 use super::ids::arxiv_ids;
 use super::source::{count, day_bounds, shape, Mention, Source, SourceError, MAX_PAGES, PER_PAGE};
@@ -18,15 +18,12 @@ const PACE: Pace = Pace {
     spacing: Duration::from_millis(400),
     max_wait: Duration::from_secs(120),
 };
+
 /// Hacker News.
 #[derive(Clone, Copy, Debug)]
 pub struct HackerNews;
 
 impl Source for HackerNews {
-    fn name(&self) -> SourceName {
-        SourceName::Hackernews
-    }
-
     /// Hacker News stories of the UTC day whose URL is on arxiv.org.
     fn mentions(&self, client: &mut Client, date: Date) -> Result<Vec<Mention>, SourceError> {
         let base = client.endpoints().hackernews.clone();

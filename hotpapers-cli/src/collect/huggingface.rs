@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use time::Date;
 
-use hotpapers::{Code, HuggingFaceCounts, SourceName};
+use hotpapers::{Code, HuggingFaceCounts};
 
 use super::ids::arxiv_id;
 use super::source::{count, shape, Mention, Source, SourceError, MAX_PAGES, PER_PAGE};
@@ -20,15 +20,12 @@ const PACE: Pace = Pace {
     spacing: Duration::from_millis(600),
     max_wait: Duration::from_secs(300),
 };
+
 /// Hugging Face Daily Papers.
 #[derive(Clone, Copy, Debug)]
 pub struct HuggingFace;
 
 impl Source for HuggingFace {
-    fn name(&self) -> SourceName {
-        SourceName::Huggingface
-    }
-
     /// Hugging Face Daily Papers of `date`: `paper.id`, `paper.upvotes`,
     /// `numComments`, and `paper.githubRepo` with `paper.githubStars`.
     fn mentions(&self, client: &mut Client, date: Date) -> Result<Vec<Mention>, SourceError> {

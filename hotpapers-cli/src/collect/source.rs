@@ -14,7 +14,7 @@
 use serde_json::Value;
 use time::{Date, Time};
 
-use hotpapers::{ArxivId, BlueskyCounts, Code, HackerNewsCounts, HuggingFaceCounts, SourceName};
+use hotpapers::{ArxivId, BlueskyCounts, Code, HackerNewsCounts, HuggingFaceCounts};
 
 use crate::fetch::{Client, FetchError};
 
@@ -28,9 +28,6 @@ pub(super) const PER_PAGE: u32 = 100;
 
 /// A discussion source.
 pub trait Source {
-    /// Its name in `[collect] sources`, in the day-file and in messages.
-    fn name(&self) -> SourceName;
-
     /// What it said about the papers of the UTC day `date`, in its order.
     fn mentions(&self, client: &mut Client, date: Date) -> Result<Vec<Mention>, SourceError>;
 }
@@ -38,8 +35,7 @@ pub trait Source {
 /// What one source said about one paper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mention {
-    /// A paper of the day's Hugging Face list.
-    /// Hugging Face's listing, with the paper's code when it links one.
+    /// A paper of the day's Hugging Face list, with its code when it links one.
     HuggingFace(ArxivId<'static>, HuggingFaceCounts, Option<Code<'static>>),
     /// A Hacker News story linking the paper.
     HackerNews(ArxivId<'static>, HackerNewsCounts),

@@ -6,9 +6,8 @@
 //! come back, and the file is written only whole and only if it passes the
 //! build's checks.
 
-use std::path::Path;
-
 use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
 use anyhow::{bail, Context as _};
 use time::{Date, OffsetDateTime, Weekday};
@@ -18,7 +17,7 @@ use hotpapers::{ArxivId, CollectSettings, Site, SourceName};
 
 use crate::collect::source::Mention;
 use crate::collect::{explain_score, filtered_out, merge, source, Candidate};
-use crate::day::{day_of, under, write_day};
+use crate::day::{day_of, read_day, under, write_day};
 use crate::edit;
 use crate::fetch::{self, Client};
 
@@ -109,7 +108,6 @@ fn gather(
             }
         };
         asked += 1;
-        let name = source.name();
         match source.mentions(client, date) {
             Ok(found) => {
                 let papers = found
@@ -182,11 +180,7 @@ impl<'a> Collecting<'a> {
         dry_run: bool,
     ) -> anyhow::Result<Collecting<'a>> {
         let shown = path.display().to_string();
-        let before = match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(error) => return Err(error).with_context(|| format!("cannot read `{shown}`")),
-        };
+        let before = read_day(path)?;
         let start = match &before {
             Some(text) => text.clone(),
             None => {

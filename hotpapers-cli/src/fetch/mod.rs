@@ -254,17 +254,13 @@ impl Client {
         pace: Pace,
         bearer: Option<&str>,
     ) -> Result<serde_json::Value, FetchError> {
-        let body = self.call(&Call {
+        self.json(&Call {
             url,
             accept: "application/json",
             pace,
             body: None,
             bearer,
             idempotency_key: None,
-        })?;
-        serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
-            url: url.to_owned(),
-            reason: format!("not JSON: {e}"),
         })
     }
 
@@ -290,16 +286,21 @@ impl Client {
         post: Post<'_>,
     ) -> Result<serde_json::Value, FetchError> {
         let sent = body.to_string();
-        let answer = self.call(&Call {
+        self.json(&Call {
             url,
             accept: "application/json",
             pace,
             body: Some(&sent),
             bearer: post.bearer,
             idempotency_key: post.idempotency_key,
-        })?;
+        })
+    }
+
+    /// The JSON document `call` answers with.
+    fn json(&mut self, call: &Call<'_>) -> Result<serde_json::Value, FetchError> {
+        let answer = self.call(call)?;
         serde_json::from_str(&answer).map_err(|e| FetchError::Malformed {
-            url: url.to_owned(),
+            url: call.url.to_owned(),
             reason: format!("not JSON: {e}"),
         })
     }

@@ -218,8 +218,12 @@ pub(crate) fn commit_site(
     cache: &PagesCache,
     commit: &PagesCommit<'_>,
 ) -> Result<PagesReport, PublishError> {
-    let (pages, identity, message, fingerprint) =
-        (&site.pages, commit.identity, commit.message, commit.fingerprint);
+    let &PagesCommit {
+        message,
+        identity,
+        fingerprint,
+    } = commit;
+    let pages = &site.pages;
     let branch = settings.pages_branch.as_str();
     let refname = format!("refs/heads/{branch}");
     let head = repo.find_reference("HEAD")?;

@@ -26,7 +26,7 @@ use super::repo::{
     write,
 };
 use super::written::Written;
-use crate::archive::{Archive, Days};
+use crate::archive::{Archive, ArchiveHead, Days};
 use crate::site::Site;
 
 /// How to publish.
@@ -62,6 +62,24 @@ pub struct Settings<'a> {
     pub site: &'a Site,
     /// Their file's fingerprint.
     pub hash: Option<u64>,
+}
+
+impl<'a> From<&'a Archive<'_>> for Settings<'a> {
+    fn from(archive: &'a Archive<'_>) -> Settings<'a> {
+        Settings {
+            site: &archive.site,
+            hash: archive.site_hash,
+        }
+    }
+}
+
+impl<'a> From<&'a ArchiveHead<'_>> for Settings<'a> {
+    fn from(head: &'a ArchiveHead<'_>) -> Settings<'a> {
+        Settings {
+            site: &head.site,
+            hash: head.site_hash,
+        }
+    }
 }
 
 /// What happened to one day.
@@ -133,11 +151,7 @@ pub struct FileChange {
 /// posts that changed, with their day-files.
 pub fn publish(site_root: &Path, archive: &Archive<'_>, options: &Options) -> Result<Report, PublishError> {
     let days = Days::of(&archive.days);
-    let settings = Settings {
-        site: &archive.site,
-        hash: archive.site_hash,
-    };
-    publish_days(site_root, settings, &days, options)
+    publish_days(site_root, archive.into(), &days, options)
 }
 
 /// [`publish`] of an archive's settings and their file's fingerprint, and its
