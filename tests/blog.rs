@@ -340,6 +340,183 @@ fn the_json_feed_has_the_items_of_the_others() {
     ));
 }
 
+/// The project's days with 2020-10-30's top paper on 2020-12-07 too, cross-listed
+/// in an alias and its canonical category (`cs.SY`, `eess.SY`): a topic with
+/// papers on two days, and one that must be listed once.
+fn with_a_paper_on_december_7() -> Archive<'static> {
+    let mut archive = archive_of(&project_dir());
+    let (_, top) = top_of_october_30(&mut archive);
+    let mut again = top.clone();
+    again.categories = ["cs.SY", "cs.LG", "eess.SY"]
+        .iter()
+        .map(|id| hotpapers::Category::from_id(id).unwrap())
+        .collect();
+    let december = archive
+        .days
+        .iter_mut()
+        .find(|d| d.date.to_string() == "2020-12-07")
+        .unwrap();
+    december.papers.push(again);
+    archive
+}
+
+#[test]
+fn every_topic_has_its_papers_newest_first_in_pages() {
+    let mut archive = with_a_paper_on_december_7();
+    archive.site.blog.papers_per_page = 3;
+    let theme = Theme::load(&project_dir()).unwrap();
+    let rendered = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    assert!(check_links(&rendered, "https://hotpapers.github.io", "") > 200);
+    let files = by_path(&rendered);
+    // cs.LG: 2020-12-07's paper, then 2020-10-30's seven in rank order, three
+    // to a page.
+    let first = text(&files, "arxiv/cs.lg/index.html");
+    let order: Vec<&str> = first
+        .match_indices("<span class=\"meta\"><a href=\"")
+        .map(|(at, _)| &first[at..at + 120])
+        .collect();
+    assert_eq!(order.len(), 3, "{first}");
+    assert!(order[0].contains("2020-12-07</a> · #1 · score 4914"), "{order:?}");
+    assert!(order[1].contains("2020-10-30</a> · #1 · score 4914"), "{order:?}");
+    assert!(order[2].contains("2020-10-30</a> · #2 · score 3297"), "{order:?}");
+    assert!(first.contains("<h1 class=\"list-title\">Machine Learning <span class=\"id\">cs.LG</span></h1>"));
+    assert!(first.contains("8 papers"));
+    assert!(first.contains(r#"<a rel="next" href="&#x2f;arxiv&#x2f;cs.lg&#x2f;page&#x2f;2&#x2f;">"#));
+    assert!(text(&files, "arxiv/cs.lg/page/3/index.html").contains("Page 3 of 3"));
+    assert!(!files.contains_key("arxiv/cs.lg/page/4/index.html"));
+    // Each page names its topic's feeds for feed readers to find.
+    assert!(first.contains(r#"<link rel="alternate" type="application/atom+xml" title="Hot arXiv Papers: Machine Learning (Atom)" href="&#x2f;arxiv&#x2f;cs.lg&#x2f;atom.xml">"#));
+    // An alias is its canonical category's topic, and a paper in both is
+    // listed there once.
+    assert!(!files.keys().any(|path| path.starts_with("arxiv/cs.sy/")));
+    let systems = text(&files, "arxiv/eess.sy/index.html");
+    assert_eq!(systems.matches("<li>").count(), 1, "{systems}");
+    let index = text(&files, "arxiv/index.html");
+    assert!(index.contains(r#"<a href="&#x2f;arxiv&#x2f;eess.sy&#x2f;">eess.SY</a></td><td>Systems and Control</td><td>1</td>"#), "{index}");
+    assert!(
+        index.contains(r#">cs.LG</a></td><td>Machine Learning</td><td>8</td>"#),
+        "{index}"
+    );
+    assert!(!index.contains("cs.SY"));
+    // A paper's page and the stats' legend lead to the topics.
+    let paper = text(&files, "papers/2010.15581/index.html");
+    assert_eq!(
+        paper.matches(r#"href="&#x2f;arxiv&#x2f;eess.sy&#x2f;""#).count(),
+        1,
+        "{paper}"
+    );
+    assert!(paper.contains(r#"href="&#x2f;arxiv&#x2f;cs.lg&#x2f;""#));
+    assert!(text(&files, "stats/index.html").contains(r#"<a href="&#x2f;arxiv&#x2f;cs.lg&#x2f;">cs.LG</a>"#));
+    // Every page reaches the list of topics.
+    assert!(text(&files, "index.html").contains(r#"<a href="/arxiv/">Topics</a>"#));
+}
+
+#[test]
+fn every_topic_has_feeds_with_its_newest_papers() {
+    let mut archive = with_a_paper_on_december_7();
+    archive.site.blog.feed_items = 5;
+    let theme = Theme::load(&project_dir()).unwrap();
+    let rendered = hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap();
+    let files = by_path(&rendered);
+    let topics = files
+        .keys()
+        .filter(|p| p.ends_with("/index.html") && p.starts_with("arxiv/") && p.matches('/').count() == 2)
+        .count();
+    assert_eq!(topics, 14, "the thirteen of the real days, and eess.SY");
+    let mut feeds = 0;
+    for (path, bytes) in &files {
+        let Some(dir) = path
+            .strip_prefix("arxiv/")
+            .and_then(|p| p.strip_suffix("index.html"))
+            .filter(|d| d.matches('/').count() == 1)
+        else {
+            continue;
+        };
+        let dir = format!("arxiv/{dir}");
+        let page = std::str::from_utf8(bytes).unwrap();
+        let papers = page.matches("<li>").count();
+        let mut entries = Vec::new();
+        for (name, kind) in [
+            ("rss.xml", feed_rs::model::FeedType::RSS2),
+            ("atom.xml", feed_rs::model::FeedType::Atom),
+            ("feed.json", feed_rs::model::FeedType::JSON),
+        ] {
+            let path = format!("{dir}{name}");
+            let bytes = files.get(path.as_str()).unwrap_or_else(|| panic!("no {path}"));
+            if name.ends_with(".xml") {
+                roxmltree::Document::parse(std::str::from_utf8(bytes).unwrap())
+                    .unwrap_or_else(|e| panic!("{path}: {e}"));
+            }
+            let feed = feed_rs::parser::parse(*bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(feed.feed_type, kind, "{path}");
+            assert_eq!(feed.entries.len(), papers.min(5), "{path}");
+            let items: Vec<(String, String, String)> = feed
+                .entries
+                .iter()
+                .map(|e| {
+                    let link = e.links[0].href.clone();
+                    assert!(
+                        link.starts_with("https://hotpapers.github.io/papers/"),
+                        "{path}: {link}"
+                    );
+                    assert!(e.published.is_some(), "{path}");
+                    (e.id.clone(), link, e.title.as_ref().unwrap().content.clone())
+                })
+                .collect();
+            let ids: BTreeSet<&String> = items.iter().map(|(id, _, _)| id).collect();
+            assert_eq!(
+                ids.len(),
+                items.len(),
+                "{path}: an item's id is its paper and day"
+            );
+            entries.push(items);
+            feeds += 1;
+        }
+        assert!(
+            entries.windows(2).all(|w| w[0] == w[1]),
+            "{dir}: the same items in each"
+        );
+        let json = json_of(&files, &format!("{dir}feed.json"));
+        assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+        assert_eq!(
+            json["feed_url"],
+            format!("https://hotpapers.github.io/{dir}feed.json")
+        );
+        assert_eq!(
+            json["home_page_url"],
+            format!("https://hotpapers.github.io/{dir}")
+        );
+        for item in json["items"].as_array().unwrap() {
+            assert!(item["date_published"].as_str().unwrap().ends_with('Z'));
+            assert!(item["content_html"].as_str().unwrap().contains("<p>#"));
+        }
+    }
+    assert_eq!(feeds, 14 * 3);
+    // cs.LG's newest five: December's paper first, its abstract as content,
+    // the day it was on linked absolutely.
+    let feed = feed_rs::parser::parse(files["arxiv/cs.lg/atom.xml"]).unwrap();
+    assert_eq!(
+        feed.title.as_ref().unwrap().content,
+        "Hot arXiv Papers: Machine Learning (cs.LG)"
+    );
+    let newest = &feed.entries[0];
+    assert_eq!(
+        newest.links[0].href,
+        "https://hotpapers.github.io/papers/2010.15581/"
+    );
+    assert_eq!(
+        newest.id,
+        "https://hotpapers.github.io/papers/2010.15581/#2020-12-07"
+    );
+    let content = newest.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(content.contains(r#"<a href="https://hotpapers.github.io/posts/hot-papers-2020-12-07/#2010.15581">Hot Papers 2020-12-07</a>"#), "{content}");
+    assert!(content.contains("compute divide"), "{content}");
+    assert_eq!(
+        feed.entries[1].id,
+        "https://hotpapers.github.io/papers/2010.15581/#2020-10-30"
+    );
+}
+
 /// A file of the site as JSON.
 fn json_of(files: &BTreeMap<&str, &[u8]>, path: &str) -> serde_json::Value {
     serde_json::from_slice(files.get(path).unwrap_or_else(|| panic!("no {path}")))
@@ -844,6 +1021,14 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         .map(|p| p.reused)
         .collect();
     assert_eq!(papers, [false; 9]);
+    // And the pages and feeds of their topics.
+    for path in [
+        "arxiv/cs.lg/index.html",
+        "arxiv/cs.lg/rss.xml",
+        "arxiv/stat.ml/feed.json",
+    ] {
+        assert!(pages.iter().any(|p| p.path == path && !p.reused), "{path}");
+    }
     // The same pages as before, on the same dates: the sitemap stays.
     assert!(pages.iter().any(|p| p.path == "sitemap.xml" && p.reused));
     // So is that day's data file, and no other.
@@ -858,7 +1043,8 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     );
     assert!(report.pages.unwrap().commit.is_some());
     assert_branch_is_a_full_render(&repo, &[]);
-    // An edit of a day no paper page shows renders none of them.
+    // An edit of a day no paper page shows renders none of them, nor any
+    // topic's page or feed.
     repo.write(
         "posts/2020-12-07.toml",
         &DEC_07.replacen("13:04:41Z", "13:04:42Z", 1),
@@ -869,7 +1055,7 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         .iter()
         .filter(|p| {
             !p.reused
-                && ["papers/", "posts/", "data/"]
+                && ["papers/", "posts/", "data/", "arxiv/"]
                     .iter()
                     .any(|d| p.path.starts_with(d))
         })

@@ -141,6 +141,8 @@ fn pages_load_in_headless_chromium_without_errors() {
         ("index", "/", "Hot Papers 2020-12-07"),
         ("paper", "/papers/2010.15801/", "Ray-marching Thurston geometries"),
         ("stats", "/stats/", "Papers per month"),
+        ("topic", "/arxiv/cs.lg/", "Matern Gaussian Processes on Graphs"),
+        ("topics", "/arxiv/", "Computer Vision and Pattern Recognition"),
         ("missing", "/no/such/page/", "Not found"),
     ] {
         let url = format!("{origin}{path}");

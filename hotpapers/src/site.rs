@@ -176,6 +176,8 @@ pub struct BlogSettings {
     pub author: String,
     /// Posts on `/` and on each `/page/N/`, category and tag page.
     pub posts_per_page: usize,
+    /// Papers on each page of a topic, `/arxiv/ID/` and `/arxiv/ID/page/N/`.
+    pub papers_per_page: usize,
     /// Posts in `/rss.xml`, `/atom.xml` and `/feed.json`, newest first.
     pub feed_items: usize,
     /// Whether `cargo run` commits the site to `pages-branch`.
@@ -194,6 +196,7 @@ impl Default for BlogSettings {
             url: "https://hotpapers.github.io".into(),
             author: "Hot Papers".into(),
             posts_per_page: 4,
+            papers_per_page: 20,
             feed_items: 30,
             pages: true,
             pages_branch: "gh-pages".into(),
@@ -521,11 +524,14 @@ impl Site {
             );
             return Err(("url", why));
         }
-        if blog.posts_per_page == 0 || blog.feed_items == 0 {
-            return Err((
-                "posts-per-page",
-                "`posts-per-page` and `feed-items` must be at least 1".into(),
-            ));
+        for (name, value) in [
+            ("posts-per-page", blog.posts_per_page),
+            ("papers-per-page", blog.papers_per_page),
+            ("feed-items", blog.feed_items),
+        ] {
+            if value == 0 {
+                return Err((name, format!("`{name}` must be at least 1")));
+            }
         }
         if blog.pages && !git_branch_name_ok(&blog.pages_branch) {
             let why = format!(
@@ -838,6 +844,17 @@ mod tests {
             let site = Site::from_toml(SITE_FILE, &format!("[blog]\nurl = '{url}'\n")).unwrap();
             assert!(!site.blog.base_path().contains("//"), "{url}");
         }
+    }
+
+    #[test]
+    fn a_page_or_feed_of_nothing_is_refused_and_named() {
+        for name in ["posts-per-page", "papers-per-page", "feed-items"] {
+            let error = Site::from_toml(SITE_FILE, &format!("[blog]\n{name} = 0\n")).unwrap_err();
+            let shown = error.to_string();
+            assert!(shown.contains(&format!("`{name}` must be at least 1")), "{shown}");
+        }
+        let site = Site::from_toml(SITE_FILE, "[blog]\npapers-per-page = 50\n").unwrap();
+        assert_eq!(site.blog.papers_per_page, 50);
     }
 
     #[test]

@@ -41,8 +41,15 @@ pub struct PaperEntry {
     pub id: String,
     /// How much it was discussed.
     pub counts: Counts,
-    /// Its first category.
-    pub primary: Option<Category>,
+    /// Its categories, primary first: what its topics are.
+    pub categories: Vec<Category>,
+}
+
+impl PaperEntry {
+    /// Its primary category.
+    pub fn primary(&self) -> Option<Category> {
+        self.categories.first().copied()
+    }
 }
 
 impl DayEntry {
@@ -59,7 +66,7 @@ impl DayEntry {
                 .map(|paper| PaperEntry {
                     id: paper.arxiv.without_version().to_owned(),
                     counts: paper.counts,
-                    primary: paper.categories.first().copied(),
+                    categories: paper.categories.clone(),
                 })
                 .collect(),
         }
@@ -220,9 +227,6 @@ pub(crate) fn split_part(stored: &[u8]) -> Result<(&[u8], &[u8]), ArchiveError> 
     rest.split_at_checked(len).ok_or(super::DAMAGED)
 }
 
-/// The category an entry holds none of.
-const NO_CATEGORY: u16 = u16::MAX;
-
 #[cfg(feature = "check")]
 impl Writer {
     fn entry(&mut self, entry: &DayEntry) {
@@ -231,8 +235,10 @@ impl Writer {
         for paper in &entry.papers {
             self.str(&paper.id);
             self.counts(&paper.counts);
-            let category = paper.primary.map_or(NO_CATEGORY, Category::index);
-            self.0.extend_from_slice(&category.to_le_bytes());
+            self.len(paper.categories.len());
+            for category in &paper.categories {
+                self.0.extend_from_slice(&category.index().to_le_bytes());
+            }
         }
     }
 }
@@ -243,11 +249,14 @@ impl Reader<'_> {
         let papers = self.list(|r| {
             let id = r.string()?;
             let counts = r.counts()?;
-            let primary = match u16::from_le_bytes(r.array()?) {
-                NO_CATEGORY => None,
-                index => Some(Category::from_index(index).ok_or(ArchiveError("unknown category"))?),
-            };
-            Ok(PaperEntry { id, counts, primary })
+            let categories = r.list(|r| {
+                Category::from_index(u16::from_le_bytes(r.array()?)).ok_or(ArchiveError("unknown category"))
+            })?;
+            Ok(PaperEntry {
+                id,
+                counts,
+                categories,
+            })
         })?;
         Ok(DayEntry {
             date,

@@ -34,7 +34,7 @@ pub use cache::{encode_dir_cached, write_included, CachedPart, CachedParts};
 pub use days::{DayEntry, Days, PaperEntry};
 
 const MAGIC: &[u8; 4] = b"HPAR";
-const VERSION: u32 = 9;
+const VERSION: u32 = 10;
 
 /// Site settings and days, as compiled into the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,13 +11,15 @@
 //! The routes are the legacy lumen starter's (`/`, `/page/N/`, `/posts/SLUG/`,
 //! `/category/NAME/`, `/tag/NAME/`, `/categories/`, `/tags/`, `/rss.xml`), plus
 //! `/atom.xml`, `/feed.json`, `/sitemap.xml`, `/404.html`, `/stats/`, a page per
-//! paper, `/papers/ID/`, and the open data, `/data/` (`data`).
+//! paper, `/papers/ID/`, a page and feeds per arXiv topic, `/arxiv/ID/`
+//! (`topics`), and the open data, `/data/` (`data`).
 
 mod output;
 mod pages;
 mod papers;
 mod stats;
 mod theme;
+mod topics;
 
 #[cfg(feature = "blog")]
 mod data;
@@ -119,6 +121,9 @@ pub fn render_blog_reusing(
     let blog = pages::Blog::new(site, days, theme)?;
     let (mut files, mut pages) = blog.pages_reusing(reuse)?;
     files.extend(feeds::feeds(&blog)?);
+    let (topic_feeds, topic_keys) = feeds::topic_feeds(&blog, reuse)?;
+    files.extend(topic_feeds);
+    pages.extend(topic_keys);
     let (data, data_keys) = blog.data_files(reuse)?;
     files.extend(data);
     pages.extend(data_keys);

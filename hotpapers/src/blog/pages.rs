@@ -91,11 +91,32 @@ pub(crate) struct PaperContext {
 
 /// Pagination of a list.
 #[derive(Debug, Serialize)]
-struct Pagination {
+pub(crate) struct Pagination {
     current: usize,
     total: usize,
     prev: Option<String>,
     next: Option<String>,
+}
+
+impl Pagination {
+    /// The `n`th of `total` pages, whose links `url(n)` makes.
+    pub(crate) fn of(n: usize, total: usize, url: impl Fn(usize) -> String) -> Pagination {
+        Pagination {
+            current: n,
+            total,
+            prev: (n > 1).then(|| url(n - 1)),
+            next: (n < total).then(|| url(n + 1)),
+        }
+    }
+
+    /// The folder of a list's `n`th page: the list's own for the first,
+    /// `page/N/` in it for the others.
+    pub(crate) fn dir(list: &str, n: usize) -> String {
+        match n {
+            1 => list.to_owned(),
+            n => format!("{list}page/{n}/"),
+        }
+    }
 }
 
 /// The days of a blog, ready to render. Only the days a rendered page shows are
@@ -112,6 +133,10 @@ pub(crate) struct Blog<'b, 'a> {
     /// thousands), once.
     posts: Vec<OnceLock<PostContext>>,
     summaries: Vec<OnceLock<Value>>,
+    /// Every paper the posts show, made when first needed.
+    shown_papers: OnceLock<Vec<super::papers::Shown>>,
+    /// Every topic of those papers, made when first needed.
+    topics: OnceLock<Vec<super::topics::Topic>>,
     pub(crate) context: SiteContext<'b>,
     /// Everything all pages are rendered from but the days: the settings, the
     /// templates, the code that renders and its dependencies.
@@ -175,6 +200,8 @@ impl<'b, 'a> Blog<'b, 'a> {
             shown,
             posts,
             summaries,
+            shown_papers: OnceLock::new(),
+            topics: OnceLock::new(),
             context,
         })
     }
@@ -199,6 +226,16 @@ impl<'b, 'a> Blog<'b, 'a> {
     /// The `i`th published day, newest first, decoded.
     pub(crate) fn day(&self, i: usize) -> Result<&Day<'a>, BlogError> {
         Ok(self.all.get(self.shown[i])?)
+    }
+
+    /// Every paper the posts show, newest day first, in rank order.
+    pub(crate) fn shown(&self) -> &[super::papers::Shown] {
+        self.shown_papers.get_or_init(|| super::papers::shown(self))
+    }
+
+    /// Every topic of the papers the posts show, by category id.
+    pub(crate) fn topics(&self) -> &[super::topics::Topic] {
+        self.topics.get_or_init(|| super::topics::topics(self))
     }
 
     /// The post of the `i`th day, newest first.
@@ -272,6 +309,9 @@ impl<'b, 'a> Blog<'b, 'a> {
         let (papers, paper_keys) = self.paper_pages(reuse)?;
         files.extend(papers);
         keys.extend(paper_keys);
+        let (topics, topic_keys) = self.topic_pages(reuse)?;
+        files.extend(topics);
+        keys.extend(topic_keys);
         let published: Vec<&DayEntry> = (0..self.len()).map(|i| self.entry(i)).collect();
         let stats = Stats::of(self.site, &published);
         let html = self.render(
@@ -319,16 +359,10 @@ impl<'b, 'a> Blog<'b, 'a> {
         let per_page = self.site.blog.posts_per_page.max(1);
         let total = self.len().div_ceil(per_page).max(1);
         let base = self.context.base;
-        let url = |n: usize| match n {
-            1 => format!("{base}/{prefix}"),
-            n => format!("{base}/{prefix}page/{n}/"),
-        };
+        let url = |n: usize| format!("{base}/{}", Pagination::dir(prefix, n));
         let keys: Vec<PageKey> = (1..=total)
             .map(|n| {
-                let path = match n {
-                    1 => format!("{prefix}index.html"),
-                    n => format!("{prefix}page/{n}/index.html"),
-                };
+                let path = format!("{}index.html", Pagination::dir(prefix, n));
                 let mut text = format!("{:016x} {path} {n} {total}", self.render_id);
                 for i in self.shown_on(n, per_page) {
                     let day = self.entry(i);
@@ -344,12 +378,7 @@ impl<'b, 'a> Blog<'b, 'a> {
                 .shown_on(n, per_page)
                 .map(|i| self.summary(i))
                 .collect::<Result<Vec<&Value>, _>>()?;
-            let pagination = Pagination {
-                current: n,
-                total,
-                prev: (n > 1).then(|| url(n - 1)),
-                next: (n < total).then(|| url(n + 1)),
-            };
+            let pagination = Pagination::of(n, total, url);
             let html = self.render(
                 "list.html",
                 minijinja::context! {
@@ -616,7 +645,7 @@ fn readable(tex: &str) -> String {
     return tex.to_owned();
 }
 
-fn page(path: String, bytes: Vec<u8>) -> SiteFile {
+pub(crate) fn page(path: String, bytes: Vec<u8>) -> SiteFile {
     SiteFile {
         path,
         bytes: Cow::Owned(bytes),

@@ -23,21 +23,21 @@ use super::{BlogError, PageKey, SiteFile};
 use crate::archive::DayEntry;
 use crate::post::{count_phrases, listed, paper_body};
 
-/// A day a paper was shown on: the day (newest first, as the blog counts
-/// days), the paper's place in its day-file, its rank and its score.
+/// A paper shown on a published day: the day (newest first, as the blog
+/// counts days), the paper's place in its day-file, its rank and its score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Shown {
-    day: usize,
-    at: usize,
-    rank: usize,
-    score: u64,
+    pub(crate) day: usize,
+    pub(crate) at: usize,
+    pub(crate) rank: usize,
+    pub(crate) score: u64,
 }
 
-/// Every paper shown on a published day, by id, with the days it was on,
-/// newest first.
-pub(crate) fn index<'b>(blog: &'b Blog<'_, '_>) -> BTreeMap<&'b str, Vec<Shown>> {
+/// Every paper the published days' posts show, newest day first and in rank
+/// order within a day, known from the days' index without decoding a day.
+pub(crate) fn shown(blog: &Blog<'_, '_>) -> Vec<Shown> {
     let weights = &blog.site.collect.weights;
-    let mut papers: BTreeMap<&str, Vec<Shown>> = BTreeMap::new();
+    let mut shown = Vec::new();
     for day in 0..blog.len() {
         let entry: &DayEntry = blog.entry(day);
         let mut scored: Vec<(usize, u64)> = entry
@@ -49,14 +49,25 @@ pub(crate) fn index<'b>(blog: &'b Blog<'_, '_>) -> BTreeMap<&'b str, Vec<Shown>>
             .collect();
         // As the post ranks them: highest score first, ties in file order.
         scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
-        for (rank, (at, score)) in scored.into_iter().enumerate() {
-            papers.entry(&entry.papers[at].id).or_default().push(Shown {
-                day,
-                at,
-                rank: rank + 1,
-                score,
-            });
-        }
+        shown.extend(scored.into_iter().enumerate().map(|(rank, (at, score))| Shown {
+            day,
+            at,
+            rank: rank + 1,
+            score,
+        }));
+    }
+    shown
+}
+
+/// Every paper shown on a published day, by id, with the days it was on,
+/// newest first.
+pub(crate) fn index<'b>(blog: &'b Blog<'_, '_>, shown: &[Shown]) -> BTreeMap<&'b str, Vec<Shown>> {
+    let mut papers: BTreeMap<&str, Vec<Shown>> = BTreeMap::new();
+    for &s in shown {
+        papers
+            .entry(&blog.entry(s.day).papers[s.at].id)
+            .or_default()
+            .push(s);
     }
     papers
 }
@@ -76,6 +87,9 @@ struct PaperPage {
     days: Vec<DayShown>,
     /// Its score over those days, when there are several.
     chart: Option<Chart>,
+    /// Its categories as the blog's topics, primary first (an alias under
+    /// its canonical name, once).
+    topics: Vec<super::topics::TopicLink>,
 }
 
 /// A day a paper was on, as its page lists it.
@@ -114,7 +128,7 @@ impl Blog<'_, '_> {
         &self,
         reuse: &(dyn Fn(&str, u64) -> bool + Sync),
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
-        let papers: Vec<(&str, Vec<Shown>)> = index(self).into_iter().collect();
+        let papers: Vec<(&str, Vec<Shown>)> = index(self, self.shown()).into_iter().collect();
         let keys: Vec<PageKey> = papers
             .iter()
             .map(|(id, shown)| {
@@ -182,6 +196,7 @@ impl Blog<'_, '_> {
             url: self.paper_url(id),
             days,
             chart,
+            topics: self.topic_links(&paper.categories),
         };
         let url = page.url.clone();
         self.render(

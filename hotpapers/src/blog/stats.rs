@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::archive::DayEntry;
-use crate::model::total_score;
+use crate::model::{total_score, Category};
 use crate::post::listed;
 use crate::site::Site;
 
@@ -98,6 +98,8 @@ struct Series {
     /// The category, such as `cs.LG`, and its name.
     category: String,
     name: String,
+    /// Its topic's page, base included.
+    url: String,
     papers: usize,
     /// `x,y x,y …`, for a `polyline`.
     points: String,
@@ -139,7 +141,12 @@ impl Stats {
             let papers: Vec<_> = day
                 .papers
                 .iter()
-                .map(|p| (p.counts.score(&site.collect.weights), p.primary))
+                .map(|p| {
+                    (
+                        p.counts.score(&site.collect.weights),
+                        p.primary().map(Category::canonical),
+                    )
+                })
                 .filter(|&(score, _)| listed(score, site))
                 .collect();
             month.days += 1;
@@ -178,7 +185,12 @@ impl Stats {
             score: total_score(months.iter().map(|m| m.score)),
             papers_per_month: bars(|m| m.papers as u64),
             score_per_month: bars(|m| m.score),
-            categories: line_chart(&categories, &totals, if long { "year" } else { "month" }),
+            categories: line_chart(
+                &categories,
+                &totals,
+                if long { "year" } else { "month" },
+                site.blog.base_path(),
+            ),
             months,
         }
     }
@@ -286,6 +298,7 @@ fn line_chart(
     periods: &BTreeMap<String, BTreeMap<String, usize>>,
     totals: &BTreeMap<String, usize>,
     period: &'static str,
+    base: &str,
 ) -> LineChart {
     let mut top: Vec<(&String, &usize)> = totals.iter().collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -313,12 +326,13 @@ fn line_chart(
                 })
                 .collect();
             let points = polyline(&dots);
-            let name = crate::model::Category::from_id(category)
-                .map(|c| c.info().name.to_owned())
-                .unwrap_or_default();
+            let known = Category::from_id(category);
             Series {
                 category: (*category).clone(),
-                name,
+                name: known.map(|c| c.info().name.to_owned()).unwrap_or_default(),
+                url: known
+                    .map(|c| format!("{base}/{}", super::topics::topic_dir(c)))
+                    .unwrap_or_default(),
                 papers: **papers,
                 points,
                 dots,

@@ -10,10 +10,12 @@ use crate::diagnostic::{Severity, Source};
 
 /// The templates the blog renders a page with: one per kind of page. Each is
 /// built in; a theme overrides only those it wants to.
-pub const REQUIRED_TEMPLATES: [&str; 7] = [
+pub const REQUIRED_TEMPLATES: [&str; 9] = [
     "list.html",
     "post.html",
     "paper.html",
+    "topic.html",
+    "topics.html",
     "terms.html",
     "stats.html",
     "404.html",
@@ -23,11 +25,13 @@ pub const REQUIRED_TEMPLATES: [&str; 7] = [
 /// The built-in templates, by name: those a page is rendered with and the
 /// `base.html` they extend. A theme's template of the same name replaces one,
 /// so a page type that a new version adds never breaks a theme that lacks it.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 10] = [
     ("base.html", include_str!("builtins/base.html")),
     ("list.html", include_str!("builtins/list.html")),
     ("post.html", include_str!("builtins/post.html")),
     ("paper.html", include_str!("builtins/paper.html")),
+    ("topic.html", include_str!("builtins/topic.html")),
+    ("topics.html", include_str!("builtins/topics.html")),
     ("terms.html", include_str!("builtins/terms.html")),
     ("stats.html", include_str!("builtins/stats.html")),
     ("404.html", include_str!("builtins/404.html")),

@@ -6,6 +6,19 @@ use std::sync::OnceLock;
 /// The taxonomy as shipped: `id<TAB>full name<TAB>active|legacy`, sorted by id.
 const TAXONOMY_TSV: &str = include_str!("arxiv-categories.tsv");
 
+/// The aliases of the taxonomy and the category each is one with, as arXiv's
+/// own taxonomy (arxiv-base, `arxiv/taxonomy/definitions.py`,
+/// `CATEGORY_ALIASES`) has them: a paper cross-listed in one is listed in the
+/// other, under the second name.
+const ALIASES: [(&str, &str); 6] = [
+    ("cs.NA", "math.NA"),
+    ("cs.SY", "eess.SY"),
+    ("math.IT", "cs.IT"),
+    ("math.MP", "math-ph"),
+    ("q-fin.EC", "econ.GN"),
+    ("stat.TH", "math.ST"),
+];
+
 /// One entry of the arXiv taxonomy.
 #[derive(Debug)]
 pub struct CategoryInfo {
@@ -40,7 +53,8 @@ pub fn taxonomy() -> &'static [CategoryInfo] {
 /// An arXiv category from the taxonomy, such as `cs.LG` or `hep-th`.
 ///
 /// Aliases (`cs.SY` and `eess.SY`, `math.IT` and `cs.IT`, ...) are distinct
-/// categories that render as written.
+/// categories that render as written; [`Category::canonical`] is the one name
+/// arXiv lists both under, the blog's topic for either.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Category(u16);
 
@@ -72,6 +86,22 @@ impl Category {
     /// The id, such as `cs.LG`.
     pub fn as_str(self) -> &'static str {
         self.info().id
+    }
+
+    /// The category arXiv files this one's papers under when it is an alias
+    /// (`cs.SY` is `eess.SY`), or this one.
+    pub fn canonical(self) -> Category {
+        ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == self.as_str())
+            .and_then(|(_, canonical)| Category::from_id(canonical))
+            .unwrap_or(self)
+    }
+
+    /// The id as a topic's URL has it: in lower case (`cs.lg`, `hep-th`), as
+    /// URLs are typed; no two categories have the same.
+    pub fn slug(self) -> String {
+        self.as_str().to_ascii_lowercase()
     }
 
     /// The closest category id to a misspelt one, for a "did you mean" hint.
@@ -110,6 +140,28 @@ mod tests {
         }
         assert_ne!(Category::from_id("cs.SY"), Category::from_id("eess.SY"));
         assert!(Category::from_id("eess.SY").is_some());
+    }
+
+    #[test]
+    fn an_alias_is_one_topic_with_its_canonical_category() {
+        let id = |id: &str| Category::from_id(id).unwrap();
+        assert_eq!(id("cs.SY").canonical(), id("eess.SY"));
+        assert_eq!(id("eess.SY").canonical(), id("eess.SY"));
+        assert_eq!(id("stat.TH").canonical(), id("math.ST"));
+        assert_eq!(id("cs.LG").canonical(), id("cs.LG"));
+        for (alias, canonical) in ALIASES {
+            assert_eq!(id(alias).canonical().as_str(), canonical);
+            // Canonical names are no one's alias: one step reaches the topic.
+            assert_eq!(id(canonical).canonical(), id(canonical));
+        }
+    }
+
+    #[test]
+    fn topic_slugs_are_lower_case_and_unique() {
+        let slugs: std::collections::BTreeSet<String> =
+            (0..taxonomy().len() as u16).map(|i| Category(i).slug()).collect();
+        assert_eq!(slugs.len(), taxonomy().len());
+        assert_eq!(Category::from_id("astro-ph.CO").unwrap().slug(), "astro-ph.co");
     }
 
     #[test]
