@@ -1021,13 +1021,22 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
         .map(|p| p.reused)
         .collect();
     assert_eq!(papers, [false; 9]);
-    // And the pages and feeds of their topics.
+    // And the pages and feeds of the edited paper's topics (cs.CY, cs.LG),
+    // but not of the topics of the day's other papers, which show the same.
+    let reused = |path: &str| pages.iter().find(|p| p.path == path).map(|p| p.reused);
     for path in [
         "arxiv/cs.lg/index.html",
         "arxiv/cs.lg/rss.xml",
+        "arxiv/cs.cy/feed.json",
+    ] {
+        assert_eq!(reused(path), Some(false), "{path}");
+    }
+    for path in [
+        "arxiv/math.gt/index.html",
+        "arxiv/math.gt/atom.xml",
         "arxiv/stat.ml/feed.json",
     ] {
-        assert!(pages.iter().any(|p| p.path == path && !p.reused), "{path}");
+        assert_eq!(reused(path), Some(true), "{path}");
     }
     // The same pages as before, on the same dates: the sitemap stays.
     assert!(pages.iter().any(|p| p.path == "sitemap.xml" && p.reused));

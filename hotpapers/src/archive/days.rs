@@ -43,6 +43,11 @@ pub struct PaperEntry {
     pub counts: Counts,
     /// Its categories, primary first: what its topics are.
     pub categories: Vec<Category>,
+    /// A fingerprint of what a list or a feed shows of it beyond its counts
+    /// (its id as written, title, abstract and authors): a topic's page or feed is known by
+    /// its papers, so an edit of one paper renders its topics alone, not every
+    /// topic of its day.
+    pub text_hash: u64,
 }
 
 impl PaperEntry {
@@ -67,10 +72,22 @@ impl DayEntry {
                     id: paper.arxiv.without_version().to_owned(),
                     counts: paper.counts,
                     categories: paper.categories.clone(),
+                    text_hash: text_hash(paper),
                 })
                 .collect(),
         }
     }
+}
+
+/// The fingerprint of a paper's id as written, title, abstract and authors.
+fn text_hash(paper: &crate::model::Paper<'_>) -> u64 {
+    let mut bytes = Vec::with_capacity(paper.title.len() + paper.abstract_.len() + 64);
+    let texts = [paper.arxiv.as_str(), &paper.title, &paper.abstract_];
+    for text in texts.into_iter().chain(paper.authors.iter().map(|a| a.as_ref())) {
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(0);
+    }
+    crate::model::source_hash(&bytes)
 }
 
 /// The days of an archive in date order: the index of every day at hand, each
@@ -239,6 +256,7 @@ impl Writer {
             for category in &paper.categories {
                 self.0.extend_from_slice(&category.index().to_le_bytes());
             }
+            self.0.extend_from_slice(&paper.text_hash.to_le_bytes());
         }
     }
 }
@@ -252,10 +270,12 @@ impl Reader<'_> {
             let categories = r.list(|r| {
                 Category::from_index(u16::from_le_bytes(r.array()?)).ok_or(ArchiveError("unknown category"))
             })?;
+            let text_hash = u64::from_le_bytes(r.array()?);
             Ok(PaperEntry {
                 id,
                 counts,
                 categories,
+                text_hash,
             })
         })?;
         Ok(DayEntry {

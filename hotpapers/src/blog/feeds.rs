@@ -91,8 +91,8 @@ fn items(blog: &Blog<'_, '_>) -> Result<Vec<Item>, BlogError> {
 }
 
 /// Every topic's three feeds, but for those `reuse` says are there already;
-/// their keys. A topic's feeds are known by its newest `feed-items` papers'
-/// days' day-files: an edit writes the feeds of the topics whose newest
+/// their keys. A topic's feeds are known by what they show of its newest
+/// `feed-items` papers: an edit writes the feeds of the topics whose newest
 /// papers it touched.
 pub(crate) fn topic_feeds(
     blog: &Blog<'_, '_>,
@@ -105,14 +105,11 @@ pub(crate) fn topic_feeds(
     let mut todo = Vec::new();
     for (t, topic) in topics.iter().enumerate() {
         let dir = topic_dir(topic.category);
-        let mut bytes = Vec::with_capacity(24 + dir.len() + 24 * blog.site.blog.feed_items);
+        let mut bytes = Vec::with_capacity(24 + dir.len() + 48 * blog.site.blog.feed_items);
         bytes.extend_from_slice(&blog.render_id.to_le_bytes());
         bytes.extend_from_slice(dir.as_bytes());
-        for shown in &topic.papers[..newest(topic)] {
-            let entry = blog.entry(shown.day);
-            bytes.extend_from_slice(&entry.date.to_julian_day().to_le_bytes());
-            bytes.extend_from_slice(&entry.source_hash.to_le_bytes());
-            bytes.extend_from_slice(&(shown.at as u64).to_le_bytes());
+        for &shown in &topic.papers[..newest(topic)] {
+            blog.push_shown_key(&mut bytes, shown);
         }
         let key = crate::model::source_hash(&bytes);
         let files = [super::RSS, super::ATOM, super::JSON_FEED]

@@ -7,10 +7,10 @@
 //! A topic is a category a shown paper has, primary or cross-listed; an alias
 //! (`cs.SY`) is one topic with the category arXiv lists it under (`eess.SY`),
 //! under that name. Which papers a topic has comes from the days' index
-//! ([`crate::archive::DayEntry`]); a page is known by its key (its papers'
-//! days' day-files, its place among the pages and everything the blog is
-//! rendered from), and only a page whose key changed is rendered, decoding the
-//! days of its papers alone.
+//! ([`crate::archive::DayEntry`]); a page is known by its key (what it shows
+//! of its papers: their days, ranks, scores and texts' fingerprints; its place
+//! among the pages; and everything the blog is rendered from), and only a page
+//! whose key changed is rendered, decoding the days of its papers alone.
 
 use std::collections::BTreeMap;
 
@@ -153,6 +153,20 @@ impl Blog<'_, '_> {
         })
     }
 
+    /// What a topic's list or feed shows of a paper on a day, for its key:
+    /// the day, the paper's place, rank and score, and its text's
+    /// fingerprint. Not the day-file's: an edit of one paper renders its own
+    /// topics, not every topic of its day.
+    pub(crate) fn push_shown_key(&self, bytes: &mut Vec<u8>, shown: Shown) {
+        let entry = self.entry(shown.day);
+        bytes.extend_from_slice(&entry.date.to_julian_day().to_le_bytes());
+        bytes.extend_from_slice(&entry.published.unix_timestamp().to_le_bytes());
+        for number in [shown.at as u64, shown.rank as u64, shown.score] {
+            bytes.extend_from_slice(&number.to_le_bytes());
+        }
+        bytes.extend_from_slice(&entry.papers[shown.at].text_hash.to_le_bytes());
+    }
+
     /// Every topic's pages, but for those `reuse` says are there already, and
     /// `/arxiv/`; the topic pages' keys.
     pub(crate) fn topic_pages(
@@ -168,15 +182,12 @@ impl Blog<'_, '_> {
             let total = topic.papers.len().div_ceil(per_page).max(1);
             for n in 1..=total {
                 let path = format!("{}index.html", Pagination::dir(&dir, n));
-                let mut bytes = Vec::with_capacity(48 + per_page * 24);
+                let mut bytes = Vec::with_capacity(48 + per_page * 48);
                 bytes.extend_from_slice(&self.render_id.to_le_bytes());
                 bytes.extend_from_slice(path.as_bytes());
                 bytes.extend_from_slice(&(total as u64).to_le_bytes());
-                for shown in on_page(&topic.papers, n, per_page) {
-                    let entry = self.entry(shown.day);
-                    bytes.extend_from_slice(&entry.date.to_julian_day().to_le_bytes());
-                    bytes.extend_from_slice(&entry.source_hash.to_le_bytes());
-                    bytes.extend_from_slice(&(shown.at as u64).to_le_bytes());
+                for &shown in on_page(&topic.papers, n, per_page) {
+                    self.push_shown_key(&mut bytes, shown);
                 }
                 let key = PageKey::reusing(path, crate::model::source_hash(&bytes), reuse);
                 pages.push((t, n, key));
