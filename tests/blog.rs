@@ -1096,6 +1096,36 @@ fn after_an_edit_only_that_day_s_page_is_rendered_and_the_branch_is_whole() {
     assert!(pages.iter().all(|p| !p.reused), "{pages:?}");
 }
 
+/// The pages cache names the tree its blobs were committed in: while the
+/// branch has it, they are all there; once the branch is moved and the old
+/// objects pruned, a cached page whose blob is gone is rendered again.
+#[test]
+fn a_cache_whose_blobs_were_pruned_is_not_trusted() {
+    let repo = site_repo();
+    publish_reusing(&repo);
+    let (_, pages) = publish_reusing(&repo);
+    assert!(pages.iter().all(|p| p.reused));
+    let empty = repo.git(&["hash-object", "-t", "tree", "-w", "/dev/null"]);
+    let by_hand = repo.git(&[
+        "-c",
+        "user.name=Someone",
+        "-c",
+        "user.email=someone@example.com",
+        "commit-tree",
+        empty.trim(),
+        "-m",
+        "by hand",
+    ]);
+    repo.git(&["update-ref", "refs/heads/gh-pages", by_hand.trim()]);
+    repo.git(&["reflog", "expire", "--expire=now", "--all"]);
+    repo.git(&["gc", "--prune=now", "--quiet"]);
+    let (report, pages) = publish_reusing(&repo);
+    assert!(pages.iter().all(|p| !p.reused), "{pages:?}");
+    assert!(report.pages.unwrap().commit.is_some());
+    assert_branch_is_a_full_render(&repo, &[]);
+    repo.assert_fsck_clean();
+}
+
 #[test]
 fn the_branch_is_listed_once_and_walked_again_when_moved_by_hand() {
     let repo = site_repo();
