@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use minijinja::Value;
 use serde::Serialize;
 
-use super::pages::{page, Blog, Pagination};
+use super::pages::{page as page_file, Blog, Pagination};
 use super::papers::Shown;
 use super::{BlogError, PageKey, SiteFile};
 use crate::model::Category;
@@ -173,53 +173,62 @@ impl Blog<'_, '_> {
         &self,
         reuse: &(dyn Fn(&str, u64) -> bool + Sync),
     ) -> Result<(Vec<SiteFile>, Vec<PageKey>), BlogError> {
-        let topics = self.topics();
+        let pages = self.topic_page_keys(reuse);
+        let todo: Vec<&TopicPage> = pages.iter().filter(|page| !page.key.reused).collect();
+        let mut files = crate::parallel::try_map(&todo, 8, |page| self.topic_page(page))?;
+        files.push(self.topic_list()?);
+        Ok((files, pages.into_iter().map(|page| page.key).collect()))
+    }
+
+    /// Every page of every topic, with its key.
+    fn topic_page_keys(&self, reuse: &(dyn Fn(&str, u64) -> bool + Sync)) -> Vec<TopicPage> {
         let per_page = self.site.blog.papers_per_page.max(1);
-        // Every page of every topic: its topic, its number and its key.
-        let mut pages: Vec<(usize, usize, PageKey)> = Vec::new();
-        for (t, topic) in topics.iter().enumerate() {
-            let dir = topic_dir(topic.category);
-            let total = topic.papers.len().div_ceil(per_page).max(1);
+        let mut pages = Vec::new();
+        for (topic, of) in self.topics().iter().enumerate() {
+            let dir = topic_dir(of.category);
+            let total = of.papers.len().div_ceil(per_page).max(1);
             for n in 1..=total {
                 let path = format!("{}index.html", Pagination::dir(&dir, n));
                 let mut bytes = Vec::with_capacity(48 + per_page * 48);
                 bytes.extend_from_slice(&self.render_id.to_le_bytes());
                 bytes.extend_from_slice(path.as_bytes());
                 bytes.extend_from_slice(&(total as u64).to_le_bytes());
-                for &shown in on_page(&topic.papers, n, per_page) {
+                for &shown in on_page(&of.papers, n, per_page) {
                     self.push_shown_key(&mut bytes, shown);
                 }
                 let key = PageKey::reusing(path, crate::model::source_hash(&bytes), reuse);
-                pages.push((t, n, key));
+                pages.push(TopicPage { topic, n, total, key });
             }
         }
-        let todo: Vec<&(usize, usize, PageKey)> = pages.iter().filter(|(_, _, key)| !key.reused).collect();
-        let mut files = crate::parallel::try_map(&todo, 8, |&&(t, n, ref key)| {
-            let topic = &topics[t];
-            let total = topic.papers.len().div_ceil(per_page).max(1);
-            let url = |n: usize| {
-                format!(
-                    "{}/{}",
-                    self.context.base,
-                    Pagination::dir(&topic_dir(topic.category), n)
-                )
-            };
-            let papers = on_page(&topic.papers, n, per_page)
-                .iter()
-                .map(|&shown| self.topic_paper(shown))
-                .collect::<Result<Vec<_>, _>>()?;
-            let html = self.render(
-                "topic.html",
-                minijinja::context! {
-                    topic => self.topic_context(topic),
-                    papers,
-                    pagination => Pagination::of(n, total, url),
-                    page_url => url(n),
-                },
-            )?;
-            Ok::<_, BlogError>(page(key.path.clone(), html))
-        })?;
-        let list: Vec<Value> = topics
+        pages
+    }
+
+    /// A page of a topic, its papers' days decoded.
+    fn topic_page(&self, page: &TopicPage) -> Result<SiteFile, BlogError> {
+        let topic = &self.topics()[page.topic];
+        let per_page = self.site.blog.papers_per_page.max(1);
+        let dir = topic_dir(topic.category);
+        let url = |n: usize| format!("{}/{}", self.context.base, Pagination::dir(&dir, n));
+        let papers = on_page(&topic.papers, page.n, per_page)
+            .iter()
+            .map(|&shown| self.topic_paper(shown))
+            .collect::<Result<Vec<_>, _>>()?;
+        let html = self.render(
+            "topic.html",
+            minijinja::context! {
+                topic => self.topic_context(topic),
+                papers,
+                pagination => Pagination::of(page.n, page.total, url),
+                page_url => url(page.n),
+            },
+        )?;
+        Ok(page_file(page.key.path.clone(), html))
+    }
+
+    /// `/arxiv/`: every topic with its count, from the days' index alone.
+    fn topic_list(&self) -> Result<SiteFile, BlogError> {
+        let list: Vec<Value> = self
+            .topics()
             .iter()
             .map(|topic| Value::from_serialize(self.topic_context(topic)))
             .collect();
@@ -227,9 +236,16 @@ impl Blog<'_, '_> {
             "topics.html",
             minijinja::context! { topics => list, page_url => format!("{}/{TOPICS_DIR}/", self.context.base) },
         )?;
-        files.push(page(format!("{TOPICS_DIR}/index.html"), html));
-        Ok((files, pages.into_iter().map(|(_, _, key)| key).collect()))
+        Ok(page_file(format!("{TOPICS_DIR}/index.html"), html))
     }
+}
+
+/// A page of a topic: which topic, its number among the topic's pages, and its key.
+struct TopicPage {
+    topic: usize,
+    n: usize,
+    total: usize,
+    key: PageKey,
 }
 
 /// The papers the `n`th page of a topic shows.
