@@ -30,6 +30,7 @@ mod published;
 mod push;
 mod record;
 mod repo;
+mod tree;
 mod written;
 
 pub use error::PublishError;

@@ -12,12 +12,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::path::Path;
 
-use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, Signature};
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature};
 
 use super::error::PublishError;
 use super::lock::git_lock;
 use super::pack::{Hashed, HashedBytes};
 use super::push::{PushError, Remote};
+use super::tree::{build_tree, update_tree};
 use crate::site::BlogSettings;
 use crate::text::{push_hex, PageKey, SiteFile, SITE_MANIFEST};
 
@@ -325,16 +326,15 @@ pub(crate) fn commit_site(
     let tree = match parent {
         // Only the folders on the way to what changed are written again.
         Some(parent) => {
-            let mut update = git2::build::TreeUpdateBuilder::new();
-            for (path, (id, _)) in &files {
-                if old.get(*path) != Some(id) {
-                    update.upsert(*path, *id, FileMode::Blob);
-                }
-            }
+            let mut changes: BTreeMap<&str, Option<Oid>> = files
+                .iter()
+                .filter(|(path, (id, _))| old.get(**path) != Some(id))
+                .map(|(path, (id, _))| (*path, Some(*id)))
+                .collect();
             for path in old.keys().filter(|path| !files.contains_key(path.as_str())) {
-                update.remove(path);
+                changes.insert(path, None);
             }
-            update.create_updated(repo, &repo.find_commit(parent)?.tree()?)?
+            update_tree(repo, &repo.find_commit(parent)?.tree()?, &changes)?
         }
         None => build_tree(repo, files.keys().copied().zip(ids.iter().copied()))?,
     };
@@ -492,59 +492,6 @@ fn write_missing_blobs<'h, 'b: 'h>(
     odb.refresh()?;
     let missing: Vec<HashedBytes<'_>> = blobs.filter(|blob| !exists(&odb, blob.id())).copied().collect();
     Ok(super::pack::write_all(repo, &missing)?)
-}
-
-/// The tree of `files` (sorted paths with `/`), folder by folder, bottom up:
-/// each folder's tree made in memory, and all of them written at once (a pack
-/// when there are many: the blog has a folder per day).
-fn build_tree<'p>(
-    repo: &Repository,
-    files: impl Iterator<Item = (&'p str, Oid)>,
-) -> Result<Oid, PublishError> {
-    // A folder's entries: files, and subfolders built first.
-    #[derive(Default)]
-    struct Folder<'p> {
-        files: Vec<(&'p str, Oid)>,
-        folders: BTreeMap<&'p str, Folder<'p>>,
-    }
-    /// The folder's tree object, after those of its subfolders in `trees`.
-    fn encode(folder: &Folder<'_>, trees: &mut Vec<Hashed<Vec<u8>>>) -> Result<Oid, PublishError> {
-        // Git's order: by name, a folder's name as if it ended in `/`.
-        let mut entries: Vec<(Vec<u8>, &str, &str, Oid)> = Vec::new();
-        for (name, id) in &folder.files {
-            entries.push((name.as_bytes().to_vec(), "100644", name, *id));
-        }
-        for (name, sub) in &folder.folders {
-            let id = encode(sub, trees)?;
-            entries.push(([name.as_bytes(), b"/"].concat(), "40000", name, id));
-        }
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut tree = Vec::with_capacity(entries.len() * 48);
-        for (_, mode, name, id) in entries {
-            tree.extend_from_slice(format!("{mode} {name}\0").as_bytes());
-            tree.extend_from_slice(id.as_bytes());
-        }
-        let tree = Hashed::new(ObjectType::Tree, tree)?;
-        let id = tree.id();
-        trees.push(tree);
-        Ok(id)
-    }
-    let mut root = Folder::default();
-    for (path, id) in files {
-        let mut folder = &mut root;
-        let mut parts = path.split('/').peekable();
-        while let Some(part) = parts.next() {
-            if parts.peek().is_none() {
-                folder.files.push((part, id));
-            } else {
-                folder = folder.folders.entry(part).or_default();
-            }
-        }
-    }
-    let mut trees = Vec::new();
-    let id = encode(&root, &mut trees)?;
-    super::pack::write_all(repo, &trees)?;
-    Ok(id)
 }
 
 /// Pushes the pages branch to `remote`; if the remote moved ahead (another
