@@ -22,11 +22,12 @@ pub const REQUIRED_TEMPLATES: [&str; 9] = [
     "sitemap.xml",
 ];
 
-/// The built-in templates, by name: those a page is rendered with and the
-/// `base.html` they extend. A theme's template of the same name replaces one,
+/// The built-in templates, by name: those a page is rendered with, the
+/// `base.html` they extend and the `pagination.html` lists include. A theme's template of the same name replaces one,
 /// so a page type that a new version adds never breaks a theme that lacks it.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 10] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 11] = [
     ("base.html", include_str!("builtins/base.html")),
+    ("pagination.html", include_str!("builtins/pagination.html")),
     ("list.html", include_str!("builtins/list.html")),
     ("post.html", include_str!("builtins/post.html")),
     ("paper.html", include_str!("builtins/paper.html")),

@@ -42,3 +42,15 @@ pub use publish::{
 };
 pub use push::{PushError, PushTarget, Pushed};
 pub use record::Announcements;
+
+/// `git fsck --strict` passes on the repository at `dir`: what the git tests
+/// check every tree they write with.
+#[cfg(test)]
+pub(crate) fn assert_fsck_clean(dir: &std::path::Path) {
+    let out = std::process::Command::new("git")
+        .args(["fsck", "--strict", "--no-dangling"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -431,12 +431,7 @@ mod tests {
                 .any(|_| true),
             "no pack for a few"
         );
-        let out = std::process::Command::new("git")
-            .args(["fsck", "--strict", "--no-dangling"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        crate::git::assert_fsck_clean(dir.path());
     }
 
     fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -487,12 +482,7 @@ mod tests {
             .flatten()
             .collect();
         assert_eq!(packs.len(), 2, "one pack and its index, no temporary files");
-        let out = std::process::Command::new("git")
-            .args(["fsck", "--strict", "--no-dangling"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        crate::git::assert_fsck_clean(dir.path());
         let idx = packs
             .iter()
             .find(|p| p.path().extension().is_some_and(|e| e == "idx"))

@@ -283,12 +283,7 @@ mod tests {
             };
         }
         assert_eq!(ours, build_tree(&repo, after.into_iter()).unwrap());
-        let out = std::process::Command::new("git")
-            .args(["fsck", "--strict", "--no-dangling"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        crate::git::assert_fsck_clean(dir.path());
         let listed = std::process::Command::new("git")
             .args(["ls-tree", "-r", "--name-only", &ours.to_string()])
             .current_dir(dir.path())
