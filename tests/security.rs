@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hotpapers::{BlogError, PublishError, PublishOptions, Site, SiteFile, Theme};
+use hotpapers::{BlogError, PublishError, PublishOptions, Site, Theme};
 
-use crate::util::{archive_of, project_dir, TempRepo, OCT_30};
+use crate::util::{archive_of, project_dir, rendered, TempRepo, OCT_30};
 
 fn options() -> PublishOptions {
     PublishOptions {
@@ -20,12 +20,6 @@ fn options() -> PublishOptions {
 
 fn with_days() -> TempRepo {
     crate::util::with_days_committed()
-}
-
-fn rendered(root: &Path) -> Vec<SiteFile> {
-    let archive = archive_of(root);
-    let theme = Theme::load(&project_dir()).unwrap();
-    hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap()
 }
 
 fn publish_site(repo: &TempRepo) -> hotpapers::Report {

@@ -3,6 +3,7 @@
 mod blog;
 mod browser;
 mod checks;
+mod chromium;
 mod cli;
 mod deps;
 mod golden;
@@ -10,6 +11,7 @@ mod publish;
 mod push;
 mod rebuild;
 mod run;
+mod search;
 mod security;
 mod util;
 mod workflows;

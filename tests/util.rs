@@ -200,3 +200,11 @@ pub fn lazily(parts: hotpapers::Parts) -> (ArchiveHead<'static>, Days<'static>) 
 pub fn project_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The blog of the site at `root` (its day-files compiled as the build does),
+/// rendered with the project's theme.
+pub fn rendered(root: &Path) -> Vec<hotpapers::SiteFile> {
+    let archive = archive_of(root);
+    let theme = hotpapers::Theme::load(&project_dir()).unwrap();
+    hotpapers::render_blog(&archive.site, &archive.days, &theme).unwrap()
+}

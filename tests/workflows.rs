@@ -174,7 +174,11 @@ impl Workspace {
              announce)\n    tree=$(git mktree < /dev/null)\n\
              commit=$(git -c user.name=T -c user.email=t@example.com commit-tree -m 'Announced 2026-12-06 on bluesky' $tree)\n\
              git update-ref refs/heads/hotpapers-announced $commit\n\
-             echo \"2026-12-06 bluesky: announced, at://did:plc:x/app.bsky.feed.post/3l\" ;;\n  *) ;;\nesac\nexit 0\n"
+             echo \"2026-12-06 bluesky: announced, at://did:plc:x/app.bsky.feed.post/3l\" ;;\n\
+             search)\n    tree=$(git mktree < /dev/null)\n\
+             commit=$(git -c user.name=T -c user.email=t@example.com commit-tree -m 'Site: search index of 12 paper(s)' $tree)\n\
+             git update-ref refs/heads/gh-pages $commit\n\
+             echo \"search: 12 paper(s), 40 file(s); commit ${commit} on gh-pages\" ;;\n  *) ;;\nesac\nexit 0\n"
                 .to_owned()
         };
         let site = if fail {
@@ -380,6 +384,9 @@ fn with_tools_that_succeed_every_step_passes_and_leaves_its_outputs() {
             let origin = workspace.dir.path().join("target/origin.git");
             let pushed = crate::util::git_in(&origin, &["log", "--format=%s", "hotpapers-announced"]);
             assert_eq!(pushed, "Announced 2026-12-06 on bluesky\n");
+            // So did the search index.
+            let pages = crate::util::git_in(&origin, &["log", "--format=%s", "gh-pages"]);
+            assert_eq!(pages, "Site: search index of 12 paper(s)\n");
         }
     }
 }

@@ -162,6 +162,29 @@ pub(crate) fn client(root: &Path) -> anyhow::Result<fetch::Client> {
     )?)
 }
 
+/// What the blog is rendered from, read at run time as `cargo run` compiles
+/// it.
+pub(crate) struct BlogSources {
+    pub(crate) site: Site,
+    /// The published days: every day-file checked.
+    pub(crate) days: Vec<hotpapers::Day<'static>>,
+    pub(crate) theme: hotpapers::Theme<'static>,
+}
+
+/// Reads the settings, the day-files and the theme under `root`; the first
+/// problem ends it, shown as the build shows it.
+pub(crate) fn blog_sources(root: &Path) -> Result<BlogSources, String> {
+    let site = Site::load(root).map_err(|e| e.to_string())?;
+    hotpapers::refuse_links(root, &site.posts_dir).map_err(|e| format!("{}: {e}", site.posts_dir))?;
+    let days = match hotpapers::load_dir_shown(&root.join(&site.posts_dir), &site.posts_dir) {
+        Ok(loaded) => loaded.days,
+        Err(hotpapers::LoadError::Invalid(diagnostics)) => return Err(diagnostics.to_string()),
+        Err(error) => return Err(error.to_string()),
+    };
+    let theme = hotpapers::Theme::load(root).map_err(|e| format!("cannot read the theme: {e}"))?;
+    Ok(BlogSources { site, days, theme })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@
 //! - `hotpapers serve`: the blog, previewed live from the day-files.
 //! - `hotpapers announce [DATE]` and `hotpapers digest [DATE]`: a new day told
 //!   once on Bluesky and Mastodon, and by e-mail.
+//! - `hotpapers search build`: the search index, into the pages branch.
 
 mod announce;
 mod collect;
@@ -149,6 +150,11 @@ enum Command {
         #[arg(long)]
         author: Option<String>,
     },
+    /// The search index of every paper the blog shows (`/search/`).
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Turn legacy posts (`YYYY-MM-DD---Hot-Papers.md`) into day-files.
     Import {
         /// Posts, or folders of posts.
@@ -157,6 +163,23 @@ enum Command {
         /// Replace day-files that exist already.
         #[arg(long)]
         force: bool,
+    },
+}
+
+/// What `search` does.
+#[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Build the index from the day-files and commit it into the pages
+    /// branch's `pagefind/` (a commit of its own on top of the site's; none
+    /// when the branch has this very index).
+    Build {
+        /// Write it into DIR/pagefind/ instead (a blog written with
+        /// `cargo run -- --site-dir DIR`); commit nothing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Who the commit is by, `Name <email>`.
+        #[arg(long)]
+        author: Option<String>,
     },
 }
 
@@ -216,6 +239,9 @@ fn main() -> ExitCode {
         Command::Digest { date, send, author } => {
             commands::digest::run(&cli.root, date.as_deref(), *send, author.clone())
         }
+        Command::Search {
+            command: SearchCommand::Build { out, author },
+        } => commands::search::build(&cli.root, out.as_deref(), author.clone()).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
+use crate::git;
 use crate::run::run;
 use crate::services::{Reply, Services};
 
@@ -67,19 +68,6 @@ fn site(day: &str, published: bool) -> tempfile::TempDir {
         git(root, &["checkout", "-q", "-f", "main"]);
     }
     dir
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let (out, stdout, stderr) = run(Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .stdin(std::process::Stdio::null()));
-    assert!(out.status.success(), "git {args:?}: {stderr}");
-    stdout.trim().to_owned()
 }
 
 /// `hotpapers` with the stand-ins configured; `env` adds or overrides.

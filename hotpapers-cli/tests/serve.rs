@@ -8,20 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::project_dir;
-
-/// Copies the folder `from` to `to`, subfolders too.
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
+use crate::{copy_dir, project_dir};
 
 /// The server, with the address it printed.
 struct Server {
@@ -143,7 +130,7 @@ fn serve_previews_edits_problems_and_fixes_live() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for folder in ["posts", "templates", "static"] {
-        copy(&project_dir().join(folder), &root.join(folder));
+        copy_dir(&project_dir().join(folder), &root.join(folder));
     }
     let mut server = start(root);
     let origin = server.origin.clone();
@@ -254,7 +241,7 @@ fn serve_watches_folders_made_late_or_made_again_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for folder in ["templates", "static"] {
-        copy(&project_dir().join(folder), &root.join(folder));
+        copy_dir(&project_dir().join(folder), &root.join(folder));
     }
     // A link in `static/` to a large tree: the blog never reads through it.
     let big = tempfile::tempdir().unwrap();
@@ -335,7 +322,7 @@ fn serve_answers_only_to_its_own_names_and_decodes_paths_once() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for folder in ["posts", "templates", "static"] {
-        copy(&project_dir().join(folder), &root.join(folder));
+        copy_dir(&project_dir().join(folder), &root.join(folder));
     }
     std::fs::write(root.join("static/my file.css"), "body{}\n").unwrap();
     std::fs::write(root.join("static/café.txt"), "café\n").unwrap();

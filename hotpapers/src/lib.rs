@@ -64,7 +64,9 @@ pub use blog::{
     BUILTIN_TEMPLATES, REQUIRED_TEMPLATES,
 };
 #[cfg(feature = "blog")]
-pub use blog::{push_math, render_blog, render_blog_reusing, tex_spans, MathShown};
+pub use blog::{
+    push_math, render_blog, render_blog_reusing, search_records, tex_spans, MathShown, SearchRecord,
+};
 pub use day::write::day_file;
 pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};
 #[cfg(feature = "check")]
@@ -72,9 +74,9 @@ pub use day::{json_schema, load_dir, load_dir_shown, load_file, markdown_text, p
 pub use diagnostic::{Diagnostic, Diagnostics, LineIndex, Severity, Source};
 #[cfg(feature = "git")]
 pub use git::{
-    pages_up_to_date, posts_up_to_date_at, publish, publish_days, Announcements, Change, FileChange,
-    PagesCache, PagesReport, PublishError, PublishOptions, PublishSettings, PushError, PushTarget, Pushed,
-    RenderedSite, Report,
+    commit_search_index, pages_up_to_date, posts_up_to_date_at, publish, publish_days, Announcements, Change,
+    FileChange, PagesCache, PagesReport, PublishError, PublishOptions, PublishSettings, PushError,
+    PushTarget, Pushed, RenderedSite, Report, SearchIndexReport,
 };
 pub use model::{
     bluesky_cid_ok, bluesky_post_parts, bluesky_uri_ok, github_repo, source_hash, taxonomy, tweet_handle,
@@ -90,5 +92,5 @@ pub use site::{
 };
 pub use text::{
     day_file_date, day_file_name, first_link, format_date, parse_date, quoted, refuse_links,
-    write_atomically, write_new, PageKey, SiteFile, SITE_MANIFEST,
+    write_atomically, write_new, PageKey, SiteFile, SEARCH_DIR, SITE_MANIFEST,
 };

@@ -8,6 +8,7 @@ pub(crate) mod digest;
 pub(crate) mod import;
 pub(crate) mod new;
 pub(crate) mod schema;
+pub(crate) mod search;
 pub(crate) mod serve;
 pub(crate) mod skip;
 pub(crate) mod tweet;

@@ -82,15 +82,12 @@ fn render(root: &Path, origin: &str, state: &State) {
 
 /// The whole site as `cargo run` renders it, with links to this server.
 fn render_site(root: &Path, origin: &str) -> Result<HashMap<String, Vec<u8>>, String> {
-    let mut site = hotpapers::Site::load(root).map_err(|e| e.to_string())?;
+    let crate::day::BlogSources {
+        mut site,
+        days,
+        theme,
+    } = crate::day::blog_sources(root)?;
     site.blog.url = origin.to_owned();
-    hotpapers::refuse_links(root, &site.posts_dir).map_err(|e| format!("{}: {e}", site.posts_dir))?;
-    let days = match hotpapers::load_dir_shown(&root.join(&site.posts_dir), &site.posts_dir) {
-        Ok(loaded) => loaded.days,
-        Err(hotpapers::LoadError::Invalid(diagnostics)) => return Err(diagnostics.to_string()),
-        Err(error) => return Err(error.to_string()),
-    };
-    let theme = hotpapers::Theme::load(root).map_err(|e| format!("cannot read the theme: {e}"))?;
     let files = hotpapers::render_blog(&site, &days, &theme).map_err(|e| e.to_string())?;
     Ok(files
         .into_iter()

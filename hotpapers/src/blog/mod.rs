@@ -27,6 +27,8 @@ mod data;
 mod feeds;
 #[cfg(feature = "blog")]
 mod math;
+#[cfg(feature = "blog")]
+mod search;
 
 #[cfg(feature = "blog")]
 use std::borrow::Cow;
@@ -35,6 +37,8 @@ use std::borrow::Cow;
 pub use math::{push_math, tex_spans, MathShown};
 pub use output::{write_site, SiteDirError, SiteDirReport};
 pub use pages::{kebab, plain_text};
+#[cfg(feature = "blog")]
+pub use search::{search_records, SearchRecord};
 use theme::STATIC_DIR;
 pub use theme::{Theme, BUILTIN_TEMPLATES, REQUIRED_TEMPLATES};
 
@@ -153,6 +157,13 @@ fn check_assets<'p>(theme: &Theme<'_>, generated: impl Iterator<Item = &'p str>)
         let asset = asset.as_ref();
         if generated.contains(asset) {
             return Err(collision(asset, asset));
+        }
+        // The search index's folder is `hotpapers search build`'s whole.
+        if asset.split('/').next() == Some(crate::text::SEARCH_DIR) {
+            return Err(collision(
+                asset,
+                &format!("{}/ (the search index)", crate::text::SEARCH_DIR),
+            ));
         }
         // A page inside a folder of the asset's name.
         let folder = format!("{asset}/");

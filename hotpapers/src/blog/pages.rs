@@ -319,6 +319,11 @@ impl<'b, 'a> Blog<'b, 'a> {
             minijinja::context! { stats, page_url => format!("{}/stats/", self.context.base) },
         )?;
         files.push(page("stats/index.html".into(), html));
+        let html = self.render(
+            "search.html",
+            minijinja::context! { page_url => format!("{}/search/", self.context.base) },
+        )?;
+        files.push(page("search/index.html".into(), html));
         let html = self.render("404.html", minijinja::context! { page_url => "" })?;
         files.push(page("404.html".into(), html));
         let (sitemap, rendered) = self.sitemap_reusing(&files, &keys, reuse)?;

@@ -10,7 +10,7 @@ use crate::diagnostic::{Severity, Source};
 
 /// The templates the blog renders a page with: one per kind of page. Each is
 /// built in; a theme overrides only those it wants to.
-pub const REQUIRED_TEMPLATES: [&str; 9] = [
+pub const REQUIRED_TEMPLATES: [&str; 10] = [
     "list.html",
     "post.html",
     "paper.html",
@@ -18,6 +18,7 @@ pub const REQUIRED_TEMPLATES: [&str; 9] = [
     "topics.html",
     "terms.html",
     "stats.html",
+    "search.html",
     "404.html",
     "sitemap.xml",
 ];
@@ -25,7 +26,7 @@ pub const REQUIRED_TEMPLATES: [&str; 9] = [
 /// The built-in templates, by name: those a page is rendered with, the
 /// `base.html` they extend and the `pagination.html` lists include. A theme's template of the same name replaces one,
 /// so a page type that a new version adds never breaks a theme that lacks it.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 11] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("builtins/base.html")),
     ("pagination.html", include_str!("builtins/pagination.html")),
     ("list.html", include_str!("builtins/list.html")),
@@ -35,6 +36,7 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 11] = [
     ("topics.html", include_str!("builtins/topics.html")),
     ("terms.html", include_str!("builtins/terms.html")),
     ("stats.html", include_str!("builtins/stats.html")),
+    ("search.html", include_str!("builtins/search.html")),
     ("404.html", include_str!("builtins/404.html")),
     ("sitemap.xml", include_str!("builtins/sitemap.xml")),
 ];

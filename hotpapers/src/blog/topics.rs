@@ -29,9 +29,9 @@ pub(crate) const TOPICS_DIR: &str = "arxiv";
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct TopicLink {
     /// The category's id, `cs.LG`.
-    id: &'static str,
+    pub(crate) id: &'static str,
     /// The taxonomy's name, `Machine Learning`.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// The topic's page, base included.
     url: String,
 }

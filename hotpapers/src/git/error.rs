@@ -67,6 +67,15 @@ pub enum PublishError {
     /// tree behind.
     #[error("the pages branch `{0}` is checked out; switch to the posts branch (or set `[blog] pages-branch`) and run again")]
     PagesCheckedOut(String),
+    /// The search index is committed on top of the site, which is not
+    /// published yet.
+    #[error(
+        "there is no pages branch `{0}` to add the search index to; publish the site first (`cargo run`)"
+    )]
+    NoPagesBranch(String),
+    /// A file of the search index has a path a tree cannot hold.
+    #[error("the search index has a file named `{0}`, which is not a plain relative path")]
+    BadIndexPath(String),
     /// The branch that records announcements is the one checked out.
     #[error("the announcements' branch `{0}` is checked out; switch to the posts branch (or set `[announce] branch`) and run again")]
     RecordCheckedOut(String),

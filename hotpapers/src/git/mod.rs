@@ -15,6 +15,7 @@
 //! - `pages`: the HTML site committed to the pages branch from objects, and pushed;
 //! - `push`: the push, re-applying the commit when the remote moved;
 //! - `record`: what was announced where, on a branch of its own;
+//! - `search`: the search index committed into the pages branch's `pagefind/`;
 //! - `error`: [`PublishError`], which the lower errors ([`PushError`],
 //!   `PackError`) come into.
 
@@ -30,6 +31,7 @@ mod published;
 mod push;
 mod record;
 mod repo;
+mod search;
 mod tree;
 mod written;
 
@@ -42,6 +44,7 @@ pub use publish::{
 };
 pub use push::{PushError, PushTarget, Pushed};
 pub use record::Announcements;
+pub use search::{commit_search_index, SearchIndexReport};
 
 /// `git fsck --strict` passes on the repository at `dir`: what the git tests
 /// check every tree they write with.

@@ -20,7 +20,7 @@ use super::pack::{Hashed, HashedBytes};
 use super::push::{PushError, Remote};
 use super::tree::{build_tree, update_tree};
 use crate::site::BlogSettings;
-use crate::text::{push_hex, PageKey, SiteFile, SITE_MANIFEST};
+use crate::text::{push_hex, PageKey, SiteFile, SEARCH_DIR, SITE_MANIFEST};
 
 /// What publishing the site did, or would do.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,7 +65,7 @@ fn branch_files<'f>(settings: &BlogSettings, site: &'f [SiteFile]) -> BTreeMap<&
 
 /// The commit the pages branch builds on: the local branch, else the remote's
 /// copy of it (a fresh clone in CI has only `origin/gh-pages`).
-fn parent(repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> {
+pub(super) fn parent(repo: &Repository, branch: &str) -> Result<Option<Oid>, PublishError> {
     for name in [
         format!("refs/heads/{branch}"),
         format!("refs/remotes/origin/{branch}"),
@@ -282,6 +282,12 @@ pub(crate) fn commit_site(
     let manifest = crate::text::manifest_text(files.keys().copied().chain([SITE_MANIFEST]));
     let manifest = Hashed::new(ObjectType::Blob, manifest.as_bytes())?;
     files.insert(SITE_MANIFEST, (manifest.id(), Some(&manifest)));
+    // The search index is `hotpapers search build`'s, committed after the
+    // site: carried over whole, neither listed nor reported as kept.
+    let search = search_files(&old);
+    for (path, id) in &search {
+        files.entry(path).or_insert((*id, None));
+    }
     let kept = others(repo, &old, &files)?;
     for (path, id) in &kept {
         files.insert(path, (*id, None));
@@ -297,7 +303,7 @@ pub(crate) fn commit_site(
             .count();
     let mut report = PagesReport {
         branch: branch.to_owned(),
-        files: files.len() - kept.len(),
+        files: files.len() - kept.len() - search.len(),
         changed,
         foreign_commits: match parent {
             Some(tip) => foreign_commits(repo, tip)?,
@@ -347,14 +353,7 @@ pub(crate) fn commit_site(
     let tree = repo.find_tree(tree)?;
     let commit = repo.commit(None, &author, &committer, message, &tree, &parent_refs)?;
     let log = super::repo::commit_log(message, parent.is_none());
-    // Only if nobody moved the local branch meanwhile. git's lock on the
-    // branch (a killed run's, or a live git's) is reported, never removed.
-    let moved = match repo.refname_to_id(&refname) {
-        Ok(current) => repo.reference_matching(&refname, commit, true, current, &log),
-        Err(e) if e.code() == ErrorCode::NotFound => repo.reference(&refname, commit, false, &log),
-        Err(e) => return Err(e.into()),
-    };
-    moved.map_err(|e| git_lock(e, repo.commondir().join(format!("{refname}.lock"))))?;
+    move_branch(repo, &refname, commit, None, &log)?;
     report.commit = Some(commit);
     if let Some(fingerprint) = fingerprint {
         stamp(repo, tree.id(), fingerprint)?;
@@ -362,6 +361,36 @@ pub(crate) fn commit_site(
         save_listing(repo, tree.id(), files.iter().map(|(path, (id, _))| (*path, *id)))?;
     }
     Ok(report)
+}
+
+/// Points the branch `refname` at `commit`, only if nobody moved it meanwhile:
+/// from `from` (where the run read it), or from where it is now; or creates
+/// it. git's lock on the branch (a killed run's, or a live git's) is reported,
+/// never removed.
+pub(super) fn move_branch(
+    repo: &Repository,
+    refname: &str,
+    commit: Oid,
+    from: Option<Oid>,
+    log: &str,
+) -> Result<(), PublishError> {
+    let moved = match repo.refname_to_id(refname) {
+        Ok(current) => repo.reference_matching(refname, commit, true, from.unwrap_or(current), log),
+        Err(e) if e.code() == ErrorCode::NotFound => repo.reference(refname, commit, false, log),
+        Err(e) => return Err(e.into()),
+    };
+    moved
+        .map(drop)
+        .map_err(|e| git_lock(e, repo.commondir().join(format!("{refname}.lock"))))
+}
+
+/// The search index's files on the branch's `old` tree (`SEARCH_DIR/…`).
+fn search_files(old: &BTreeMap<String, Oid>) -> Vec<(&str, Oid)> {
+    let folder = format!("{SEARCH_DIR}/");
+    old.range(folder.clone()..)
+        .take_while(|(path, _)| path.starts_with(&folder))
+        .map(|(path, id)| (path.as_str(), *id))
+        .collect()
 }
 
 /// The files of the branch's `old` tree that this tool does not generate: not
@@ -462,7 +491,7 @@ fn save_listing<'p>(
 }
 
 /// Every blob of a tree by path.
-fn walk_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
+pub(super) fn walk_files(tree: &git2::Tree<'_>) -> Result<BTreeMap<String, Oid>, PublishError> {
     let mut files = BTreeMap::new();
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         if entry.kind() == Some(ObjectType::Blob) {
@@ -484,7 +513,7 @@ fn exists(odb: &git2::Odb<'_>, id: Oid) -> bool {
 
 /// Writes the blobs the repository does not have yet: after an edit, the pages
 /// that changed.
-fn write_missing_blobs<'h, 'b: 'h>(
+pub(super) fn write_missing_blobs<'h, 'b: 'h>(
     repo: &Repository,
     blobs: impl Iterator<Item = &'h HashedBytes<'b>>,
 ) -> Result<(), PublishError> {

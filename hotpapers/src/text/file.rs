@@ -256,6 +256,11 @@ mod tests {
 /// settings, a verification file) is someone else's and is kept.
 pub const SITE_MANIFEST: &str = ".hotpapers-site";
 
+/// The folder of a site (the pages branch, a site folder) that holds the
+/// search index `hotpapers search build` makes: the site's publish keeps it as
+/// it is, without listing it, and a theme cannot put a static file there.
+pub const SEARCH_DIR: &str = "pagefind";
+
 /// The text of a [`SITE_MANIFEST`]: each path on a line, in the order given.
 #[cfg(any(feature = "git", feature = "templates"))]
 pub(crate) fn manifest_text<'p>(paths: impl Iterator<Item = &'p str>) -> String {
