@@ -1,11 +1,14 @@
 //! Headless Chromium for the tests that open pages: the browser (Debian's
 //! `chromium` package), a static host on 127.0.0.1, and a visit that returns
 //! the DOM after scripts ran and the page's own uncaught errors (the curator
-//! tools' tests include this file too).
+//! tools' tests and `cargo xtask bench` include this file too).
 //!
 //! Without Chromium a test says so and passes, so `cargo test` works on a
 //! machine with only the Rust toolchain; CI sets `HOTPAPERS_BROWSER_TESTS=required`
 //! (in `.ci/run`, which installs Chromium) and then a missing browser fails.
+
+// Each of its three users takes what it needs.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,12 +35,24 @@ pub fn chromium() -> Option<PathBuf> {
     None
 }
 
+/// What a server sent: each request's URL and the bytes of its body, in order.
+pub type Served = std::sync::Arc<std::sync::Mutex<Vec<(String, usize)>>>;
+
 /// Serves `root` on 127.0.0.1 from a thread, as a static host would: a folder's
 /// `index.html`, and `404.html` for what is not there.
 pub fn serve(root: &Path) -> String {
+    serve_logged(root).0
+}
+
+/// Like [`serve`], and records what it sent (`cargo xtask bench` counts what
+/// a search downloads with it: the index is fetched by a worker, whose
+/// requests are not in the page's resource timings).
+pub fn serve_logged(root: &Path) -> (String, Served) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let address = format!("http://{}", server.server_addr().to_ip().unwrap());
     let root = root.to_owned();
+    let served = Served::default();
+    let log = served.clone();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
             let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
@@ -62,13 +77,16 @@ pub fn serve(root: &Path) -> String {
                 _ => "application/octet-stream",
             };
             let body = std::fs::read(&file).unwrap_or_default();
+            if let Ok(mut log) = log.lock() {
+                log.push((request.url().to_owned(), body.len()));
+            }
             let response = tiny_http::Response::from_data(body)
                 .with_status_code(status)
                 .with_header(tiny_http::Header::from_bytes("Content-Type", kind).unwrap());
             let _ = request.respond(response);
         }
     });
-    address
+    (address, served)
 }
 
 /// What Chromium made of a page: the DOM after scripts ran, and the uncaught
@@ -113,7 +131,7 @@ pub fn visit(browser: &Path, url: &str, origin: &str, screenshot: Option<(&Path,
 }
 
 /// Where [`visit_settled`] writes its harness, in the served folder.
-const HARNESS: &str = "__settled.html";
+pub const HARNESS: &str = "__settled.html";
 
 /// Like [`visit`], for a page that finishes after it has loaded (the search
 /// page fetches its index from a worker, which headless Chromium's virtual
@@ -122,7 +140,6 @@ const HARNESS: &str = "__settled.html";
 /// until `ready` (JavaScript, with the frame's `doc`) is true, so that the
 /// browser's virtual time stands still until then. A visit without a
 /// screenshot returns the frame's DOM.
-#[allow(dead_code)]
 pub fn visit_settled(
     browser: &Path,
     root: &Path,

@@ -21,8 +21,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 mod big_day;
+#[path = "../../tests/chromium.rs"]
+mod chromium;
 mod disk;
 mod math;
+mod search;
 
 /// The real day the synthetic ones are made from (9 papers, 19 KB).
 const FIXTURE: &str = include_str!("../../posts/2020-10-30.toml");
@@ -47,26 +50,41 @@ const SITE_FILES: &[&str] = &[
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("bench") => {
-            let sizes: Vec<usize> = if args.len() > 1 {
-                args[1..]
-                    .iter()
-                    .map(|a| a.parse().context("sizes are numbers of days"))
-                    .collect::<Result<_>>()?
-            } else {
-                vec![300, 3650]
-            };
-            bench(&sizes)
-        }
+        Some("bench") => bench(&sizes(&args[1..])?),
         Some("bench-build") => fresh_build(),
+        Some("search") => {
+            let sizes = sizes(&args[1..])?;
+            let root = project_root();
+            let mut all = Vec::new();
+            for days in sizes {
+                let bench_dir = root.join("target/bench");
+                let (site, public) = (bench_dir.join(format!("site-{days}")), bench_dir.join(format!("public-{days}")));
+                if !site.exists() || !public.exists() {
+                    bail!("no {} or {}: run `cargo xtask bench {days}` first", site.display(), public.display());
+                }
+                all.push((days, search::measure(&root, &site, &public)?));
+            }
+            print!("{}", search_table(&all));
+            Ok(())
+        }
         Some("math") => {
             print!("{}", math::convert_corpus(&project_root())?);
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first `cargo run` of a fresh clone)\n       cargo xtask math             (the math corpus alone, as (j))"
+            "usage: cargo xtask bench [DAYS...]   (default: 300 3650)\n       cargo xtask bench-build      (the first `cargo run` of a fresh clone)\n       cargo xtask math             (the math corpus alone, as (j))\n       cargo xtask search [DAYS...]  (the search index alone, as (k), of the last bench's sites)"
         ),
     }
+}
+
+/// The archive sizes asked for, in days: 300 and 3,650 unless named.
+fn sizes(args: &[String]) -> Result<Vec<usize>> {
+    if args.is_empty() {
+        return Ok(vec![300, 3650]);
+    }
+    args.iter()
+        .map(|a| a.parse().context("sizes are numbers of days"))
+        .collect()
 }
 
 struct Figures {
@@ -95,6 +113,7 @@ struct Figures {
     posts_written: Vec<Duration>,
     posts_copied: Vec<Duration>,
     posts: usize,
+    search: search::SearchFigures,
 }
 
 /// Zola's published figure: 1,349 pages in 1.17 s.
@@ -233,6 +252,9 @@ fn bench(sizes: &[usize]) -> Result<()> {
         all.push(bench_size(&root, &bench_dir, timing.as_ref(), days)?);
     }
     println!("{}", table(&all));
+    let searches: Vec<(usize, search::SearchFigures)> =
+        all.iter().map(|f| (f.days, f.search.clone())).collect();
+    println!("{}", search_table(&searches));
     println!("{big_day}");
     print!("{math}");
     disk::empty_trash(&bench_dir)
@@ -275,6 +297,9 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
     eprintln!("   (b) no-op cargo run: {}", spread(&noop_runs));
     let (edits, edit_peak, edit_rustc) = bench.edits()?;
     let edit_split = bench.edits_apart()?;
+    let public = bench_dir.join(format!("public-{days}"));
+    let search = search::measure(root, &bench.site, &public)?;
+    eprint!("{}", search_table(&[(days, search.clone())]));
     Ok(Figures {
         days,
         toml_mb: toml_bytes as f64 / 1e6,
@@ -298,6 +323,7 @@ fn bench_size(root: &Path, bench_dir: &Path, timing: Option<&Timing>, days: usiz
         posts_written,
         posts_copied,
         posts: posts_count,
+        search,
     })
 }
 
@@ -1092,6 +1118,42 @@ fn table(all: &[Figures]) -> String {
         let _ = write!(out, "\n| {name} |");
         for f in all {
             let _ = write!(out, " {} |", value(f));
+        }
+    }
+    out
+}
+
+/// (k) as a table: the index of each size, and each query.
+fn search_table(all: &[(usize, search::SearchFigures)]) -> String {
+    let mut out = String::from(
+        "| (k) search | papers | index built | peak | files | size |\n|---|---|---|---|---|---|\n",
+    );
+    for (days, s) in all {
+        let _ = writeln!(
+            out,
+            "| {days} days | {} | {} | {:.0} MiB | {} | {:.1} MB |",
+            s.papers,
+            secs(s.build),
+            s.peak_mib,
+            s.files,
+            s.bytes as f64 / 1e6
+        );
+    }
+    out.push_str(
+        "\n| (k) one query | results | downloaded | of it the index | requests |\n|---|---|---|---|---|\n",
+    );
+    for (days, s) in all {
+        for q in &s.queries {
+            let _ = writeln!(
+                out,
+                "| {days} days, `{}` ({}) | {} | {:.0} KB | {:.0} KB | {} |",
+                q.words,
+                q.what,
+                q.said,
+                q.bytes as f64 / 1024.0,
+                q.index_bytes as f64 / 1024.0,
+                q.requests
+            );
         }
     }
     out
