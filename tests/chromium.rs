@@ -162,7 +162,7 @@ const frame = document.getElementById("frame");
 const ready = () => {{ const doc = frame.contentDocument; try {{ return doc && doc.readyState === "complete" && ({ready}); }} catch (e) {{ return false; }} }};
 frame.src = decodeURIComponent(location.hash.slice(1));
 (async () => {{
-  for (let i = 0; i < 20000 && !ready(); i++) {{
+  for (let i = 0; i < 200000 && !ready(); i++) {{
     await fetch("{HARNESS}?poll=" + i, {{ cache: "no-store" }});
   }}
   {copy}

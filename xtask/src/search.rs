@@ -101,6 +101,9 @@ pub fn measure(root: &Path, site: &Path, public: &Path) -> Result<SearchFigures>
         bail!("GNU time wrote {timed}");
     };
     let (files, bytes) = size(&index)?;
+    // The index is tens of thousands of new files: the disk is slow to read
+    // them back until it has settled.
+    crate::settle()?;
     let queries = match chromium() {
         Some(browser) => queries(site)?
             .into_iter()
