@@ -91,6 +91,6 @@ pub use site::{
     SiteError, SourceName, SITE_FILE, STATIC_DIR, TEMPLATES_DIR,
 };
 pub use text::{
-    day_file_date, day_file_name, first_link, format_date, parse_date, quoted, refuse_links,
+    day_file_date, day_file_name, first_link, format_date, parse_date, plain_path, quoted, refuse_links,
     write_atomically, write_new, PageKey, SiteFile, SEARCH_DIR, SITE_MANIFEST,
 };

@@ -129,10 +129,7 @@ fn write_folder(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result
     }
     let staging = tempfile::Builder::new().prefix(".pagefind-").tempdir_in(dir)?;
     for (path, bytes) in files {
-        anyhow::ensure!(
-            path.split('/').all(|p| !p.is_empty() && p != "." && p != ".."),
-            "the index has a file named `{path}`"
-        );
+        anyhow::ensure!(hotpapers::plain_path(path), "the index has a file named `{path}`");
         let file = staging.path().join(path);
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent)?;

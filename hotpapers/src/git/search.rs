@@ -15,7 +15,7 @@ use super::pages::{move_branch, parent, walk_files, write_missing_blobs, SUBJECT
 use super::tree::update_tree;
 use super::Options;
 use crate::site::Site;
-use crate::text::SEARCH_DIR;
+use crate::text::{plain_path, SEARCH_DIR};
 
 /// What committing the search index did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,42 +105,4 @@ pub fn commit_search_index(
     move_branch(&repo, &refname, commit, Some(tip), &log)?;
     report.commit = Some(commit);
     Ok(report)
-}
-
-/// A path a tree can hold and a checkout writes where it says: folders and a
-/// name, none empty, `.` or `..`, none git's own folder, no backslash or NUL.
-fn plain_path(path: &str) -> bool {
-    path.split('/').all(|part| {
-        !part.is_empty()
-            && part != "."
-            && part != ".."
-            && !part.eq_ignore_ascii_case(".git")
-            && !part.contains(['\\', '\0'])
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_relative_paths_are_committed() {
-        for good in ["pagefind.js", "fragment/en_1a2b.pf_fragment", "a/b/c"] {
-            assert!(plain_path(good), "{good}");
-        }
-        for bad in [
-            "",
-            "/x",
-            "x/",
-            "a//b",
-            "../x",
-            "a/./b",
-            ".git/config",
-            "a/.GIT/x",
-            "a\\b",
-            "a\0b",
-        ] {
-            assert!(!plain_path(bad), "{bad:?}");
-        }
-    }
 }

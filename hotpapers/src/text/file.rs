@@ -165,6 +165,27 @@ pub fn refuse_links(root: &Path, dir: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn only_plain_relative_paths_are_committed() {
+        for good in ["pagefind.js", "fragment/en_1a2b.pf_fragment", "a/b/c"] {
+            assert!(plain_path(good), "{good}");
+        }
+        for bad in [
+            "",
+            "/x",
+            "x/",
+            "a//b",
+            "../x",
+            "a/./b",
+            ".git/config",
+            "a/.GIT/x",
+            "a\\b",
+            "a\0b",
+        ] {
+            assert!(!plain_path(bad), "{bad:?}");
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn finds_a_link_at_any_folder_on_the_way() {
@@ -255,6 +276,18 @@ mod tests {
 /// removed, and a file that is not on the list (a `CNAME` set through GitHub's
 /// settings, a verification file) is someone else's and is kept.
 pub const SITE_MANIFEST: &str = ".hotpapers-site";
+
+/// A path a tree can hold and a checkout writes where it says: folders and a
+/// name, none empty, `.` or `..`, none git's own folder, no backslash or NUL.
+pub fn plain_path(path: &str) -> bool {
+    path.split('/').all(|part| {
+        !part.is_empty()
+            && part != "."
+            && part != ".."
+            && !part.eq_ignore_ascii_case(".git")
+            && !part.contains(['\\', '\0'])
+    })
+}
 
 /// The folder of a site (the pages branch, a site folder) that holds the
 /// search index `hotpapers search build` makes: the site's publish keeps it as

@@ -10,7 +10,8 @@ pub(crate) use file::write_new_folder;
 #[cfg(feature = "git")]
 pub(crate) use file::TEMP_PREFIX;
 pub use file::{
-    first_link, refuse_links, write_atomically, write_new, PageKey, SiteFile, SEARCH_DIR, SITE_MANIFEST,
+    first_link, plain_path, refuse_links, write_atomically, write_new, PageKey, SiteFile, SEARCH_DIR,
+    SITE_MANIFEST,
 };
 #[cfg(any(feature = "git", feature = "templates"))]
 pub(crate) use file::{manifest_paths, manifest_text};
