@@ -97,6 +97,17 @@ pub struct Visit {
 }
 
 pub fn visit(browser: &Path, url: &str, origin: &str, screenshot: Option<(&Path, &str)>) -> Visit {
+    visit_for(browser, url, origin, screenshot, 10_000)
+}
+
+/// Like [`visit`], with `budget` milliseconds of the page's virtual time.
+fn visit_for(
+    browser: &Path,
+    url: &str,
+    origin: &str,
+    screenshot: Option<(&Path, &str)>,
+    budget: u32,
+) -> Visit {
     let profile = tempfile::tempdir().unwrap();
     let mut command = Command::new(browser);
     command
@@ -104,7 +115,7 @@ pub fn visit(browser: &Path, url: &str, origin: &str, screenshot: Option<(&Path,
         .args(["--enable-logging=stderr", "--v=0"])
         // The DOM is taken once the page's own fetches and timers are done
         // (the search page loads its index after the page has loaded).
-        .arg("--virtual-time-budget=10000")
+        .arg(format!("--virtual-time-budget={budget}"))
         .arg(format!("--user-data-dir={}", profile.path().display()));
     match screenshot {
         Some((file, size)) => {
@@ -140,6 +151,13 @@ pub const HARNESS: &str = "__settled.html";
 /// until `ready` (JavaScript, with the frame's `doc`) is true, so that the
 /// browser's virtual time stands still until then. A visit without a
 /// screenshot returns the frame's DOM.
+///
+/// Virtual time still runs between two of those requests, and runs ahead to
+/// the page's next timer: Pagefind races its worker's start against a 5 s
+/// timer and sleeps while it waits, so a page that searches spends seconds
+/// of virtual time while it waits for its index. Ten seconds were not always
+/// enough; the harness has two minutes, which it spends only while `ready`
+/// is false or in timers that are due anyway.
 pub fn visit_settled(
     browser: &Path,
     root: &Path,
@@ -178,10 +196,11 @@ frame.src = decodeURIComponent(location.hash.slice(1));
             _ => format!("%{b:02X}"),
         })
         .collect();
-    visit(
+    visit_for(
         browser,
         &format!("{origin}/{HARNESS}#{target}"),
         origin,
         screenshot,
+        120_000,
     )
 }

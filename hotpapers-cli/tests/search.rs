@@ -76,13 +76,13 @@ fn the_index_is_built_beside_the_blog_and_searched_in_chromium() {
         &["search", "build", "--out", blog.path().to_str().unwrap()],
     );
     assert!(ok, "{stderr}");
-    assert!(stdout.starts_with("search: 9 paper(s), "), "{stdout}");
+    assert!(stdout.starts_with("search: 9 paper(s) on 1 day(s), "), "{stdout}");
     let index = blog.path().join("pagefind");
     for file in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
         assert!(index.join(file).is_file(), "no {file}");
     }
     let fragments = std::fs::read_dir(index.join("fragment")).unwrap().count();
-    assert_eq!(fragments, 9, "a fragment per paper");
+    assert_eq!(fragments, 1, "a fragment per day");
     // Built again: replaced whole, nothing left beside it.
     assert!(
         hotpapers(
@@ -131,9 +131,33 @@ fn the_index_is_built_beside_the_blog_and_searched_in_chromium() {
     );
     assert!(found.contains("<mark>geometries</mark>"), "{found}");
     assert!(found.contains("(k&lt;2 and m &lt; n^1.19)"), "{found}");
-    // An author and an arXiv id find their papers too.
-    let by_id = search("2010.15801", None);
-    assert!(by_id.contains(r#"href="/papers/2010.15801/""#), "{by_id}");
+    assert!(
+        found.contains(
+            "Rémi Coulon, Elisabetta A. Matsumoto, Henry Segerman et al. · 2010.15801 · 2020-10-30"
+        ),
+        "{found}"
+    );
+    // An author and an arXiv id find their papers too, and only them.
+    for query in ["2010.15801", "Segerman"] {
+        let page = search(query, None);
+        assert!(page.contains(r#"href="/papers/2010.15801/""#), "{page}");
+        assert!(page.contains(&format!("1 paper matches “{query}”.")), "{page}");
+    }
+    // A word of several papers of the day: each once, by its own page.
+    let several = search("learning", None);
+    let links: Vec<&str> = several
+        .split(r#"<a href="/papers/"#)
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let mut unique = links.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(links.len() > 1 && unique.len() == links.len(), "{links:?}");
+    assert!(
+        several.contains(&format!("{} papers match “learning”.", links.len())),
+        "{several}"
+    );
 
     let none = search("zzyzxnotaword", None);
     assert!(none.contains("No paper matches “zzyzxnotaword”."), "{none}");
@@ -147,6 +171,57 @@ fn the_index_is_built_beside_the_blog_and_searched_in_chromium() {
     );
     let main = &markup[markup.find("<main>").unwrap()..];
     assert!(!main.contains("<img"), "{main}");
+}
+
+/// A word of many papers on many days: the page shows the best days' papers
+/// first, a page of them, says on how many days papers match until it has
+/// read them all, and offers more.
+#[test]
+fn many_days_are_read_a_few_at_a_time() {
+    let root = site();
+    // Seven more days, each the real 2020-10-30 under new ids: four of its
+    // nine papers say "learning".
+    let real = std::fs::read_to_string(root.path().join("posts/2020-10-30.toml")).unwrap();
+    for day in 1..=7 {
+        let text = real
+            .replace("date = 2020-10-30", &format!("date = 2020-11-0{day}"))
+            .replace("2020-10-31T", &format!("2020-11-0{day}T"))
+            .replace("arxiv = \"2010.1", &format!("arxiv = \"2011.{day}"));
+        std::fs::write(root.path().join(format!("posts/2020-11-0{day}.toml")), text).unwrap();
+    }
+    let blog = tempfile::tempdir().unwrap();
+    assert_eq!(write_blog(root.path(), blog.path()), 72);
+    let (ok, stdout, stderr) = hotpapers(
+        root.path(),
+        &["search", "build", "--out", blog.path().to_str().unwrap()],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.starts_with("search: 72 paper(s) on 8 day(s), "),
+        "{stdout}"
+    );
+
+    let Some(browser) = chromium() else { return };
+    let origin = serve(blog.path());
+    let ready = r#"doc.getElementById("search-results").getAttribute("aria-busy") === "false""#;
+    let page = visit_settled(&browser, blog.path(), &origin, "/search/?q=learning", ready, None);
+    assert!(page.errors.is_empty(), "{:?}", page.errors);
+    let dom = page.dom;
+    assert!(dom.contains("Papers on 8 days match “learning”."), "{dom}");
+    assert_eq!(dom.matches("<li>").count(), 20, "{dom}");
+    assert!(
+        dom.contains(r#"id="search-more" class="search-more" type="button">"#),
+        "{dom}"
+    );
+    // Each paper shows its own day and page, whichever day it is read from.
+    for item in dom.split("<li>").skip(1) {
+        let id = &item[item.find("/papers/").unwrap() + 8..][..10];
+        let day = match &id[..6] {
+            "2010.1" => "2020-10-30".to_owned(),
+            other => format!("2020-11-0{}", &other[5..]),
+        };
+        assert!(item.contains(&format!("· {id} · {day}</p>")), "{item}");
+    }
 }
 
 #[test]

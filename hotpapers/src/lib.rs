@@ -65,7 +65,8 @@ pub use blog::{
 };
 #[cfg(feature = "blog")]
 pub use blog::{
-    push_math, render_blog, render_blog_reusing, search_records, tex_spans, MathShown, SearchRecord,
+    push_math, render_blog, render_blog_reusing, search_documents, search_records, tex_spans, MathShown,
+    SearchDocument, SearchRecord,
 };
 pub use day::write::day_file;
 pub use day::{day_files, LoadError, Loaded, MAX_DAY_FILE_BYTES};

@@ -1,5 +1,6 @@
 //! `hotpapers search build`: the search index of every paper the blog shows,
-//! made by Pagefind from the papers' records (no page is parsed back), then
+//! made by Pagefind from a document per day written for it (no page is parsed
+//! back; `hotpapers::search_documents`), then
 //! committed as the pages branch's `pagefind/` folder, or written into a
 //! folder the blog was written to (`--out`).
 //!
@@ -13,7 +14,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{anyhow, Context as _};
-use hotpapers::{SearchRecord, SEARCH_DIR};
+use hotpapers::{SearchDocument, SEARCH_DIR};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
@@ -22,12 +23,14 @@ pub(crate) fn build(root: &Path, out: Option<&Path>, author: Option<String>) -> 
     let crate::day::BlogSources { site, days, theme } =
         crate::day::blog_sources(root).map_err(|e| anyhow!(e))?;
     let records = hotpapers::search_records(&site, &days, &theme)?;
+    let documents = hotpapers::search_documents(&records);
     let started = Instant::now();
-    let files = index(&records)?;
+    let files = index(&documents)?;
     let bytes: usize = files.values().map(Vec::len).sum();
     let made = format!(
-        "search: {} paper(s), {} file(s), {} KB, in {:.1} s",
+        "search: {} paper(s) on {} day(s), {} file(s), {} KB, in {:.1} s",
         records.len(),
+        documents.len(),
         files.len(),
         bytes.div_ceil(1024),
         started.elapsed().as_secs_f64()
@@ -52,8 +55,8 @@ pub(crate) fn build(root: &Path, out: Option<&Path>, author: Option<String>) -> 
     Ok(())
 }
 
-/// The index's files by path inside its folder, one record per paper.
-fn index(records: &[SearchRecord]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+/// The index's files by path inside its folder, a document per day.
+fn index(documents: &[SearchDocument]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     // Pagefind's API is async and hands its work to tokio's blocking pool; a
     // runtime on this thread is all it needs.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -66,24 +69,11 @@ fn index(records: &[SearchRecord]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> 
             .force_language("en".into())
             .build();
         let mut index = PagefindIndex::new(Some(options))?;
-        for record in records {
-            let meta = BTreeMap::from([
-                ("title".to_owned(), record.title.clone()),
-                ("id".to_owned(), record.id.clone()),
-                ("date".to_owned(), record.date.clone()),
-                ("authors".to_owned(), record.byline()),
-            ]);
+        for document in documents {
             index
-                .add_custom_record(
-                    record.url.clone(),
-                    record.content(),
-                    "en".into(),
-                    Some(meta),
-                    None,
-                    None,
-                )
+                .add_html_file(None, Some(document.url.clone()), document.html.clone())
                 .await
-                .with_context(|| format!("indexing {}", record.id))?;
+                .with_context(|| format!("indexing {}", document.date))?;
         }
         let files = index.get_files().await?;
         files

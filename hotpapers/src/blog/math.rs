@@ -294,8 +294,9 @@ pub fn tex_spans(markdown: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// `&`, `<`, `>` and `"` as character references: text in an element.
-fn escape(text: &str, out: &mut String) {
+/// `&`, `<`, `>` and `"` as character references: text in an element or a
+/// quoted attribute.
+pub(super) fn escape(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -38,7 +38,7 @@ pub use math::{push_math, tex_spans, MathShown};
 pub use output::{write_site, SiteDirError, SiteDirReport};
 pub use pages::{kebab, plain_text};
 #[cfg(feature = "blog")]
-pub use search::{search_records, SearchRecord};
+pub use search::{search_documents, search_records, SearchDocument, SearchRecord};
 use theme::STATIC_DIR;
 pub use theme::{Theme, BUILTIN_TEMPLATES, REQUIRED_TEMPLATES};
 
