@@ -208,7 +208,7 @@ fn many_days_are_read_a_few_at_a_time() {
     assert!(page.errors.is_empty(), "{:?}", page.errors);
     let dom = page.dom;
     assert!(dom.contains("Papers on 8 days match “learning”."), "{dom}");
-    assert_eq!(dom.matches("<li>").count(), 20, "{dom}");
+    assert_eq!(dom.matches("<li>").count(), 10, "{dom}");
     assert!(
         dom.contains(r#"id="search-more" class="search-more" type="button">"#),
         "{dom}"

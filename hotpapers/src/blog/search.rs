@@ -12,7 +12,7 @@
 //! newest day it is, found by its heading's anchor. Pagefind's meta file, which
 //! every first query downloads whole, lists every document: at 3,650 days, a
 //! document per paper made it 242 KB (41,459 papers), a document per day makes
-//! it 23 KB (docs/BENCHMARKS.md, "(fourteenth)"). The search page ranks a day's
+//! it 25 KB (docs/BENCHMARKS.md, "(fourteenth)"). The search page ranks a day's
 //! papers by the words each one matched.
 
 use super::math::escape;
