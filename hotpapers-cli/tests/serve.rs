@@ -1,5 +1,6 @@
-//! `hotpapers serve`, end to end on 127.0.0.1: a page is served, an edit to a
-//! day-file changes it and tells open pages to reload, a broken day-file shows
+//! `hotpapers serve`, end to end on 127.0.0.1: a page is served, and the
+//! search index after it, an edit to a day-file changes both and tells open
+//! pages to reload, a broken day-file shows
 //! over the page with its location, a fix clears it, and Ctrl-C stops the server.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -154,6 +155,10 @@ fn serve_previews_edits_problems_and_fixes_live() {
     let (status, missing) = get(&format!("{origin}/no/such/page/"));
     assert_eq!(status, 404);
     assert!(missing.contains("Not found"));
+    // The search index follows, built in the background.
+    let entry = format!("{origin}/pagefind/pagefind-entry.json");
+    let indexed = eventually(&entry, |body| body.contains("\"languages\""));
+    assert_eq!(get(&format!("{origin}/pagefind/pagefind.js")).0, 200);
 
     // An edit: open pages are told to reload, and the page shows it.
     let post = format!("{origin}/posts/hot-papers-2020-10-30/");
@@ -173,6 +178,8 @@ fn serve_previews_edits_problems_and_fixes_live() {
         page.contains("Ray-marching Thurston geometries, edited"),
         "{page}"
     );
+    // So does the index: Pagefind names its meta file by what it holds.
+    eventually(&entry, |body| body.contains("\"languages\"") && body != indexed);
 
     // A broken day-file: the problem over the last good page, located.
     let broken = edited.replacen(

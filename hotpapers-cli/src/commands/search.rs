@@ -56,7 +56,7 @@ pub(crate) fn build(root: &Path, out: Option<&Path>, author: Option<String>) -> 
 }
 
 /// The index's files by path inside its folder, a document per day.
-fn index(documents: &[SearchDocument]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+pub(crate) fn index(documents: &[SearchDocument]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     // Pagefind's API is async and hands its work to tokio's blocking pool; a
     // runtime on this thread is all it needs.
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -2,12 +2,14 @@
 //! same code as the build, served from memory on 127.0.0.1, and re-rendered
 //! when a day-file, the settings, a template or a static file changes. Open
 //! pages reload themselves (server-sent events); a broken day-file or template
-//! shows over the page as the build would report it, until it is fixed.
+//! shows over the page as the build would report it, until it is fixed. The
+//! search index (`/pagefind/`, as `hotpapers search build` makes it) follows
+//! each render in the background, so pages never wait for it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use notify::{RecursiveMode, Watcher as _};
@@ -23,11 +25,16 @@ struct Shown {
     version: u64,
     files: HashMap<String, Vec<u8>>,
     problem: Option<String>,
+    /// The search index of the newest render it was built for, by path
+    /// (`/pagefind/…`); empty until the first is built.
+    index: HashMap<String, Vec<u8>>,
 }
 
 struct State {
     shown: Mutex<Shown>,
     changed: Condvar,
+    /// Where a good render sends its search documents to be indexed.
+    indexer: mpsc::Sender<Vec<hotpapers::SearchDocument>>,
 }
 
 pub(crate) fn run(root: &Path, port: u16) -> anyhow::Result<()> {
@@ -38,10 +45,13 @@ pub(crate) fn run(root: &Path, port: u16) -> anyhow::Result<()> {
         .to_ip()
         .context("the server has no IP address")?;
     let origin = format!("http://{address}");
+    let (indexer, documents) = mpsc::channel();
     let state = Arc::new(State {
         shown: Mutex::new(Shown::default()),
         changed: Condvar::new(),
+        indexer,
     });
+    index_in_background(documents, Arc::clone(&state));
     render(root, &origin, &state);
     watch(root, &origin, &state)?;
     {
@@ -62,15 +72,16 @@ pub(crate) fn run(root: &Path, port: u16) -> anyhow::Result<()> {
 /// Renders the site at `root` into `state`; a problem keeps the last good pages
 /// and is shown over them.
 fn render(root: &Path, origin: &str, state: &State) {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let result = render_site(root, origin);
     let mut shown = state.shown.lock().unwrap_or_else(|e| e.into_inner());
     shown.version += 1;
     match result {
-        Ok(files) => {
+        Ok((files, documents)) => {
             println!("rendered {} files in {:.0?}", files.len(), started.elapsed());
             shown.files = files;
             shown.problem = None;
+            let _ = state.indexer.send(documents);
         }
         Err(problem) => {
             eprintln!("{problem}");
@@ -80,8 +91,11 @@ fn render(root: &Path, origin: &str, state: &State) {
     state.changed.notify_all();
 }
 
-/// The whole site as `cargo run` renders it, with links to this server.
-fn render_site(root: &Path, origin: &str) -> Result<HashMap<String, Vec<u8>>, String> {
+/// The whole site as `cargo run` renders it, with links to this server, and
+/// the documents of its search index.
+type Rendered = (HashMap<String, Vec<u8>>, Vec<hotpapers::SearchDocument>);
+
+fn render_site(root: &Path, origin: &str) -> Result<Rendered, String> {
     let crate::day::BlogSources {
         mut site,
         days,
@@ -89,10 +103,40 @@ fn render_site(root: &Path, origin: &str) -> Result<HashMap<String, Vec<u8>>, St
     } = crate::day::blog_sources(root)?;
     site.blog.url = origin.to_owned();
     let files = hotpapers::render_blog(&site, &days, &theme).map_err(|e| e.to_string())?;
-    Ok(files
+    let records = hotpapers::search_records(&site, &days, &theme).map_err(|e| e.to_string())?;
+    let files = files
         .into_iter()
         .map(|f| (format!("/{}", f.path), f.bytes.into_owned()))
-        .collect())
+        .collect();
+    Ok((files, hotpapers::search_documents(&records)))
+}
+
+/// Builds the search index of each good render on a thread of its own, the
+/// newest render's only when several wait, and serves it once it is whole.
+fn index_in_background(documents: mpsc::Receiver<Vec<hotpapers::SearchDocument>>, state: Arc<State>) {
+    std::thread::spawn(move || {
+        while let Ok(mut newest) = documents.recv() {
+            while let Ok(newer) = documents.try_recv() {
+                newest = newer;
+            }
+            let started = Instant::now();
+            match super::search::index(&newest) {
+                Ok(files) => {
+                    println!(
+                        "search index of {} day(s) in {:.0?}",
+                        newest.len(),
+                        started.elapsed()
+                    );
+                    let index = files
+                        .into_iter()
+                        .map(|(path, bytes)| (format!("/{}/{path}", hotpapers::SEARCH_DIR), bytes))
+                        .collect();
+                    state.shown.lock().unwrap_or_else(|e| e.into_inner()).index = index;
+                }
+                Err(error) => eprintln!("the search index: {error:#}"),
+            }
+        }
+    });
 }
 
 /// What the blog reads under `root`: the settings file, the day-files' folder,
@@ -263,11 +307,15 @@ fn respond(request: tiny_http::Request, state: &State, port: u16) {
         } else {
             path.clone()
         };
-        let (status, key) = match shown.files.contains_key(&key) {
-            true => (200, key),
-            false => (404, "/404.html".to_owned()),
+        let found = shown.files.get(&key).or_else(|| shown.index.get(&key));
+        let (status, key, body) = match found {
+            Some(body) => (200, key, body.clone()),
+            None => (
+                404,
+                "/404.html".to_owned(),
+                shown.files.get("/404.html").cloned().unwrap_or_default(),
+            ),
         };
-        let body = shown.files.get(&key).cloned().unwrap_or_default();
         let kind = content_type(&key);
         let body = if kind.starts_with("text/html") {
             live(&body, shown.problem.as_deref())
